@@ -1,0 +1,33 @@
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+/**
+ * Parses "65536", "64KiB", "64MiB", "1GiB", "1.5MB" into bytes (binary units for
+ * KiB/MiB/GiB and bare K/M/G, decimal for KB/MB/GB). Returns null for anything else,
+ * including fractions of a byte.
+ */
+export function parseByteSize(text: string): number | null {
+  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) return null;
+  const unit = UNITS[(match[2] ?? '').toLowerCase()];
+  if (unit === undefined) return null;
+  const bytes = Number(match[1]) * unit;
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+/** Parses a file mode written in octal ("0700", "700", "0o700"), or null. */
+export function parseMode(text: string): number | null {
+  const match = /^\s*(?:0o?)?([0-7]{1,6})\s*$/i.exec(text);
+  return match ? parseInt(match[1] ?? '', 8) : null;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatMode, plural } from './format';
+
+describe('format', () => {
+  it('formats bytes', () => {
+    expect(formatBytes(40)).toBe('40 B');
+    expect(formatBytes(67108904)).toBe('64.0 MiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+  });
+  it('formats modes, durations and plurals', () => {
+    expect(formatMode(0o700)).toBe('0700');
+    expect(formatMode(0o4)).toBe('0004');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(42_000)).toBe('42 s');
+    expect(formatDuration(7_200_000)).toBe('2 h');
+    expect(plural(1, 'segment')).toBe('1 segment');
+    expect(plural(2, 'segment')).toBe('2 segments');
+  });
+});

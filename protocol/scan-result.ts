@@ -1,0 +1,95 @@
+/**
+ * The scan result: what the engine knows about a shm directory. These types are the
+ * contract of `scan --json` (docs/json.md) and, later, of the IPC stream.
+ * Times are milliseconds since the Unix epoch; sizes are bytes.
+ */
+
+/** How a segment is judged (README "States"): only `stale` is removed by default. */
+export type SegmentState =
+  'live' | 'stale' | 'stale-zombie' | 'stale-pid-reused' | 'unverifiable' | 'no-marker' | 'foreign';
+
+export const SEGMENT_STATES: readonly SegmentState[] = [
+  'live',
+  'stale',
+  'stale-zombie',
+  'stale-pid-reused',
+  'unverifiable',
+  'no-marker',
+  'foreign',
+];
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+/** Read-write or read-only, from the mapping's permissions or the fd's open flags. */
+export type Access = 'rw' | 'ro';
+
+/** The decoded last 40 bytes of a file (reference §2). */
+export interface Marker {
+  /** Magic is 0xbeefcafe and the PID is not 0: PulseAudio would trust it. */
+  valid: boolean;
+  magic: number;
+  pid: number;
+  /** The 40 bytes as lowercase hex, for display. */
+  hex: string;
+}
+
+export interface OwnerProcess {
+  pid: number;
+  comm: string;
+  /** State letter from /proc/<pid>/stat (Z = zombie). */
+  state: string;
+  /** Wall-clock start time, to clock-tick precision. */
+  startTime: number;
+}
+
+export interface Attachment {
+  pid: number;
+  comm: string;
+  access: Access;
+  /** How the process holds the segment: a mapping, an open fd, or both. */
+  via: ('map' | 'fd')[];
+}
+
+export interface Segment {
+  name: string;
+  kind: EntryKind;
+  /** File size in bytes (data + marker for a PulseAudio segment). */
+  size: number;
+  /** Bytes tmpfs has allocated for it: what removing it frees. */
+  allocated: number;
+  dev: number;
+  inode: number;
+  /** Permission bits, e.g. 448 for 0700. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Creation time (statx birth time), or null where the filesystem does not record it. */
+  birthTime: number | null;
+  mtime: number;
+  /** Whether the name is `pulse-shm-<u32>`. */
+  pulse: boolean;
+  state: SegmentState;
+  reason: string;
+  marker: Marker | null;
+  /** The process the marker names, if one with that PID exists now. */
+  owner: OwnerProcess | null;
+  /** Live processes that map the segment or hold an fd to it. */
+  attached: Attachment[];
+  /** Why part of the entry could not be read (for example EACCES), or null. */
+  error: { code: string; message: string } | null;
+}
+
+export interface Capacity {
+  total: number;
+  used: number;
+  free: number;
+}
+
+export interface ScanResult {
+  dir: string;
+  scannedAt: number;
+  capacity: Capacity;
+  /** False when this process runs in a child PID namespace: owners may be invisible. */
+  initialPidNamespace: boolean;
+  segments: Segment[];
+}
