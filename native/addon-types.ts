@@ -1,0 +1,116 @@
+/**
+ * The shapes the C++ addon returns. Plain values only: the addon never hands out a
+ * Buffer that points into an mmap (Electron's memory cage forbids it), only copies.
+ * Numbers that are 64-bit in the kernel (dev, inode, sizes, addresses) are JS numbers:
+ * on Linux they stay below 2^53 for tmpfs devices, inodes and user-space addresses.
+ */
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+/** A per-entry failure: the entry is still reported, with what could be read. */
+export interface EntryError {
+  code: string;
+  syscall: string;
+}
+
+export interface RawEntry {
+  name: string;
+  type: EntryType;
+  dev: number;
+  inode: number;
+  size: number;
+  /** Permission bits only (mode & 07777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** statx birth time in ms since the epoch, or null where the filesystem has none. */
+  birthTimeMs: number | null;
+  mtimeMs: number;
+  /** Bytes the filesystem has allocated (st_blocks * 512). */
+  allocatedBytes: number;
+  /** Allocated ranges from SEEK_DATA/SEEK_HOLE as flat [start, end, start, end...]. */
+  dataRanges: number[] | null;
+  /** A copy of the last 40 bytes (the PulseAudio marker), or null if the file is smaller or unreadable. */
+  tail: Buffer | null;
+  error: EntryError | null;
+}
+
+export interface RawDirectoryScan {
+  dev: number;
+  entries: RawEntry[];
+}
+
+export interface RawMapping {
+  start: number;
+  end: number;
+  /** As in /proc/<pid>/maps, e.g. "rw-s". */
+  perms: string;
+  offset: number;
+  dev: number;
+  inode: number;
+  /** Path as the kernel shows it, without the " (deleted)" suffix. */
+  path: string;
+  deleted: boolean;
+}
+
+export interface RawFd {
+  fd: number;
+  path: string;
+  deleted: boolean;
+  dev: number;
+  inode: number;
+  /** O_ACCMODE bits of the open file's flags (0 read, 1 write, 2 read-write), -1 if unknown. */
+  accessMode: number;
+}
+
+export interface RawProcess {
+  pid: number;
+  comm: string;
+  /** State letter from /proc/<pid>/stat: R, S, D, Z, T, t, X, I... */
+  state: string;
+  ppid: number;
+  /** Start time in clock ticks since boot (field 22 of stat). */
+  startTicks: number;
+  uid: number;
+  mappings: RawMapping[];
+  fds: RawFd[];
+  /** Why maps or fds could not be read (EACCES for other users' processes...). */
+  mapsError: string | null;
+  fdsError: string | null;
+}
+
+export interface RawProcessTable {
+  /** CLOCK_REALTIME minus CLOCK_BOOTTIME, in ms: the wall-clock time of boot, to tick precision. */
+  bootTimeMs: number;
+  ticksPerSecond: number;
+  processes: RawProcess[];
+}
+
+export interface ProcessFilter {
+  /** Keep mappings on this device (the scanned directory's filesystem). */
+  dev: number;
+  /** Keep fds whose link target is inside this directory (absolute, no trailing slash). */
+  dir: string;
+}
+
+export interface RawCreated {
+  name: string;
+  dev: number;
+  inode: number;
+  fileSize: number;
+}
+
+export type UnlinkOutcome = 'removed' | 'missing' | 'changed' | 'not-regular';
+
+/** The addon's exports, exactly as binding.cc registers them. */
+export interface Addon {
+  scanDirectory(dir: string): RawDirectoryScan;
+  scanEntry(dir: string, name: string): RawEntry;
+  readProcessTable(filter: ProcessFilter): RawProcessTable;
+  createSegment(dir: string, name: string | null, dataSize: number, mode: number, markerPid: number): RawCreated;
+  createMemfd(name: string, size: number): number;
+  mapShared(fd: number, length: number, writable: boolean): number;
+  unmap(handle: number): void;
+  /** `birthTimeMs` NaN: the filesystem records none, so only dev and inode are compared. */
+  unlinkIfUnchanged(dir: string, name: string, dev: number, inode: number, birthTimeMs: number): UnlinkOutcome;
+}

@@ -1,0 +1,19 @@
+{
+  "targets": [
+    {
+      "target_name": "shm_inspector",
+      "sources": [
+        "src/binding.cc",
+        "src/directory-scan.cc",
+        "src/process-table.cc",
+        "src/segment-create.cc",
+        "src/segment-unlink.cc",
+        "src/errno-name.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions"]
+    }
+  ]
+}

@@ -1,0 +1,134 @@
+/**
+ * The typed front of the native addon. Arguments are checked here, so the C++ stays
+ * small; system-call failures come out as NativeError with the errno name as `.code`.
+ */
+import { dataSizeProblem, entryNameProblem, MAX_PID, modeProblem } from '../protocol/limits';
+import type {
+  ProcessFilter,
+  RawCreated,
+  RawDirectoryScan,
+  RawEntry,
+  RawProcessTable,
+  UnlinkOutcome,
+} from './addon-types';
+import { loadAddon } from './load-addon';
+import { NativeError, toNativeError } from './native-error';
+
+export type * from './addon-types';
+export { NativeError } from './native-error';
+
+function invalid(message: string): NativeError {
+  return new NativeError('EINVAL', message);
+}
+
+function call<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw toNativeError(error);
+  }
+}
+
+function checkDir(dir: string): void {
+  if (!dir.startsWith('/')) throw invalid(`directory "${dir}" must be an absolute path`);
+  if (dir.includes('\0')) throw invalid('directory contains a NUL byte');
+}
+
+function checkName(name: string): void {
+  const problem = entryNameProblem(name);
+  if (problem) throw invalid(problem);
+}
+
+function checkId(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw invalid(`${what} must be a non-negative integer`);
+}
+
+/** Every entry of `dir` with its stat, marker bytes and allocated ranges, in one call. */
+export function scanDirectory(dir: string): RawDirectoryScan {
+  checkDir(dir);
+  return call(() => loadAddon().scanDirectory(dir));
+}
+
+/** One entry of `dir`, read exactly as scanDirectory reads it (for re-checks). */
+export function scanEntry(dir: string, name: string): RawEntry {
+  checkDir(dir);
+  checkName(name);
+  return call(() => loadAddon().scanEntry(dir, name));
+}
+
+/** Every process in /proc with its shared-memory mappings and fds on `filter`'s filesystem, plus memfds. */
+export function readProcessTable(filter: ProcessFilter): RawProcessTable {
+  checkDir(filter.dir);
+  checkId(filter.dev, 'device');
+  return call(() => loadAddon().readProcessTable({ dev: filter.dev, dir: filter.dir.replace(/\/+$/, '') }));
+}
+
+export interface CreateSegmentOptions {
+  dir: string;
+  /** Exact name; by default a fresh `pulse-shm-<random u32>`. */
+  name?: string;
+  dataSize: number;
+  mode: number;
+  /** PID written into the marker; by default this process. */
+  markerPid?: number;
+}
+
+/**
+ * Creates a segment as PulseAudio does: O_EXCL, file size = data size + 40, the marker
+ * written with pwrite (so a full tmpfs gives ENOSPC, never SIGBUS), mode set exactly.
+ */
+export function createSegment(options: CreateSegmentOptions): RawCreated {
+  checkDir(options.dir);
+  if (options.name !== undefined) checkName(options.name);
+  const sizeProblem = dataSizeProblem(options.dataSize);
+  if (sizeProblem) throw invalid(sizeProblem);
+  const badMode = modeProblem(options.mode);
+  if (badMode) throw invalid(badMode);
+  const markerPid = options.markerPid ?? process.pid;
+  if (!Number.isInteger(markerPid) || markerPid < 1 || markerPid > MAX_PID) {
+    throw invalid(`marker PID must be between 1 and ${MAX_PID}`);
+  }
+  return call(() =>
+    loadAddon().createSegment(options.dir, options.name ?? null, options.dataSize, options.mode, markerPid),
+  );
+}
+
+/** Creates a memfd of `size` bytes and returns its fd; it lives as long as the fd or a mapping does. */
+export function createMemfd(name: string, size: number): number {
+  checkName(name);
+  if (Buffer.byteLength(name) > 249) throw invalid('memfd name is longer than 249 bytes');
+  const sizeProblem = dataSizeProblem(size);
+  if (sizeProblem) throw invalid(sizeProblem);
+  return call(() => loadAddon().createMemfd(name, size));
+}
+
+/** Maps `length` bytes of `fd` shared (nothing is read or written through it); returns a handle for unmap. */
+export function mapShared(fd: number, length: number, writable: boolean): number {
+  checkId(fd, 'fd');
+  const sizeProblem = dataSizeProblem(length);
+  if (sizeProblem) throw invalid(sizeProblem);
+  return call(() => loadAddon().mapShared(fd, length, writable));
+}
+
+export function unmap(handle: number): void {
+  checkId(handle, 'handle');
+  call(() => loadAddon().unmap(handle));
+}
+
+/** The identity a removal checks: a reused inode number has another birth time. */
+export interface FileIdentity {
+  dev: number;
+  inode: number;
+  /** ms since the epoch as the scan reported it, or null where the filesystem records none. */
+  birthTimeMs: number | null;
+}
+
+/** Removes `dir/name` only if it is still the regular file with this identity. */
+export function unlinkIfUnchanged(dir: string, name: string, identity: FileIdentity): UnlinkOutcome {
+  checkDir(dir);
+  checkName(name);
+  checkId(identity.dev, 'device');
+  checkId(identity.inode, 'inode');
+  const { dev, inode, birthTimeMs } = identity;
+  return call(() => loadAddon().unlinkIfUnchanged(dir, name, dev, inode, birthTimeMs ?? Number.NaN));
+}

@@ -1,0 +1,769 @@
+/**
+ * The native addon against real files (a temp dir on the root filesystem, and
+ * /dev/shm) and the real /proc. Everything a test creates is removed in afterEach;
+ * files in /dev/shm that this file did not create are never touched.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pulseSegmentId } from '../protocol/limits';
+import {
+  createMemfd,
+  createSegment,
+  mapShared,
+  NativeError,
+  readProcessTable,
+  scanDirectory,
+  scanEntry,
+  unlinkIfUnchanged,
+  unmap,
+  type FileIdentity,
+  type RawEntry,
+  type RawProcess,
+} from './index';
+
+const SHM_DIR = '/dev/shm';
+const DATA_SIZE = 64 * 1024;
+const MARKER_SIZE = 40;
+const PAGE_SIZE = 4096;
+const ADDON_PATH = path.join(__dirname, 'build', 'Release', 'shm_inspector.node');
+
+// What each test created, undone in afterEach (in reverse: unmap before close before unlink).
+const tempDirs: string[] = [];
+const shmNames: string[] = [];
+const byteNamedFiles: Buffer[] = []; // paths that are not valid UTF-8
+const fds: number[] = [];
+const handles: number[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const handle of handles.splice(0)) {
+    try {
+      unmap(handle);
+    } catch {
+      // already unmapped by the test
+    }
+  }
+  for (const fd of fds.splice(0)) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed by the test
+    }
+  }
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  // Only names this file made (unique per run), some of them directories.
+  for (const name of shmNames.splice(0)) fs.rmSync(path.join(SHM_DIR, name), { recursive: true, force: true });
+  for (const file of byteNamedFiles.splice(0)) fs.rmSync(file, { force: true });
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function makeTempDir(): string {
+  // realpath: /proc shows canonical paths in fd links and maps.
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-native-')));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A name no other program uses; also removed from /dev/shm in afterEach, wherever it was used. */
+function uniqueName(): string {
+  const name = `shm-inspector-test-${process.pid}-${randomBytes(6).toString('hex')}`;
+  shmNames.push(name);
+  return name;
+}
+
+function createInShm(options: { name?: string; dataSize?: number; mode?: number } = {}) {
+  const created = createSegment({ dir: SHM_DIR, dataSize: DATA_SIZE, mode: 0o600, ...options });
+  if (!shmNames.includes(created.name)) shmNames.push(created.name);
+  return created;
+}
+
+function open(file: string, flags: string): number {
+  const fd = fs.openSync(file, flags);
+  fds.push(fd);
+  return fd;
+}
+
+function map(fd: number, length: number, writable: boolean): number {
+  const handle = mapShared(fd, length, writable);
+  handles.push(handle);
+  return handle;
+}
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} not found`);
+  return value;
+}
+
+function entryNamed(entries: RawEntry[], name: string): RawEntry {
+  return must(
+    entries.find((entry) => entry.name === name),
+    `entry ${name}`,
+  );
+}
+
+function thisProcess(filter: { dev: number; dir: string }): RawProcess {
+  return must(
+    readProcessTable(filter).processes.find((p) => p.pid === process.pid),
+    'this process',
+  );
+}
+
+function expectedMarker(pid: number): Buffer {
+  const marker = Buffer.alloc(MARKER_SIZE);
+  marker.writeUInt32LE(0xbeefcafe, 0);
+  marker.writeInt32LE(pid, 4);
+  return marker;
+}
+
+/** The NativeError `run` throws (fails the test if it throws something else or nothing). */
+function nativeErrorOf(run: () => unknown): NativeError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(NativeError);
+    return error as NativeError;
+  }
+  throw new Error('expected a NativeError, nothing was thrown');
+}
+
+/** True if [start, end) lies inside one of the flat ranges. */
+function covered(ranges: number[], start: number, end: number): boolean {
+  for (let i = 0; i + 1 < ranges.length; i += 2) {
+    if ((ranges[i] ?? Infinity) <= start && end <= (ranges[i + 1] ?? -Infinity)) return true;
+  }
+  return false;
+}
+
+function identityOf(dir: string, name: string): FileIdentity {
+  const { dev, inode, birthTimeMs } = scanEntry(dir, name);
+  return { dev, inode, birthTimeMs };
+}
+
+describe.each([
+  ['a temp dir on the root filesystem', () => makeTempDir()],
+  ['/dev/shm', () => SHM_DIR],
+])('createSegment in %s', (_where, directory) => {
+  function create(options: { mode?: number; markerPid?: number } = {}) {
+    const dir = directory();
+    const name = uniqueName();
+    const created = createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o600, ...options });
+    return { dir, file: path.join(dir, name), created };
+  }
+
+  it('makes a file of data size + 40 bytes ending in the marker with the given PID', () => {
+    const { file, created } = create({ markerPid: 4242 });
+    expect(created.fileSize).toBe(DATA_SIZE + MARKER_SIZE);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBe(DATA_SIZE + MARKER_SIZE);
+    const marker = bytes.subarray(DATA_SIZE);
+    expect([...marker.subarray(0, 4)]).toEqual([0xfe, 0xca, 0xef, 0xbe]);
+    expect(marker.readInt32LE(4)).toBe(4242);
+    expect(marker.subarray(8).equals(Buffer.alloc(32))).toBe(true);
+    expect(bytes.subarray(0, DATA_SIZE).equals(Buffer.alloc(DATA_SIZE))).toBe(true);
+  });
+
+  it('writes this process as the marker PID by default', () => {
+    const { file } = create();
+    expect(fs.readFileSync(file).subarray(DATA_SIZE).equals(expectedMarker(process.pid))).toBe(true);
+  });
+
+  it('returns the dev and inode of the file it made', () => {
+    const { file, created } = create();
+    const stat = fs.statSync(file, { bigint: true });
+    expect(created.dev).toBe(Number(stat.dev));
+    expect(created.inode).toBe(Number(stat.ino));
+  });
+
+  it.each([0o600, 0o640, 0o777])('sets mode 0%o exactly under a umask of 022', (mode) => {
+    const previous = process.umask(0o022);
+    try {
+      const { file } = create({ mode });
+      expect(fs.statSync(file).mode & 0o7777).toBe(mode);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('refuses an existing explicit name with EEXIST and leaves that file alone', () => {
+    const { dir, file, created } = create({ markerPid: 1234 });
+    const before = fs.readFileSync(file);
+    const error = nativeErrorOf(() => createSegment({ dir, name: created.name, dataSize: 8, mode: 0o600 }));
+    expect(error.code).toBe('EEXIST');
+    expect(error.syscall).toBe('open');
+    expect(error.message).toBe(`open ${file}: File exists`);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('createSegment names', () => {
+  it('draws a fresh pulse-shm-<u32> name when none is given', () => {
+    const created = createInShm();
+    expect(pulseSegmentId(created.name)).not.toBeNull();
+    expect(fs.existsSync(path.join(SHM_DIR, created.name))).toBe(true);
+  });
+
+  it('fails with ENOENT for a missing directory', () => {
+    const dir = path.join(makeTempDir(), 'missing');
+    const error = nativeErrorOf(() => createSegment({ dir, dataSize: 8, mode: 0o600 }));
+    expect(error.code).toBe('ENOENT');
+    expect(error.syscall).toBe('open');
+  });
+});
+
+describe('front argument checks', () => {
+  it.each(['a/b', '..', '.', 'a\0b', ''])('refuses the name %j with EINVAL and creates nothing', (name) => {
+    const dir = makeTempDir();
+    expect(nativeErrorOf(() => createSegment({ dir, name, dataSize: 8, mode: 0o600 })).code).toBe('EINVAL');
+    expect(nativeErrorOf(() => scanEntry(dir, name)).code).toBe('EINVAL');
+    expect(nativeErrorOf(() => unlinkIfUnchanged(dir, name, { dev: 1, inode: 1, birthTimeMs: null })).code).toBe(
+      'EINVAL',
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5, 1024 * 1024 * 1024 + 1])('refuses data size %d and creates nothing', (dataSize) => {
+    const dir = makeTempDir();
+    expect(nativeErrorOf(() => createSegment({ dir, dataSize, mode: 0o600 })).code).toBe('EINVAL');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([0o500, 0o577, 0o1700, 0o4600])('refuses mode 0%o and creates nothing', (mode) => {
+    const dir = makeTempDir();
+    expect(nativeErrorOf(() => createSegment({ dir, dataSize: 8, mode })).code).toBe('EINVAL');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a relative directory', () => {
+    expect(nativeErrorOf(() => scanDirectory('dev/shm')).code).toBe('EINVAL');
+  });
+});
+
+describe.each([
+  ['a temp dir on the root filesystem', () => makeTempDir()],
+  ['/dev/shm', () => SHM_DIR],
+])('scanDirectory in %s', (_where, directory) => {
+  it('reports a created segment as fs.statSync sees it, with its marker as the tail', () => {
+    const dir = directory();
+    const name = uniqueName();
+    const before = Date.now();
+    const created = createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o640, markerPid: 777 });
+    const scan = scanDirectory(dir);
+    const entry = entryNamed(scan.entries, name);
+    const stat = fs.statSync(path.join(dir, name), { bigint: true });
+
+    expect(scan.dev).toBe(Number(fs.statSync(dir, { bigint: true }).dev));
+    expect(entry.type).toBe('file');
+    expect(entry.dev).toBe(Number(stat.dev));
+    expect(entry.inode).toBe(Number(stat.ino));
+    expect(entry.inode).toBe(created.inode);
+    expect(entry.size).toBe(DATA_SIZE + MARKER_SIZE);
+    expect(entry.mode).toBe(0o640);
+    expect(entry.uid).toBe(Number(stat.uid));
+    expect(entry.gid).toBe(Number(stat.gid));
+    expect(entry.mtimeMs).toBeCloseTo(Number(stat.mtimeNs) / 1e6, 0);
+    // ext4 and tmpfs (on current kernels) both keep a birth time.
+    expect(entry.birthTimeMs).not.toBeNull();
+    expect(Math.abs((entry.birthTimeMs ?? 0) - before)).toBeLessThan(5000);
+    expect(entry.tail?.equals(expectedMarker(777))).toBe(true);
+    expect(entry.allocatedBytes).toBeGreaterThan(0);
+    expect(covered(entry.dataRanges ?? [], DATA_SIZE, DATA_SIZE + MARKER_SIZE)).toBe(true);
+    expect(entry.error).toBeNull();
+  });
+
+  it('reports a fully written file as one range [0, size)', () => {
+    const dir = directory();
+    const name = uniqueName();
+    fs.writeFileSync(path.join(dir, name), randomBytes(3 * PAGE_SIZE + 100));
+    const entry = scanEntry(dir, name);
+    expect(entry.dataRanges).toEqual([0, 3 * PAGE_SIZE + 100]);
+    expect(entry.allocatedBytes).toBeGreaterThanOrEqual(3 * PAGE_SIZE + 100);
+  });
+
+  it('reports a file with a hole in the middle as two ranges', () => {
+    const dir = directory();
+    const name = uniqueName();
+    const fd = open(path.join(dir, name), 'w');
+    fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, 0);
+    fs.writeSync(fd, Buffer.alloc(100, 2), 0, 100, 1024 * 1024);
+    const entry = scanEntry(dir, name);
+    const ranges = entry.dataRanges ?? [];
+    expect(ranges).toHaveLength(4);
+    expect(ranges[0]).toBe(0);
+    expect(covered(ranges, 0, 100)).toBe(true);
+    expect(covered(ranges, 1024 * 1024, 1024 * 1024 + 100)).toBe(true);
+    expect(covered(ranges, PAGE_SIZE * 16, PAGE_SIZE * 17)).toBe(false);
+    expect(ranges[3]).toBe(1024 * 1024 + 100);
+  });
+
+  it('reports a sparse file with nothing allocated as no ranges', () => {
+    const dir = directory();
+    const name = uniqueName();
+    fs.writeFileSync(path.join(dir, name), '');
+    fs.truncateSync(path.join(dir, name), 1024 * 1024);
+    const entry = scanEntry(dir, name);
+    expect(entry.allocatedBytes).toBe(0);
+    expect(entry.dataRanges).toEqual([]);
+    expect(entry.tail?.equals(Buffer.alloc(MARKER_SIZE))).toBe(true);
+  });
+
+  it('gives a null tail for a file smaller than the marker', () => {
+    const dir = directory();
+    const name = uniqueName();
+    fs.writeFileSync(path.join(dir, name), 'short');
+    const entry = scanEntry(dir, name);
+    expect(entry.size).toBe(5);
+    expect(entry.tail).toBeNull();
+    expect(entry.dataRanges).toEqual([0, 5]);
+  });
+
+  it('reports directories and symlinks by type without following them', () => {
+    const dir = directory();
+    const target = uniqueName();
+    const created = createSegment({ dir, name: target, dataSize: DATA_SIZE, mode: 0o600 });
+    const sub = uniqueName();
+    const link = uniqueName();
+    fs.mkdirSync(path.join(dir, sub));
+    fs.symlinkSync(path.join(dir, target), path.join(dir, link));
+
+    const { entries } = scanDirectory(dir);
+    const dirEntry = entryNamed(entries, sub);
+    expect(dirEntry).toMatchObject({ type: 'dir', tail: null, dataRanges: null, error: null });
+    expect(dirEntry.inode).toBe(Number(fs.statSync(path.join(dir, sub), { bigint: true }).ino));
+    const linkEntry = entryNamed(entries, link);
+    expect(linkEntry).toMatchObject({ type: 'symlink', tail: null, dataRanges: null, error: null });
+    expect(linkEntry.inode).not.toBe(created.inode);
+    expect(linkEntry.size).toBe(path.join(dir, target).length);
+    expect(scanEntry(dir, link)).toEqual(linkEntry);
+  });
+
+  it('reports a FIFO as other without opening it (no blocking)', () => {
+    const dir = directory();
+    const name = uniqueName();
+    execFileSync('mkfifo', [path.join(dir, name)]);
+    const entry = entryNamed(scanDirectory(dir).entries, name);
+    expect(entry).toMatchObject({ type: 'other', tail: null, dataRanges: null, error: null });
+    expect(entry.inode).toBe(Number(fs.statSync(path.join(dir, name), { bigint: true }).ino));
+  });
+
+  it('reports names in UTF-8, and undecodable bytes as U+FFFD', () => {
+    const dir = directory();
+    const name = `${uniqueName()}-ü-名前 (1)`;
+    shmNames.push(name);
+    fs.writeFileSync(path.join(dir, name), 'x');
+    const raw = `${uniqueName()}-`;
+    const rawPath = Buffer.concat([Buffer.from(path.join(dir, raw)), Buffer.from([0xff])]);
+    byteNamedFiles.push(rawPath);
+    fs.writeFileSync(rawPath, 'y');
+    const { entries } = scanDirectory(dir);
+    expect(entryNamed(entries, name).size).toBe(1);
+    expect(entryNamed(entries, `${raw}\ufffd`).size).toBe(1);
+  });
+
+  it('reads one entry with scanEntry exactly as scanDirectory does', () => {
+    const dir = directory();
+    const name = uniqueName();
+    createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o600 });
+    expect(scanEntry(dir, name)).toEqual(entryNamed(scanDirectory(dir).entries, name));
+  });
+
+  it('throws ENOENT from scanEntry for a name that does not exist', () => {
+    const dir = directory();
+    const name = uniqueName();
+    const error = nativeErrorOf(() => scanEntry(dir, name));
+    expect(error.code).toBe('ENOENT');
+    expect(error.message).toContain(`${path.join(dir, name)}: No such file or directory`);
+  });
+});
+
+describe('dataRanges on tmpfs, page by page', () => {
+  // tmpfs allocates whole pages; the marker's page is allocated by createSegment.
+  function rangesOf(build: (file: string) => void): number[] | null {
+    const name = uniqueName();
+    build(path.join(SHM_DIR, name));
+    return scanEntry(SHM_DIR, name).dataRanges;
+  }
+
+  function segment(dataSize: number, writes: Array<[offset: number, bytes: Buffer]> = []) {
+    return (file: string) => {
+      const name = path.basename(file);
+      createSegment({ dir: SHM_DIR, name, dataSize, mode: 0o600 });
+      const fd = open(file, 'r+');
+      for (const [offset, bytes] of writes) fs.writeSync(fd, bytes, 0, bytes.length, offset);
+    };
+  }
+
+  it('gives only the marker page for an untouched segment', () => {
+    expect(rangesOf(segment(DATA_SIZE))).toEqual([DATA_SIZE, DATA_SIZE + MARKER_SIZE]);
+    expect(rangesOf(segment(5000))).toEqual([PAGE_SIZE, 5000 + MARKER_SIZE]);
+  });
+
+  it('gives both pages of a marker that straddles a page boundary', () => {
+    expect(rangesOf(segment(PAGE_SIZE - 16))).toEqual([0, PAGE_SIZE + 24]);
+  });
+
+  it('finds touched slots before the marker', () => {
+    const ranges = rangesOf(
+      segment(4 * DATA_SIZE, [
+        [0, Buffer.alloc(100, 1)],
+        [70000, Buffer.alloc(100, 1)],
+      ]),
+    );
+    expect(ranges).toEqual([0, PAGE_SIZE, 17 * PAGE_SIZE, 18 * PAGE_SIZE, 4 * DATA_SIZE, 4 * DATA_SIZE + MARKER_SIZE]);
+  });
+
+  it('finds a last page that holds only zeros', () => {
+    const ranges = rangesOf((file) => {
+      const fd = open(file, 'w');
+      fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, 0);
+      fs.writeSync(fd, Buffer.alloc(100), 0, 100, 3 * PAGE_SIZE - 100);
+    });
+    expect(ranges).toEqual([0, PAGE_SIZE, 2 * PAGE_SIZE, 3 * PAGE_SIZE]);
+  });
+
+  it('finds data after a hole when the tail is zeros', () => {
+    const ranges = rangesOf((file) => {
+      const fd = open(file, 'w');
+      fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, 5 * PAGE_SIZE);
+      fs.ftruncateSync(fd, 9 * PAGE_SIZE);
+    });
+    expect(ranges).toEqual([5 * PAGE_SIZE, 6 * PAGE_SIZE]);
+  });
+});
+
+describe('scanDirectory failures', () => {
+  it('throws ENOENT for a missing directory and ENOTDIR for a file', () => {
+    const dir = makeTempDir();
+    const missing = nativeErrorOf(() => scanDirectory(path.join(dir, 'missing')));
+    expect(missing.code).toBe('ENOENT');
+    expect(missing.syscall).toBe('open');
+    expect(missing.message).toBe(`open ${path.join(dir, 'missing')}: No such file or directory`);
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect(nativeErrorOf(() => scanDirectory(path.join(dir, 'file'))).code).toBe('ENOTDIR');
+  });
+
+  it('scans an empty directory', () => {
+    const dir = makeTempDir();
+    expect(scanDirectory(dir).entries).toEqual([]);
+  });
+
+  it('scans all of /dev/shm, files of other programs included, without throwing', () => {
+    const created = createInShm();
+    const scan = scanDirectory(SHM_DIR);
+    // Other programs may add and remove entries meanwhile, so no exact count.
+    expect(new Set(scan.entries.map((entry) => entry.name)).size).toBe(scan.entries.length);
+    expect(entryNamed(scan.entries, created.name).tail?.equals(expectedMarker(process.pid))).toBe(true);
+  });
+});
+
+describe('readProcessTable', () => {
+  function segmentInTempDir() {
+    const dir = makeTempDir();
+    const created = createSegment({ dir, dataSize: DATA_SIZE, mode: 0o600 });
+    const file = path.join(dir, created.name);
+    return { dir, file, created, filter: { dev: scanDirectory(dir).dev, dir } };
+  }
+
+  it('finds this process with its comm, state, parent and owner', () => {
+    const table = readProcessTable({ dev: scanDirectory(SHM_DIR).dev, dir: SHM_DIR });
+    expect(table.ticksPerSecond).toBe(100);
+    expect(Math.abs(table.bootTimeMs - (Date.now() - os.uptime() * 1000))).toBeLessThan(5000);
+    const me = must(
+      table.processes.find((p) => p.pid === process.pid),
+      'this process',
+    );
+    expect(me.comm).toBe(fs.readFileSync('/proc/self/comm', 'utf8').trimEnd());
+    expect(me.state).toBe('R');
+    expect(me.ppid).toBe(process.ppid);
+    expect(me.uid).toBe(process.getuid?.());
+    expect(me.mapsError).toBeNull();
+    expect(me.fdsError).toBeNull();
+    expect(table.processes.some((p) => p.pid === 1)).toBe(true);
+  });
+
+  it.each([
+    [true, 'rw-s'],
+    [false, 'r--s'],
+  ])('shows a shared mapping (writable: %s) as %s with the file inode', (writable, perms) => {
+    const { file, created, filter } = segmentInTempDir();
+    const fd = open(file, 'r+');
+    map(fd, created.fileSize, writable);
+    fs.closeSync(must(fds.pop(), 'fd')); // the mapping alone keeps it, as in PulseAudio
+
+    const mapping = must(
+      thisProcess(filter).mappings.find((m) => m.inode === created.inode),
+      'mapping',
+    );
+    expect(mapping).toMatchObject({ perms, offset: 0, dev: created.dev, path: file, deleted: false });
+    expect(mapping.end - mapping.start).toBe(Math.ceil(created.fileSize / PAGE_SIZE) * PAGE_SIZE);
+  });
+
+  it('strips " (deleted)" from a mapping whose file was unlinked', () => {
+    const { file, created, filter } = segmentInTempDir();
+    map(open(file, 'r+'), created.fileSize, true);
+    fs.unlinkSync(file);
+    const me = thisProcess(filter);
+    expect(me.mappings.find((m) => m.inode === created.inode)).toMatchObject({ path: file, deleted: true });
+    expect(me.fds.find((f) => f.inode === created.inode)).toMatchObject({ path: file, deleted: true });
+  });
+
+  it('keeps only mappings on the filter device or memfds', () => {
+    const { filter } = segmentInTempDir();
+    for (const mapping of thisProcess(filter).mappings) {
+      expect(mapping.dev === filter.dev || mapping.path.startsWith('/memfd:')).toBe(true);
+    }
+  });
+
+  it.each([
+    ['r+', 2],
+    ['r', 0],
+    ['a', 1],
+  ])('shows an fd opened with %s with access mode %d', (flags, accessMode) => {
+    const { file, created, filter } = segmentInTempDir();
+    const fd = open(file, flags);
+    const found = thisProcess(filter).fds.find((f) => f.fd === fd);
+    expect(found).toEqual({ fd, path: file, deleted: false, dev: created.dev, inode: created.inode, accessMode });
+  });
+
+  it('leaves out fds outside the directory', () => {
+    const { filter } = segmentInTempDir();
+    const other = makeTempDir();
+    fs.writeFileSync(path.join(other, 'x'), 'x');
+    const fd = open(path.join(other, 'x'), 'r');
+    expect(thisProcess(filter).fds.find((f) => f.fd === fd)).toBeUndefined();
+  });
+
+  it('shows a memfd as a deleted /memfd: fd, and as a mapping once mapped', () => {
+    const { filter } = segmentInTempDir();
+    const fd = createMemfd('shm-inspector-test', 2 * PAGE_SIZE);
+    fds.push(fd);
+    const inode = Number(fs.fstatSync(fd, { bigint: true }).ino);
+    expect(fs.fstatSync(fd).size).toBe(2 * PAGE_SIZE);
+
+    const before = thisProcess(filter);
+    expect(before.fds.find((f) => f.fd === fd)).toMatchObject({
+      path: '/memfd:shm-inspector-test',
+      deleted: true,
+      inode,
+      accessMode: 2,
+    });
+    expect(before.mappings.find((m) => m.inode === inode)).toBeUndefined();
+
+    map(fd, 2 * PAGE_SIZE, true);
+    const mapping = thisProcess(filter).mappings.find((m) => m.inode === inode);
+    expect(mapping).toMatchObject({ path: '/memfd:shm-inspector-test', deleted: true, perms: 'rw-s' });
+    expect(mapping?.dev).toBe(Number(fs.fstatSync(fd, { bigint: true }).dev));
+  });
+
+  it('no longer shows a mapping after unmap, and refuses an unknown handle with EINVAL', () => {
+    const { file, created, filter } = segmentInTempDir();
+    const handle = map(open(file, 'r'), created.fileSize, false);
+    expect(thisProcess(filter).mappings.some((m) => m.inode === created.inode)).toBe(true);
+    unmap(handle);
+    expect(thisProcess(filter).mappings.some((m) => m.inode === created.inode)).toBe(false);
+    const error = nativeErrorOf(() => unmap(handle));
+    expect(error.code).toBe('EINVAL');
+  });
+
+  it('fails mapShared on a bad fd with EBADF', () => {
+    const error = nativeErrorOf(() => mapShared(1_000_000, PAGE_SIZE, false));
+    expect(error.code).toBe('EBADF');
+    expect(error.syscall).toBe('mmap');
+  });
+
+  it('finds a fresh child with this process as parent and a start time of now', async () => {
+    const spawnedAt = Date.now();
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    const table = readProcessTable({ dev: scanDirectory(SHM_DIR).dev, dir: SHM_DIR });
+    const found = must(
+      table.processes.find((p) => p.pid === child.pid),
+      'child',
+    );
+    expect(found.comm).toBe('sleep');
+    expect(found.ppid).toBe(process.pid);
+    expect(found.state).toMatch(/^[RS]$/);
+    const startedMs = table.bootTimeMs + (found.startTicks * 1000) / table.ticksPerSecond;
+    expect(Math.abs(startedMs - spawnedAt)).toBeLessThan(1000);
+  });
+});
+
+describe.each([
+  ['a temp dir on the root filesystem', () => makeTempDir()],
+  ['/dev/shm', () => SHM_DIR],
+])('unlinkIfUnchanged in %s', (_where, directory) => {
+  it('removes the file it was told about', () => {
+    const dir = directory();
+    const name = uniqueName();
+    createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o600 });
+    expect(unlinkIfUnchanged(dir, name, identityOf(dir, name))).toBe('removed');
+    expect(fs.existsSync(path.join(dir, name))).toBe(false);
+  });
+
+  it('leaves a new file that got the old inode number back, by its birth time', () => {
+    const dir = directory();
+    const name = uniqueName();
+    createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o600 });
+    const old = identityOf(dir, name);
+    // Whether the kernel reuses the inode number or not, only the birth time differs
+    // reliably; claim the old birth time of a file with the current dev and inode.
+    const stale = { ...identityOf(dir, name), birthTimeMs: (old.birthTimeMs ?? 0) - 1 };
+    expect(unlinkIfUnchanged(dir, name, stale)).toBe('changed');
+    expect(fs.existsSync(path.join(dir, name))).toBe(true);
+    expect(unlinkIfUnchanged(dir, name, { ...old, birthTimeMs: null })).toBe('removed');
+  });
+
+  it('leaves a file that was replaced under the same name', () => {
+    const dir = directory();
+    const name = uniqueName();
+    const created = { ...createSegment({ dir, name, dataSize: DATA_SIZE, mode: 0o600 }), birthTimeMs: null };
+    // Made before the rename, so the old inode number cannot be reused for it.
+    const replacement = uniqueName();
+    fs.writeFileSync(path.join(dir, replacement), 'new');
+    fs.renameSync(path.join(dir, replacement), path.join(dir, name));
+
+    expect(unlinkIfUnchanged(dir, name, created)).toBe('changed');
+    expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe('new');
+    const current = Number(fs.statSync(path.join(dir, name)).ino);
+    expect(unlinkIfUnchanged(dir, name, { dev: created.dev + 1, inode: current, birthTimeMs: null })).toBe('changed');
+    expect(fs.existsSync(path.join(dir, name))).toBe(true);
+  });
+
+  it('says missing for a name that does not exist', () => {
+    expect(unlinkIfUnchanged(directory(), uniqueName(), { dev: 1, inode: 1, birthTimeMs: null })).toBe('missing');
+  });
+
+  it('leaves directories and symlinks as not-regular', () => {
+    const dir = directory();
+    const sub = uniqueName();
+    fs.mkdirSync(path.join(dir, sub));
+    const { dev, ino } = fs.statSync(path.join(dir, sub));
+    expect(unlinkIfUnchanged(dir, sub, { dev, inode: ino, birthTimeMs: null })).toBe('not-regular');
+    expect(fs.statSync(path.join(dir, sub)).isDirectory()).toBe(true);
+
+    const link = uniqueName();
+    fs.symlinkSync(path.join(dir, sub), path.join(dir, link));
+    const linkStat = fs.lstatSync(path.join(dir, link));
+    expect(unlinkIfUnchanged(dir, link, { dev: linkStat.dev, inode: linkStat.ino, birthTimeMs: null })).toBe(
+      'not-regular',
+    );
+    expect(fs.lstatSync(path.join(dir, link)).isSymbolicLink()).toBe(true);
+  });
+});
+
+/** Runs `script` in a child node as user nobody, with the addon at ADDON; returns its JSON output. */
+function runAsNobody(script: string, env: Record<string, string>): unknown {
+  const run = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    uid: 65534,
+    gid: 65534,
+    env: { ...process.env, ...env, ADDON: ADDON_PATH },
+  });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout);
+}
+
+describe('as another user', () => {
+  const isRoot = process.getuid?.() === 0;
+  const needsRoot = 'needs root, to run a child as nobody';
+
+  it('reports an unreadable file with its metadata and error EACCES from open', (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const dir = makeTempDir();
+    fs.chmodSync(dir, 0o755);
+    createSegment({ dir, name: 'private', dataSize: DATA_SIZE, mode: 0o600 });
+    const stat = fs.statSync(path.join(dir, 'private'));
+    const script = `process.stdout.write(JSON.stringify(require(process.env.ADDON).scanDirectory(process.env.DIR).entries))`;
+    const entries = runAsNobody(script, { DIR: dir }) as RawEntry[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      name: 'private',
+      type: 'file',
+      inode: stat.ino,
+      size: DATA_SIZE + MARKER_SIZE,
+      mode: 0o600,
+      uid: 0,
+      tail: null,
+      dataRanges: null,
+      error: { code: 'EACCES', syscall: 'open' },
+    });
+  });
+
+  it("reports mapsError and fdsError EACCES for another user's process", (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const script = `
+      const table = require(process.env.ADDON).readProcessTable({ dev: 1, dir: '/dev/shm' });
+      process.stdout.write(JSON.stringify(table.processes.find((p) => p.pid === Number(process.env.PARENT))));`;
+    const parent = runAsNobody(script, { PARENT: String(process.pid) });
+    expect(parent).toMatchObject({
+      pid: process.pid,
+      uid: 0,
+      mappings: [],
+      fds: [],
+      mapsError: 'EACCES',
+      fdsError: 'EACCES',
+    });
+  });
+});
+
+/** Whether this process may make a private mount namespace with its own tmpfs (root, no seccomp block). */
+function canMountTmpfs(): boolean {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-probe-'));
+  try {
+    const probe = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o size=64k none '${dir}'`], {
+      stdio: 'ignore',
+    });
+    return probe.status === 0;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('createSegment on a full tmpfs', () => {
+  const mountable = canMountTmpfs();
+
+  // The child fills a private 256 KiB tmpfs, then asks for a 1 MiB segment, which
+  // ftruncate allows (sparse) but posix_fallocate of the marker page cannot.
+  const childScript = `
+    const fs = require('fs');
+    const addon = require(process.env.ADDON);
+    const dir = process.env.DIR;
+    const fd = fs.openSync(dir + '/filler', 'w');
+    try { for (;;) fs.writeSync(fd, Buffer.alloc(4096, 1)); } catch (e) { if (e.code !== 'ENOSPC') throw e; }
+    fs.closeSync(fd);
+    const results = [];
+    for (const name of [null, 'pulse-shm-1']) {
+      try { addon.createSegment(dir, name, 1024 * 1024, 0o600, process.pid); results.push({ code: null }); }
+      catch (e) { results.push({ code: e.code, syscall: e.syscall }); }
+    }
+    process.stdout.write(JSON.stringify({ results, left: fs.readdirSync(dir) }));
+  `;
+
+  it('fails with ENOSPC and leaves nothing behind', (context) => {
+    if (!mountable) context.skip('needs `unshare -m` and `mount -t tmpfs` (root, no seccomp filter)');
+    const dir = makeTempDir();
+    const run = spawnSync(
+      'unshare',
+      ['-m', 'sh', '-c', `mount -t tmpfs -o size=256k none "$DIR" && exec "$NODE" -e "$SCRIPT"`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DIR: dir, NODE: process.execPath, SCRIPT: childScript, ADDON: ADDON_PATH },
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      results: [
+        { code: 'ENOSPC', syscall: 'posix_fallocate' },
+        { code: 'ENOSPC', syscall: 'posix_fallocate' },
+      ],
+      left: ['filler'],
+    });
+  });
+});

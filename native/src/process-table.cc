@@ -1,0 +1,281 @@
+#include "process-table.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "sys-error.h"
+#include "unique-fd.h"
+
+namespace shm {
+
+namespace {
+
+constexpr std::string_view kMemfdPrefix = "/memfd:";
+constexpr std::string_view kDeletedSuffix = " (deleted)";
+
+/**
+ * Reads whole /proc files into one reused buffer with a few large reads (seq_file
+ * fills as much as the buffer holds, so chromium's multi-100-KB maps take a handful of
+ * calls, and nothing is allocated per file once the buffer has grown).
+ */
+class ProcReader {
+ public:
+  /** Returns 0 and the text in `out` (valid until the next read), or errno. */
+  int read(int dirfd, const char* path, std::string_view& out) {
+    UniqueFd fd(openat(dirfd, path, O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) return errno;
+    size_t used = 0;
+    for (;;) {
+      if (used == buf_.size()) buf_.resize(buf_.size() * 2);
+      ssize_t n = ::read(fd.get(), buf_.data() + used, buf_.size() - used);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno;
+      }
+      if (n == 0) break;
+      used += static_cast<size_t>(n);
+    }
+    out = std::string_view(buf_.data(), used);
+    return 0;
+  }
+
+ private:
+  std::vector<char> buf_ = std::vector<char>(256 * 1024);
+};
+
+bool is_digits(const char* s) {
+  if (*s == '\0') return false;
+  for (; *s; ++s) {
+    if (*s < '0' || *s > '9') return false;
+  }
+  return true;
+}
+
+uint64_t parse_hex(std::string_view& s) {
+  uint64_t value = 0;
+  size_t i = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    unsigned digit;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    else break;
+    value = value * 16 + digit;
+  }
+  s.remove_prefix(i);
+  return value;
+}
+
+uint64_t parse_dec(std::string_view& s) {
+  uint64_t value = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) value = value * 10 + (s[i] - '0');
+  s.remove_prefix(i);
+  return value;
+}
+
+/** Drops one expected separator; false if the line is not shaped as expected. */
+bool expect(std::string_view& s, char c) {
+  if (s.empty() || s[0] != c) return false;
+  s.remove_prefix(1);
+  return true;
+}
+
+void skip_spaces(std::string_view& s) {
+  while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+}
+
+void skip_blanks(std::string_view& s) {
+  while (!s.empty() && (s[0] == ' ' || s[0] == '\t')) s.remove_prefix(1);
+}
+
+/** Splits " (deleted)" off a kernel-shown path. */
+bool strip_deleted(std::string_view& path) {
+  if (path.size() < kDeletedSuffix.size() || path.substr(path.size() - kDeletedSuffix.size()) != kDeletedSuffix) {
+    return false;
+  }
+  path.remove_suffix(kDeletedSuffix.size());
+  return true;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+/** Parses one maps line ("start-end perms offset maj:min inode   path"); keeps it if wanted. */
+void parse_maps_line(std::string_view line, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out) {
+  Mapping m;
+  m.start = parse_hex(line);
+  if (!expect(line, '-')) return;
+  m.end = parse_hex(line);
+  if (!expect(line, ' ') || line.size() < 5) return;
+  std::memcpy(m.perms, line.data(), 4);
+  line.remove_prefix(4);
+  if (!expect(line, ' ')) return;
+  m.offset = parse_hex(line);
+  if (!expect(line, ' ')) return;
+  unsigned major = static_cast<unsigned>(parse_hex(line));
+  if (!expect(line, ':')) return;
+  unsigned minor = static_cast<unsigned>(parse_hex(line));
+  if (!expect(line, ' ')) return;
+  m.inode = parse_dec(line);
+  skip_spaces(line);
+  // Anonymous memory ([heap], [stack]...) has inode 0 and must not match a dev of 0.
+  bool on_device = major == want_major && minor == want_minor && m.inode != 0;
+  if (!on_device && !starts_with(line, kMemfdPrefix)) return;
+  m.dev = makedev(major, minor);
+  m.deleted = strip_deleted(line);
+  m.path.assign(line);
+  out.push_back(std::move(m));
+}
+
+void parse_maps(std::string_view text, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out) {
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    parse_maps_line(line, want_major, want_minor, out);
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+}
+
+/** Fills comm, state, ppid, start_ticks from /proc/<pid>/stat; false if malformed. */
+bool parse_stat(std::string_view text, ProcessInfo& p) {
+  // comm may contain spaces and parentheses: it ends at the LAST ')'.
+  size_t open = text.find('(');
+  size_t close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return false;
+  p.comm.assign(text.substr(open + 1, close - open - 1));
+  std::string_view rest = text.substr(close + 1);
+  if (!expect(rest, ' ') || rest.empty()) return false;
+  p.state = rest[0];
+  rest.remove_prefix(1);
+  // Fields after the state: ppid is field 4, starttime field 22.
+  for (int field = 4; field <= 22; ++field) {
+    if (!expect(rest, ' ')) return false;
+    if (field == 4 || field == 22) {
+      // ppid is never negative; other skipped fields may be ("-1" tty_pgrp).
+      uint64_t value = parse_dec(rest);
+      if (field == 4) p.ppid = static_cast<int>(value);
+      else p.start_ticks = value;
+    } else {
+      size_t space = rest.find(' ');
+      if (space == std::string_view::npos) return false;
+      rest.remove_prefix(space);
+    }
+  }
+  return true;
+}
+
+int read_access_mode(int piddir, int fd, ProcReader& reader) {
+  char path[32];
+  snprintf(path, sizeof path, "fdinfo/%d", fd);
+  std::string_view text;
+  if (reader.read(piddir, path, text) != 0) return -1;
+  size_t at = text.find("flags:");
+  if (at == std::string_view::npos) return -1;
+  text.remove_prefix(at + 6);
+  skip_blanks(text);
+  uint64_t flags = 0;
+  for (; !text.empty() && text[0] >= '0' && text[0] <= '7'; text.remove_prefix(1)) flags = flags * 8 + (text[0] - '0');
+  return static_cast<int>(flags & O_ACCMODE);
+}
+
+/** Reads fd/ of one process; returns 0 or the errno that prevented listing it. */
+int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out, ProcReader& reader) {
+  UniqueFd fd(openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return errno;
+  UniqueDir stream(fdopendir(fd.get()));
+  if (!stream) return errno;
+  int fddir = fd.release();
+  char target[4096];
+  while (const struct dirent* d = readdir(stream.get())) {
+    if (!is_digits(d->d_name)) continue;
+    ssize_t n = readlinkat(fddir, d->d_name, target, sizeof target);
+    if (n < 0 || n == static_cast<ssize_t>(sizeof target)) continue;  // closed meanwhile, or too long
+    std::string_view path(target, static_cast<size_t>(n));
+    if (!starts_with(path, dir_prefix) && !starts_with(path, kMemfdPrefix)) continue;
+    struct stat st;
+    if (fstatat(fddir, d->d_name, &st, 0) != 0) continue;  // follows the link to the open file
+    OpenFd entry;
+    entry.fd = std::atoi(d->d_name);
+    entry.deleted = strip_deleted(path);
+    entry.path.assign(path);
+    entry.dev = st.st_dev;
+    entry.inode = st.st_ino;
+    entry.access_mode = read_access_mode(piddir, entry.fd, reader);
+    out.push_back(std::move(entry));
+  }
+  return 0;
+}
+
+bool vanished(int err) { return err == ENOENT || err == ESRCH; }
+
+double clock_ms(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
+ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
+  ProcessTable table;
+  table.boot_time_ms = clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME);
+  table.ticks_per_second = sysconf(_SC_CLK_TCK);
+
+  UniqueFd proc(open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!proc.valid()) throw SysError{errno, "open", "/proc"};
+  UniqueDir stream(fdopendir(proc.get()));
+  if (!stream) throw SysError{errno, "fdopendir", "/proc"};
+  int procfd = proc.release();
+
+  const unsigned want_major = major(dev);
+  const unsigned want_minor = minor(dev);
+  const std::string dir_prefix = dir + "/";
+  ProcReader reader;
+  std::string_view text;
+  for (;;) {
+    errno = 0;
+    const struct dirent* d = readdir(stream.get());
+    if (!d) {
+      if (errno != 0) throw SysError{errno, "readdir", "/proc"};
+      break;
+    }
+    if (!is_digits(d->d_name)) continue;
+    UniqueFd piddir(openat(procfd, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!piddir.valid()) continue;  // exited since readdir
+    struct stat st;
+    if (fstat(piddir.get(), &st) != 0) continue;
+
+    ProcessInfo p;
+    p.pid = std::atoi(d->d_name);
+    p.uid = st.st_uid;
+    if (reader.read(piddir.get(), "stat", text) != 0 || !parse_stat(text, p)) continue;
+
+    int err = reader.read(piddir.get(), "maps", text);
+    if (err == 0) parse_maps(text, want_major, want_minor, p.mappings);
+    else if (vanished(err)) continue;
+    else p.maps_errno = err;
+
+    err = read_fds(piddir.get(), dir_prefix, p.fds, reader);
+    if (vanished(err)) continue;
+    if (err != 0) {
+      p.fds_errno = err;
+      p.fds.clear();
+    }
+    table.processes.push_back(std::move(p));
+  }
+  return table;
+}
+
+}  // namespace shm

@@ -1,0 +1,57 @@
+#pragma once
+// Reads /proc: every process with its mappings and fds that can hold shared memory
+// (files on the shm directory's filesystem, and memfds).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shm {
+
+struct Mapping {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  char perms[5] = {};  // "rw-s"
+  uint64_t offset = 0;
+  uint64_t dev = 0;  // makedev(major, minor)
+  uint64_t inode = 0;
+  std::string path;  // without " (deleted)"
+  bool deleted = false;
+};
+
+struct OpenFd {
+  int fd = 0;
+  std::string path;  // link target without " (deleted)"
+  bool deleted = false;
+  uint64_t dev = 0;
+  uint64_t inode = 0;
+  int access_mode = -1;  // flags & O_ACCMODE, -1 if fdinfo could not be read
+};
+
+struct ProcessInfo {
+  int pid = 0;
+  std::string comm;
+  char state = '?';
+  int ppid = 0;
+  uint64_t start_ticks = 0;
+  uint32_t uid = 0;
+  std::vector<Mapping> mappings;
+  std::vector<OpenFd> fds;
+  int maps_errno = 0;  // why maps could not be read, 0 if it was
+  int fds_errno = 0;
+};
+
+struct ProcessTable {
+  double boot_time_ms = 0;
+  long ticks_per_second = 0;
+  std::vector<ProcessInfo> processes;
+};
+
+/**
+ * Every process in /proc. Keeps mappings on device `dev` and fds whose target is
+ * inside `dir` (absolute, no trailing slash), plus memfds of both kinds. Processes
+ * that exit during the read are left out. Throws SysError only if /proc is unreadable.
+ */
+ProcessTable read_process_table(uint64_t dev, const std::string& dir);
+
+}  // namespace shm
