@@ -12,8 +12,10 @@ export interface CleanupOptions {
 
 export interface PlannedRemoval {
   name: string;
+  /** The file's identity when planned: dev, inode and birth time (null where none is recorded). */
   dev: number;
   inode: number;
+  birthTime: number | null;
   state: SegmentState;
   /** Bytes freed (allocated by tmpfs). */
   bytes: number;

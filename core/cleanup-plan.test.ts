@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { CleanupOptions } from '../protocol/cleanup';
+import type { ScanResult, Segment, SegmentState } from '../protocol/scan-result';
+import { decideRemoval, planCleanup } from './cleanup-plan';
+
+const segment = (name: string, state: SegmentState, overrides: Partial<Segment> = {}): Segment => ({
+  name,
+  kind: 'file',
+  size: 65576,
+  allocated: 4096,
+  dev: 26,
+  inode: name.length,
+  mode: 0o700,
+  uid: 0,
+  gid: 0,
+  birthTime: 0,
+  mtime: 0,
+  pulse: true,
+  state,
+  reason: `why ${name}`,
+  marker: null,
+  owner: null,
+  attached: [],
+  error: null,
+  ...overrides,
+});
+const defaults: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };
+const mapped = { attached: [{ pid: 42, comm: 'paplay', access: 'rw' as const, via: ['map' as const] }] };
+
+describe('decideRemoval', () => {
+  it('removes only unheld stale segments by default', () => {
+    expect(decideRemoval(segment('a', 'stale'), defaults).remove).toBe(true);
+    for (const state of ['live', 'stale-zombie', 'stale-pid-reused', 'unverifiable', 'no-marker', 'foreign'] as const) {
+      expect(decideRemoval(segment('a', state), defaults).remove, state).toBe(false);
+    }
+  });
+
+  it('keeps a stale segment a live process still maps, naming the process', () => {
+    const decision = decideRemoval(segment('a', 'stale', mapped), defaults);
+    expect(decision.remove).toBe(false);
+    expect(decision.reason).toContain('still held by PID 42 (paplay, rw)');
+  });
+
+  it('removes zombie-owned and reused-PID segments only when included', () => {
+    expect(decideRemoval(segment('a', 'stale-zombie'), { ...defaults, includeZombie: true }).remove).toBe(true);
+    expect(decideRemoval(segment('a', 'stale-zombie'), { ...defaults, includeReused: true }).remove).toBe(false);
+    expect(decideRemoval(segment('a', 'stale-pid-reused'), { ...defaults, includeReused: true }).remove).toBe(true);
+    expect(decideRemoval(segment('a', 'stale-pid-reused'), defaults).reason).toContain('--include reused');
+  });
+
+  it('removes mapped, unverifiable, no-marker and foreign segments only when forced by name', () => {
+    const forced = { ...defaults, force: ['a'] };
+    for (const target of [
+      segment('a', 'stale', mapped),
+      segment('a', 'unverifiable'),
+      segment('a', 'no-marker'),
+      segment('a', 'foreign'),
+    ]) {
+      expect(decideRemoval(target, forced).remove, target.state).toBe(true);
+      expect(decideRemoval({ ...target, name: 'b' }, forced).remove, target.state).toBe(false);
+    }
+  });
+
+  it('never removes a live segment or an entry that is not a regular file, even when forced', () => {
+    const forced = { ...defaults, force: ['a'] };
+    expect(decideRemoval(segment('a', 'live'), forced)).toEqual({ remove: false, reason: 'forced, but live: why a' });
+    expect(decideRemoval(segment('a', 'foreign', { kind: 'dir' }), forced).remove).toBe(false);
+    expect(decideRemoval(segment('a', 'stale', { kind: 'symlink' }), forced).remove).toBe(false);
+  });
+});
+
+describe('planCleanup', () => {
+  const scan: ScanResult = {
+    dir: '/dev/shm',
+    scannedAt: 0,
+    capacity: { total: 0, used: 0, free: 0 },
+    initialPidNamespace: true,
+    segments: [
+      segment('pulse-shm-1', 'stale'),
+      segment('pulse-shm-2', 'live'),
+      segment('pulse-shm-3', 'stale', mapped),
+    ],
+  };
+
+  it('lists what goes with bytes and what stays with why', () => {
+    const plan = planCleanup(scan, defaults);
+    expect(plan.remove).toEqual([
+      {
+        name: 'pulse-shm-1',
+        dev: 26,
+        inode: 11,
+        birthTime: 0,
+        state: 'stale',
+        bytes: 4096,
+        size: 65576,
+        reason: 'why pulse-shm-1',
+      },
+    ]);
+    expect(plan.keep.map((item) => item.name)).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+    expect(plan.failed).toEqual([]);
+    expect(plan.options).toBe(defaults);
+  });
+
+  it('fails a forced name that is not in the directory', () => {
+    const plan = planCleanup(scan, { ...defaults, force: ['pulse-shm-9'] });
+    expect(plan.failed).toEqual([{ name: 'pulse-shm-9', code: 'ENOENT', message: 'pulse-shm-9 is not in /dev/shm' }]);
+  });
+});

@@ -1,0 +1,63 @@
+import type { CleanupOptions, CleanupPlan, KeptSegment, PlannedRemoval } from '../protocol/cleanup';
+import type { ScanResult, Segment } from '../protocol/scan-result';
+
+export type Decision = { remove: true; reason: string } | { remove: false; reason: string };
+
+function holdersText(segment: Segment): string {
+  return segment.attached.map((holder) => `PID ${holder.pid} (${holder.comm}, ${holder.access})`).join(', ');
+}
+
+/**
+ * The cleanup rule for one segment. Only `stale` segments that no live process holds go
+ * by default; zombie and reused-PID owners need an opt-in; anything else needs the
+ * user to name it with --force. A live owner, or an entry that is not a regular file,
+ * is never removed.
+ */
+export function decideRemoval(segment: Segment, options: CleanupOptions): Decision {
+  const forced = options.force.includes(segment.name);
+  if (segment.kind !== 'file') return { remove: false, reason: `${segment.reason}: only regular files are removed` };
+  if (segment.state === 'live') {
+    return { remove: false, reason: forced ? `forced, but live: ${segment.reason}` : segment.reason };
+  }
+  if (segment.attached.length > 0 && !forced) {
+    return {
+      remove: false,
+      reason: `${segment.reason}, but still held by ${holdersText(segment)}; name it with --force to remove the name anyway (the mappings stay valid)`,
+    };
+  }
+  if (forced) return { remove: true, reason: `forced by name (${segment.state}: ${segment.reason})` };
+  switch (segment.state) {
+    case 'stale':
+      return { remove: true, reason: segment.reason };
+    case 'stale-zombie':
+      return options.includeZombie
+        ? { remove: true, reason: segment.reason }
+        : { remove: false, reason: `${segment.reason}; include with --include zombie` };
+    case 'stale-pid-reused':
+      return options.includeReused
+        ? { remove: true, reason: segment.reason }
+        : { remove: false, reason: `${segment.reason}; include with --include reused` };
+    default:
+      return { remove: false, reason: `${segment.state}: ${segment.reason}; only removed when named with --force` };
+  }
+}
+
+/** What a cleanup would remove and keep, and why; forced names not in the directory fail. */
+export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupPlan {
+  const remove: PlannedRemoval[] = [];
+  const keep: KeptSegment[] = [];
+  for (const segment of scan.segments) {
+    const decision = decideRemoval(segment, options);
+    if (decision.remove) {
+      const { name, dev, inode, birthTime, state, allocated, size } = segment;
+      remove.push({ name, dev, inode, birthTime, state, bytes: allocated, size, reason: decision.reason });
+    } else {
+      keep.push({ name: segment.name, state: segment.state, reason: decision.reason });
+    }
+  }
+  const present = new Set(scan.segments.map((segment) => segment.name));
+  const failed = options.force
+    .filter((name) => !present.has(name))
+    .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
+  return { dir: scan.dir, options, remove, keep, failed };
+}

@@ -1,0 +1,79 @@
+import type { RawProcess, RawProcessTable } from '../native';
+import type { Access, Attachment } from '../protocol/scan-result';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+  state: string;
+  uid: number;
+  /** Wall-clock start, ms since the epoch, rounded down to a clock tick. */
+  startTime: number;
+}
+
+/** The process table, indexed the ways the classifier asks: by PID and by file identity. */
+export interface ProcessIndex {
+  byPid: Map<number, ProcessInfo>;
+  /** Live holders of each file, keyed by fileKey(dev, inode). */
+  holders: Map<string, Attachment[]>;
+}
+
+export function fileKey(dev: number, inode: number): string {
+  return `${dev}:${inode}`;
+}
+
+/** A zombie or dead task has no memory map left: it is not alive, whatever kill(pid, 0) says. */
+export function isExited(state: string): boolean {
+  return state === 'Z' || state === 'X' || state === 'x';
+}
+
+function addHold(
+  holds: Map<string, Attachment>,
+  key: string,
+  process: RawProcess,
+  access: Access,
+  via: 'map' | 'fd',
+): void {
+  const existing = holds.get(key);
+  if (!existing) {
+    holds.set(key, { pid: process.pid, comm: process.comm, access, via: [via] });
+    return;
+  }
+  if (access === 'rw') existing.access = 'rw';
+  if (!existing.via.includes(via)) existing.via.push(via);
+}
+
+/** O_WRONLY or O_RDWR: the fd can write. */
+function fdAccess(accessMode: number): Access {
+  return accessMode === 1 || accessMode === 2 ? 'rw' : 'ro';
+}
+
+export function indexProcesses(table: RawProcessTable): ProcessIndex {
+  const byPid = new Map<number, ProcessInfo>();
+  const holders = new Map<string, Attachment[]>();
+  const msPerTick = 1000 / table.ticksPerSecond;
+  for (const process of table.processes) {
+    byPid.set(process.pid, {
+      pid: process.pid,
+      ppid: process.ppid,
+      comm: process.comm,
+      state: process.state,
+      uid: process.uid,
+      startTime: table.bootTimeMs + process.startTicks * msPerTick,
+    });
+    if (isExited(process.state)) continue;
+    const holds = new Map<string, Attachment>();
+    for (const mapping of process.mappings) {
+      addHold(holds, fileKey(mapping.dev, mapping.inode), process, mapping.perms[1] === 'w' ? 'rw' : 'ro', 'map');
+    }
+    for (const fd of process.fds) {
+      addHold(holds, fileKey(fd.dev, fd.inode), process, fdAccess(fd.accessMode), 'fd');
+    }
+    for (const [key, attachment] of holds) {
+      const list = holders.get(key);
+      if (list) list.push(attachment);
+      else holders.set(key, [attachment]);
+    }
+  }
+  return { byPid, holders };
+}

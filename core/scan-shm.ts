@@ -1,0 +1,116 @@
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
+import { readProcessTable, scanDirectory, type RawEntry } from '../native';
+import { pulseSegmentId } from '../protocol/limits';
+import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
+import { classifySegment, type ClassifyContext } from './classify-segment';
+import { decodeMarker } from './marker';
+import { inInitialPidNamespace } from './pid-namespace';
+import { fileKey, indexProcesses, type ProcessIndex, type ProcessInfo } from './process-index';
+
+export const DEFAULT_SHM_DIR = '/dev/shm';
+
+/**
+ * The shm directory as the engine uses it: an absolute path, left to the kernel to
+ * resolve. Not realpath: /proc/<pid>/root/dev/shm (another mount namespace's shm) is a
+ * magic link that realpath would turn into this namespace's /dev/shm.
+ */
+export function resolveShmDir(dir: string = DEFAULT_SHM_DIR): string {
+  return path.resolve(dir);
+}
+
+export function readCapacity(dir: string): Capacity {
+  const stats = statfsSync(dir);
+  const total = stats.blocks * stats.bsize;
+  const free = stats.bavail * stats.bsize;
+  return { total, used: (stats.blocks - stats.bfree) * stats.bsize, free };
+}
+
+const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
+
+/** One owner object per process, shared by every segment it owns (a scan may list 10,000). */
+function ownerOf(process: ProcessInfo | undefined, owners: Map<number, OwnerProcess>): OwnerProcess | null {
+  if (!process) return null;
+  let owner = owners.get(process.pid);
+  if (!owner) {
+    owner = { pid: process.pid, comm: process.comm, state: process.state, startTime: process.startTime };
+    owners.set(process.pid, owner);
+  }
+  return owner;
+}
+
+/** Builds the judged segment for one directory entry against a process table. */
+export function toSegment(
+  entry: RawEntry,
+  processes: ProcessIndex,
+  context: ClassifyContext,
+  owners: Map<number, OwnerProcess> = new Map(),
+): Segment {
+  const marker = decodeMarker(entry.tail);
+  const attached = processes.holders.get(fileKey(entry.dev, entry.inode)) ?? NO_HOLDERS;
+  const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
+  const readError = entry.error?.code ?? null;
+  const verdict = classifySegment(
+    { name: entry.name, kind: entry.type, size: entry.size, birthTime: entry.birthTimeMs, marker, readError },
+    owner,
+    attached,
+    context,
+  );
+  return {
+    name: entry.name,
+    kind: entry.type,
+    size: entry.size,
+    allocated: entry.allocatedBytes,
+    dev: entry.dev,
+    inode: entry.inode,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    birthTime: entry.birthTimeMs,
+    mtime: entry.mtimeMs,
+    pulse: pulseSegmentId(entry.name) !== null,
+    state: verdict.state,
+    reason: verdict.reason,
+    marker,
+    owner: ownerOf(owner, owners),
+    attached: attached as Attachment[],
+    error: entry.error
+      ? { code: entry.error.code, message: `${entry.error.syscall} failed: ${entry.error.code}` }
+      : null,
+  };
+}
+
+/** PulseAudio segments first, then by name: the order people read a listing in. */
+export function compareSegments(a: Segment, b: Segment): number {
+  if (a.pulse !== b.pulse) return a.pulse ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export interface ShmSnapshot {
+  result: ScanResult;
+  processes: ProcessIndex;
+}
+
+/** Scans a shm directory and the process table, and judges every entry. */
+export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR): ShmSnapshot {
+  const resolved = resolveShmDir(dir);
+  const directory = scanDirectory(resolved);
+  const processes = indexProcesses(readProcessTable({ dev: directory.dev, dir: resolved }));
+  const context = { initialPidNamespace: inInitialPidNamespace() };
+  const owners = new Map<number, OwnerProcess>();
+  const segments = directory.entries.map((entry) => toSegment(entry, processes, context, owners)).sort(compareSegments);
+  return {
+    result: {
+      dir: resolved,
+      scannedAt: Date.now(),
+      capacity: readCapacity(resolved),
+      initialPidNamespace: context.initialPidNamespace,
+      segments,
+    },
+    processes,
+  };
+}
+
+export function scanShm(dir: string = DEFAULT_SHM_DIR): ScanResult {
+  return scanShmSnapshot(dir).result;
+}
