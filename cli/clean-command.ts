@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { executeCleanup, dryRunResult } from '../core/cleanup-execute';
+import { planCleanup } from '../core/cleanup-plan';
+import { scanShm } from '../core/scan-shm';
+import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cleanup';
+import { formatBytes, plural } from '../protocol/format';
+import { cleanRequest, describeIssues } from '../protocol/requests';
+import { EXIT_FAILED, EXIT_OK, UsageError, toJson, type Io } from './cli-error';
+
+const INCLUDABLE = ['zombie', 'reused'] as const;
+
+function parseInclude(values: string[]): { includeZombie: boolean; includeReused: boolean } {
+  const words = values.flatMap((value) => value.split(',')).filter((word) => word !== '');
+  const unknown = words.filter((word) => !(INCLUDABLE as readonly string[]).includes(word));
+  if (unknown.length > 0) {
+    throw new UsageError(`--include takes ${INCLUDABLE.join(', ')}; not ${unknown.join(', ')}`);
+  }
+  return { includeZombie: words.includes('zombie'), includeReused: words.includes('reused') };
+}
+
+function renderPlan(plan: CleanupPlan, all: boolean): string {
+  const lines = [`Cleanup plan for ${plan.dir}:`];
+  for (const item of plan.remove) lines.push(`  remove  ${item.name}  ${formatBytes(item.bytes)}  ${item.reason}`);
+  const shownKept = all ? plan.keep : plan.keep.filter((item) => item.state !== 'foreign');
+  for (const item of shownKept) lines.push(`  keep    ${item.name}  ${item.reason}`);
+  const hidden = plan.keep.length - shownKept.length;
+  if (hidden > 0)
+    lines.push(
+      `  keep    ${hidden} other ${hidden === 1 ? 'entry' : 'entries'} (not PulseAudio segments; --all lists them)`,
+    );
+  for (const item of plan.failed) lines.push(`  error   ${item.name}  ${item.message}`);
+  if (plan.remove.length === 0) lines.push('Nothing to remove.');
+  return lines.join('\n');
+}
+
+function renderResult(result: CleanupResult): string {
+  const lines = result.removed.map((item) => `removed ${item.name} (${formatBytes(item.bytes)})`);
+  for (const item of result.failed) lines.push(`failed  ${item.name}: ${item.code}: ${item.message}`);
+  lines.push(`Removed ${plural(result.removed.length, 'segment')}, freed ${formatBytes(result.bytesFreed)}.`);
+  return lines.join('\n');
+}
+
+export async function cleanCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      include: { type: 'string', multiple: true, default: [] },
+      force: { type: 'string', multiple: true, default: [] },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const parsed = cleanRequest.safeParse({
+    ...parseInclude(values.include),
+    force: values.force,
+    dryRun: values['dry-run'],
+  });
+  if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+  const { dryRun, ...rest } = parsed.data;
+  const options: CleanupOptions = rest;
+
+  const plan = planCleanup(scanShm(values.dir), options);
+  const show = (result: CleanupResult): number => {
+    io.out(values.json ? toJson(result, io) : renderResult(result));
+    return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
+  };
+  if (dryRun) {
+    if (values.json) return show(dryRunResult(plan));
+    io.out(renderPlan(plan, values.all));
+    io.out(`Would free ${formatBytes(dryRunResult(plan).bytesFreed)} (dry run: nothing was removed).`);
+    return plan.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
+  }
+  if (plan.remove.length > 0 && !values.yes) {
+    if (!io.confirm) {
+      throw new UsageError('not on a terminal: pass --yes to remove without asking, or --dry-run to see the plan');
+    }
+    io.err(renderPlan(plan, values.all));
+    const bytes = formatBytes(dryRunResult(plan).bytesFreed);
+    if (!(await io.confirm(`Remove ${plural(plan.remove.length, 'segment')} (${bytes})? [y/N] `))) {
+      io.err('Nothing removed.');
+      return EXIT_OK;
+    }
+  }
+  return show(executeCleanup(plan));
+}

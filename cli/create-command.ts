@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createFromRequest, type CreatedSegment } from '../core/create-segment';
+import { resolveShmDir } from '../core/scan-shm';
+import { parseByteSize, parseMode } from '../protocol/byte-size';
+import { formatBytes, formatMode } from '../protocol/format';
+import { DEFAULT_MODE } from '../protocol/limits';
+import { createRequest, describeIssues } from '../protocol/requests';
+import { EXIT_OK, UsageError, toJson, type Io } from './cli-error';
+
+function parseNumber(
+  text: string | undefined,
+  flag: string,
+  parse: (text: string) => number | null,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = parse(text);
+  if (value === null) throw new UsageError(`${flag}: cannot read "${text}"`);
+  return value;
+}
+
+const wholeNumber = (text: string): number | null => (/^[0-9]+$/.test(text) ? Number(text) : null);
+
+function describeCreated(created: CreatedSegment): string {
+  const where = created.path ?? `memfd "${created.name}" (inode ${created.inode}, no name in the shm directory)`;
+  const marker = created.markerPid === null ? 'no marker' : `marker PID ${created.markerPid}`;
+  return `created ${where}: ${formatBytes(created.dataSize)} data, file ${created.fileSize} bytes, mode ${formatMode(created.mode)}, ${marker}`;
+}
+
+export async function createCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      size: { type: 'string' },
+      mode: { type: 'string' },
+      memfd: { type: 'boolean', default: false },
+      hold: { type: 'string' },
+      'marker-pid': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.size === undefined) throw new UsageError('--size is required (bytes, or with a unit: 64KiB, 64MiB)');
+  const holdSeconds = parseNumber(values.hold, '--hold', wholeNumber);
+  const markerPid = parseNumber(values['marker-pid'], '--marker-pid', wholeNumber);
+  const parsed = createRequest.safeParse({
+    size: parseNumber(values.size, '--size', parseByteSize),
+    mode: parseNumber(values.mode, '--mode', parseMode) ?? DEFAULT_MODE,
+    memfd: values.memfd,
+    ...(holdSeconds !== undefined ? { holdSeconds } : {}),
+    ...(markerPid !== undefined ? { markerPid } : {}),
+  });
+  if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+  const request = parsed.data;
+  if (request.memfd && !request.holdSeconds) {
+    throw new UsageError('a memfd exists only while a process maps it: add --hold SECONDS');
+  }
+
+  const hold = (request.holdSeconds ?? 0) > 0;
+  const created = createFromRequest(resolveShmDir(values.dir), request, hold);
+  const { release, ...facts } = created;
+  io.out(values.json ? toJson(facts, io) : describeCreated(created));
+  if (hold) {
+    if (!values.json) io.err(`holding it for ${request.holdSeconds} s (this process is its live owner)`);
+    await sleep((request.holdSeconds ?? 0) * 1000);
+    release();
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,91 @@
+import { createInterface } from 'node:readline/promises';
+import { EngineError } from '../core/engine-error';
+import { EXIT_FAILED, EXIT_USAGE, UsageError, type Io } from './cli-error';
+
+export const USAGE = `Usage: shm-inspector <command> [options]
+
+Commands:
+  scan   [--dir D] [--json] [--all]
+         List the segments in the shm directory (default /dev/shm) with their marker,
+         owner, holders and state. --all includes entries that are not PulseAudio's.
+  clean  [--dir D] [--dry-run] [--include zombie,reused] [--force NAME]... [--yes] [--json] [--all]
+         Remove stale segments. Without --yes on a terminal it shows the plan and asks.
+  create --size BYTES|64MiB [--mode 0700] [--memfd] [--hold SECONDS] [--marker-pid PID] [--dir D] [--json]
+         Create a segment as PulseAudio does; --hold keeps this process (its owner) alive.
+
+Exit codes: 0 done, 1 something failed, 2 usage error.`;
+
+type Command = (args: string[], io: Io) => number | Promise<number>;
+
+/** Loaded on demand: the request schemas (zod) cost more start-up time than a whole scan. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./scan-command')).scanCommand,
+  clean: async () => (await import('./clean-command')).cleanCommand,
+  create: async () => (await import('./create-command')).createCommand,
+};
+
+/** Runs one command line; every failure becomes a message and an exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command === undefined ? EXIT_USAGE : 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`shm-inspector: unknown command "${command}"\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    const run = await load();
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`shm-inspector ${command}: ${(error as Error).message}\nRun "shm-inspector --help" for usage.`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof EngineError) {
+      io.err(`shm-inspector ${command}: ${error.code}: ${error.message}`);
+      return error.code === 'EINVAL' ? EXIT_USAGE : EXIT_FAILED;
+    }
+    const { code, message } = error as { code?: string; message?: string };
+    if (code && message) {
+      io.err(`shm-inspector ${command}: ${message}`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  }
+}
+
+function terminalConfirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  return prompt.question(question).then(
+    (answer) => {
+      prompt.close();
+      return /^y(es)?$/i.test(answer.trim());
+    },
+    () => false,
+  );
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    outIsTerminal: process.stdout.isTTY === true,
+    confirm: process.stdin.isTTY && process.stderr.isTTY ? terminalConfirm : null,
+  };
+}
+
+/** The process entry: runs argv and sets the exit code. */
+export function main(argv: string[] = process.argv.slice(2)): void {
+  runCli(argv, processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`shm-inspector: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = EXIT_FAILED;
+    },
+  );
+}

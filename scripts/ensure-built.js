@@ -1,0 +1,63 @@
+'use strict';
+// Builds the native addon and the TypeScript when their outputs are missing, so that
+// bin/shm-inspector and `npm start` work right after `npm install` (which runs no
+// scripts). A lock directory keeps concurrent first runs from building at once.
+const { existsSync, mkdirSync, rmSync, statSync } = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const STALE_LOCK_MS = 10 * 60 * 1000;
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function run(root, args) {
+  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function outputs(root) {
+  return {
+    addon: path.join(root, 'native', 'build', 'Release', 'shm_inspector.node'),
+    cli: path.join(root, 'dist', 'cli', 'main.js'),
+  };
+}
+
+/** Takes the build lock, waiting for another process's build; false if the outputs appeared meanwhile. */
+function takeLock(lock, ready) {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > STALE_LOCK_MS)
+      rmSync(lock, { recursive: true, force: true });
+    sleep(500);
+    if (ready()) return false;
+  }
+}
+
+function ensureBuilt(root) {
+  const { addon, cli } = outputs(root);
+  const ready = () => existsSync(addon) && existsSync(cli);
+  if (ready()) return;
+  const lock = path.join(root, '.build-lock');
+  if (!takeLock(lock, ready)) return;
+  try {
+    if (!existsSync(addon)) {
+      process.stderr.write('shm-inspector: building the native addon (first run)...\n');
+      const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] });
+      run(root, [nodeGyp, 'rebuild', '--directory', 'native', `--nodedir=${process.env.npm_config_nodedir || '/usr'}`]);
+    }
+    if (!existsSync(cli)) {
+      process.stderr.write('shm-inspector: compiling TypeScript (first run)...\n');
+      run(root, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b']);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+module.exports = { ensureBuilt };

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm test`: everything a change must pass, in order of cost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-system-deps.sh
+npm run build --silent
+npx eslint .
+npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
+npx vitest run
