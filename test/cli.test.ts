@@ -1,0 +1,249 @@
+/**
+ * bin/shm-inspector as a user runs it: the JSON contract of scan, what create makes on
+ * disk, exit codes (0 done, 1 failed, 2 usage), and that refused commands touch nothing.
+ */
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSegment } from '../native';
+import type { CleanupResult } from '../protocol/cleanup';
+import type { Attachment, Capacity, Marker, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
+import { cliArgv, firstLine, run, start, stopAll } from './support/processes';
+import { makeShmTempDir, parseClean, parseScan, randomPulseName, readTail, segmentNamed } from './support/segments';
+
+/**
+ * The keys of T, checked by the compiler to be all of them: if the contract in
+ * protocol/ gains or loses a field, this file stops type-checking until the test agrees.
+ */
+function keysOf<T>() {
+  return <const K extends readonly (keyof T)[]>(
+    keys: K & (Exclude<keyof T, K[number]> extends never ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): string[] => ([...keys] as string[]).sort();
+}
+
+const SCAN_KEYS = keysOf<ScanResult>()(['dir', 'scannedAt', 'capacity', 'initialPidNamespace', 'segments']);
+const CAPACITY_KEYS = keysOf<Capacity>()(['total', 'used', 'free']);
+const SEGMENT_KEYS = keysOf<Segment>()([
+  'name',
+  'kind',
+  'size',
+  'allocated',
+  'dev',
+  'inode',
+  'mode',
+  'uid',
+  'gid',
+  'birthTime',
+  'mtime',
+  'pulse',
+  'state',
+  'reason',
+  'marker',
+  'owner',
+  'attached',
+  'error',
+]);
+const MARKER_KEYS = keysOf<Marker>()(['valid', 'magic', 'pid', 'hex']);
+const OWNER_KEYS = keysOf<OwnerProcess>()(['pid', 'comm', 'state', 'startTime']);
+const ATTACHMENT_KEYS = keysOf<Attachment>()(['pid', 'comm', 'access', 'via']);
+const CLEANUP_KEYS = keysOf<CleanupResult>()(['dryRun', 'removed', 'kept', 'failed', 'bytesFreed']);
+
+const STATES = ['live', 'stale', 'stale-zombie', 'stale-pid-reused', 'unverifiable', 'no-marker', 'foreign'];
+
+function expectSegmentContract(segment: Segment): void {
+  expect(Object.keys(segment).sort()).toEqual(SEGMENT_KEYS);
+  expect(segment).toMatchObject({
+    name: expect.any(String) as unknown,
+    kind: expect.stringMatching(/^(file|dir|symlink|other)$/) as unknown,
+    size: expect.any(Number) as unknown,
+    allocated: expect.any(Number) as unknown,
+    dev: expect.any(Number) as unknown,
+    inode: expect.any(Number) as unknown,
+    mode: expect.any(Number) as unknown,
+    uid: expect.any(Number) as unknown,
+    gid: expect.any(Number) as unknown,
+    mtime: expect.any(Number) as unknown,
+    pulse: expect.any(Boolean) as unknown,
+    reason: expect.any(String) as unknown,
+  });
+  expect(STATES).toContain(segment.state);
+  expect(segment.birthTime === null || typeof segment.birthTime === 'number').toBe(true);
+  if (segment.marker !== null) {
+    expect(Object.keys(segment.marker).sort()).toEqual(MARKER_KEYS);
+    expect(segment.marker.hex).toMatch(/^[0-9a-f]{80}$/);
+  }
+  if (segment.owner !== null) expect(Object.keys(segment.owner).sort()).toEqual(OWNER_KEYS);
+  for (const holder of segment.attached) {
+    expect(Object.keys(holder).sort()).toEqual(ATTACHMENT_KEYS);
+    expect(['rw', 'ro']).toContain(holder.access);
+    expect(holder.via.length).toBeGreaterThan(0);
+  }
+  expect(segment.error).toBeNull();
+}
+
+describe('the shm-inspector command line', () => {
+  let dir: string;
+  const cli = (args: readonly string[]) => run(cliArgv([...args, '--dir', dir]));
+  const listing = () => readdirSync(dir).sort();
+
+  /** A stale segment: what a wrongly accepted `clean` would remove. */
+  async function staleSegment(): Promise<string> {
+    const gone = start(['true']);
+    await gone.exited;
+    return createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: gone.pid }).name;
+  }
+
+  beforeEach(() => {
+    dir = makeShmTempDir();
+  });
+
+  afterEach(async () => {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scan --json prints exactly the documented fields, for live, stale, marker-less and foreign entries', async () => {
+    const holder = start(cliArgv(['create', '--size', '64KiB', '--hold', '30', '--json', '--dir', dir]));
+    const live = (JSON.parse(await firstLine(holder)) as { name: string }).name;
+    const stale = await staleSegment();
+    const tiny = randomPulseName();
+    writeFileSync(path.join(dir, tiny), Buffer.alloc(10));
+    writeFileSync(path.join(dir, 'other-file'), 'x');
+
+    const result = await cli(['scan', '--json']);
+    expect(result.code).toBe(0);
+    const scan = parseScan(result);
+    expect(Object.keys(scan).sort()).toEqual(SCAN_KEYS);
+    expect(Object.keys(scan.capacity).sort()).toEqual(CAPACITY_KEYS);
+    expect(scan.dir).toBe(dir);
+    expect(scan.capacity.total).toBeGreaterThan(0);
+    expect(scan.capacity.used).toBeLessThanOrEqual(scan.capacity.total);
+    expect(scan.segments.map((segment) => segment.name).sort()).toEqual(listing());
+    for (const segment of scan.segments) expectSegmentContract(segment);
+
+    expect(segmentNamed(scan, live)).toMatchObject({ state: 'live', owner: { pid: holder.pid } });
+    expect(segmentNamed(scan, stale)).toMatchObject({ state: 'stale', owner: null });
+    expect(segmentNamed(scan, tiny)).toMatchObject({ state: 'no-marker', marker: null });
+    expect(segmentNamed(scan, 'other-file')).toMatchObject({ state: 'foreign', pulse: false });
+  });
+
+  it('create --size 64KiB --mode 0640 makes a 65576-byte file, mode 0640, marked with the CLI’s PID, stale once it exits', async () => {
+    const create = start(cliArgv(['create', '--size', '64KiB', '--mode', '0640', '--dir', dir]));
+    expect((await create.exited).code).toBe(0);
+    const created = listing();
+    expect(created).toHaveLength(1);
+    const [name = ''] = created;
+    expect(create.stdout()).toContain(name);
+
+    const file = path.join(dir, name);
+    const stats = statSync(file);
+    expect(stats.size).toBe(65536 + 40);
+    expect(stats.mode & 0o7777).toBe(0o640);
+    const tail = readTail(file);
+    expect(tail.readUInt32LE(0)).toBe(0xbeefcafe);
+    expect(tail.readInt32LE(4)).toBe(create.pid);
+
+    const segment = segmentNamed(parseScan(await cli(['scan', '--json'])), name);
+    expect(segment).toMatchObject({
+      state: 'stale',
+      size: 65576,
+      mode: 0o640,
+      owner: null,
+      marker: { valid: true, pid: create.pid },
+    });
+  });
+
+  it('create --hold keeps its process alive as the live owner that maps the segment, then exits 0', async () => {
+    const holder = start(cliArgv(['create', '--size', '64KiB', '--hold', '5', '--json', '--dir', dir]));
+    const created = JSON.parse(await firstLine(holder)) as { name: string; markerPid: number; held: boolean };
+    expect(created).toMatchObject({ markerPid: holder.pid, held: true });
+
+    const whileHeld = segmentNamed(parseScan(await cli(['scan', '--json'])), created.name);
+    expect(whileHeld).toMatchObject({ state: 'live', owner: { pid: holder.pid } });
+    expect(whileHeld.attached).toContainEqual(expect.objectContaining({ pid: holder.pid, access: 'rw' }));
+
+    expect((await holder.exited).code).toBe(0);
+    const afterwards = segmentNamed(parseScan(await cli(['scan', '--json'])), created.name);
+    expect(afterwards).toMatchObject({ state: 'stale', owner: null, attached: [] });
+  });
+
+  it.each([
+    [['create', '--size', '0'], /size must be greater than 0/],
+    [['create', '--size', '2GiB'], /exceeds the 1 GiB maximum/],
+    [['create', '--size', '64KiB', '--mode', '0500'], /mode 0500 is below 0600/],
+    [['create', '--size', '64KiB', '--mode', '01700'], /mode 01700 has bits beyond 0777/],
+    [['create', '--size', 'abc'], /--size: cannot read "abc"/],
+    [['create', '--size', '64KiB', '--bogus'], /--bogus/],
+    [['clean', '--yes', '--force', '../x'], /"\.\.\/x" contains a slash/],
+    [['clean', '--yes', '--force', '/etc/passwd'], /"\/etc\/passwd" contains a slash/],
+    [['clean', '--yes', '--force', 'a/b'], /"a\/b" contains a slash/],
+    [['clean', '--yes', '--force', '..'], /"\.\." is not an entry/],
+    [['clean', '--yes', '--include', 'bogus'], /--include takes zombie, reused; not bogus/],
+    [['clean', '--yes', '--bogus'], /--bogus/],
+    [['scan', '--bogus'], /--bogus/],
+  ])('%j exits 2, says what is wrong on stderr, and changes nothing', async (args, message) => {
+    await staleSegment();
+    const before = listing();
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    expect(listing()).toEqual(before);
+    expect(existsSync('/etc/passwd')).toBe(true);
+  });
+
+  it('an unknown command or no command at all exits 2 with the usage', async () => {
+    const unknown = await run(cliArgv(['frobnicate']));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"[\s\S]*Usage:/);
+    const none = await run(cliArgv([]));
+    expect(none.code).toBe(2);
+    expect(none.stdout + none.stderr).toContain('Usage:');
+  });
+
+  it('clean --yes without a terminal removes the stale segment and exits 0', async () => {
+    const stale = await staleSegment();
+    const result = await cli(['clean', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`removed ${stale}`);
+    expect(listing()).toEqual([]);
+  });
+
+  it('clean without --yes and without a terminal exits 2 and removes nothing', async () => {
+    const stale = await staleSegment();
+    const result = await cli(['clean']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--yes/);
+    expect(listing()).toEqual([stale]);
+  });
+
+  it('clean --dry-run removes nothing, in text and in JSON, while reporting what it would remove', async () => {
+    const stale = await staleSegment();
+    const text = await cli(['clean', '--dry-run']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`remove\\s+${stale}`));
+    expect(text.stdout).toContain('dry run');
+    expect(listing()).toEqual([stale]);
+
+    const json = await cli(['clean', '--dry-run', '--json']);
+    expect(json.code).toBe(0);
+    const result = parseClean(json);
+    expect(Object.keys(result).sort()).toEqual(CLEANUP_KEYS);
+    expect(result).toMatchObject({ dryRun: true, removed: [{ name: stale }], failed: [] });
+    expect(result.bytesFreed).toBe(result.removed.reduce((sum, item) => sum + item.bytes, 0));
+    expect(listing()).toEqual([stale]);
+  });
+
+  it('clean exits 1 and reports ENOENT when a name given with --force is not in the directory', async () => {
+    const missing = randomPulseName();
+    const result = await cli(['clean', '--yes', '--json', '--force', missing]);
+    expect(result.code).toBe(1);
+    expect(parseClean(result).failed).toEqual([expect.objectContaining({ name: missing, code: 'ENOENT' })]);
+  });
+
+  it('scan of a directory that does not exist exits 1 with the reason', async () => {
+    const result = await run(cliArgv(['scan', '--dir', path.join(dir, 'missing')]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ENOENT|no such file/i);
+  });
+});
