@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { scanShm } from '../core/scan-shm';
+import { compareSegments, scanShm } from '../core/scan-shm';
 import { formatBytes, formatMode } from '../protocol/format';
 import type { ScanResult, Segment } from '../protocol/scan-result';
 import { EXIT_OK, toJson, type Io } from './cli-error';
@@ -15,7 +15,8 @@ function attachedText(segment: Segment): string {
 }
 
 export function renderScan(result: ScanResult, all: boolean): string {
-  const shown = all ? result.segments : result.segments.filter((segment) => segment.state !== 'foreign');
+  const sorted = [...result.segments].sort(compareSegments);
+  const shown = all ? sorted : sorted.filter((segment) => segment.state !== 'foreign');
   const hidden = result.segments.length - shown.length;
   const { total, used, free } = result.capacity;
   const lines = [`${result.dir}: ${formatBytes(used)} used of ${formatBytes(total)}, ${formatBytes(free)} free`];

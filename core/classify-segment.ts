@@ -1,4 +1,4 @@
-import { pulseSegmentId } from '../protocol/limits';
+import { isPulseSegmentName } from '../protocol/limits';
 import type { Attachment, EntryKind, Marker, SegmentState } from '../protocol/scan-result';
 import { markerProblem } from './marker';
 import { isExited, type ProcessInfo } from './process-index';
@@ -54,7 +54,7 @@ export function classifySegment(
   context: ClassifyContext,
 ): Verdict {
   if (facts.kind !== 'file') return { state: 'foreign', reason: `${KIND_WORDS[facts.kind]}, not a segment` };
-  if (pulseSegmentId(facts.name) === null) return { state: 'foreign', reason: 'not a PulseAudio segment name' };
+  if (!isPulseSegmentName(facts.name)) return { state: 'foreign', reason: 'not a PulseAudio segment name' };
   if (facts.readError) return { state: 'no-marker', reason: `marker could not be read (${facts.readError})` };
   const problem = markerProblem(facts.marker, facts.size);
   if (problem || !facts.marker) return { state: 'no-marker', reason: problem ?? 'no marker' };

@@ -14,11 +14,20 @@ export interface ProcessInfo {
 /** The process table, indexed the ways the classifier asks: by PID and by file identity. */
 export interface ProcessIndex {
   byPid: Map<number, ProcessInfo>;
-  /** Live holders of each file, keyed by fileKey(dev, inode). */
-  holders: Map<string, Attachment[]>;
+  /** The raw entries, with each process's shm and memfd mappings and fds. */
+  raw: Map<number, RawProcess>;
+  /** Live holders of each file, by device then inode (numeric keys: a scan looks up every entry). */
+  holders: Map<number, Map<number, Attachment[]>>;
 }
 
-export function fileKey(dev: number, inode: number): string {
+const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
+
+/** The live processes that map or hold the file (dev, inode); a shared empty list when none do. */
+export function holdersOf(index: ProcessIndex, dev: number, inode: number): readonly Attachment[] {
+  return index.holders.get(dev)?.get(inode) ?? NO_HOLDERS;
+}
+
+function fileKey(dev: number, inode: number): string {
   return `${dev}:${inode}`;
 }
 
@@ -50,9 +59,11 @@ function fdAccess(accessMode: number): Access {
 
 export function indexProcesses(table: RawProcessTable): ProcessIndex {
   const byPid = new Map<number, ProcessInfo>();
-  const holders = new Map<string, Attachment[]>();
+  const raw = new Map<number, RawProcess>();
+  const holders = new Map<number, Map<number, Attachment[]>>();
   const msPerTick = 1000 / table.ticksPerSecond;
   for (const process of table.processes) {
+    raw.set(process.pid, process);
     byPid.set(process.pid, {
       pid: process.pid,
       ppid: process.ppid,
@@ -70,10 +81,21 @@ export function indexProcesses(table: RawProcessTable): ProcessIndex {
       addHold(holds, fileKey(fd.dev, fd.inode), process, fdAccess(fd.accessMode), 'fd');
     }
     for (const [key, attachment] of holds) {
-      const list = holders.get(key);
+      const [dev, inode] = key.split(':').map(Number) as [number, number];
+      let byInode = holders.get(dev);
+      if (!byInode) holders.set(dev, (byInode = new Map()));
+      const list = byInode.get(inode);
       if (list) list.push(attachment);
-      else holders.set(key, [attachment]);
+      else byInode.set(inode, [attachment]);
     }
   }
-  return { byPid, holders };
+  return { byPid, raw, holders };
+}
+
+/** Where `pid` maps the start of file (dev, inode): its mapping base, or undefined if it maps none we could read. */
+export function mappingBase(index: ProcessIndex, pid: number, dev: number, inode: number): bigint | undefined {
+  const mapping = index.raw
+    .get(pid)
+    ?.mappings.find((candidate) => candidate.dev === dev && candidate.inode === inode && candidate.offset === 0);
+  return mapping ? BigInt(mapping.start) : undefined;
 }

@@ -1,12 +1,12 @@
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
 import { readProcessTable, scanDirectory, type RawEntry } from '../native';
-import { pulseSegmentId } from '../protocol/limits';
+import { isPulseSegmentName } from '../protocol/limits';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
 import { classifySegment, type ClassifyContext } from './classify-segment';
 import { decodeMarker } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
-import { fileKey, indexProcesses, type ProcessIndex, type ProcessInfo } from './process-index';
+import { holdersOf, indexProcesses, type ProcessIndex, type ProcessInfo } from './process-index';
 
 export const DEFAULT_SHM_DIR = '/dev/shm';
 
@@ -25,8 +25,6 @@ export function readCapacity(dir: string): Capacity {
   const free = stats.bavail * stats.bsize;
   return { total, used: (stats.blocks - stats.bfree) * stats.bsize, free };
 }
-
-const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
 
 /** One owner object per process, shared by every segment it owns (a scan may list 10,000). */
 function ownerOf(process: ProcessInfo | undefined, owners: Map<number, OwnerProcess>): OwnerProcess | null {
@@ -47,7 +45,7 @@ export function toSegment(
   owners: Map<number, OwnerProcess> = new Map(),
 ): Segment {
   const marker = decodeMarker(entry.tail);
-  const attached = processes.holders.get(fileKey(entry.dev, entry.inode)) ?? NO_HOLDERS;
+  const attached = holdersOf(processes, entry.dev, entry.inode);
   const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
   const readError = entry.error?.code ?? null;
   const verdict = classifySegment(
@@ -68,7 +66,7 @@ export function toSegment(
     gid: entry.gid,
     birthTime: entry.birthTimeMs,
     mtime: entry.mtimeMs,
-    pulse: pulseSegmentId(entry.name) !== null,
+    pulse: isPulseSegmentName(entry.name),
     state: verdict.state,
     reason: verdict.reason,
     marker,
@@ -80,7 +78,7 @@ export function toSegment(
   };
 }
 
-/** PulseAudio segments first, then by name: the order people read a listing in. */
+/** PulseAudio segments first, then by name: the order people read a listing in (the engine keeps directory order). */
 export function compareSegments(a: Segment, b: Segment): number {
   if (a.pulse !== b.pulse) return a.pulse ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

@@ -46,6 +46,11 @@ export function entryNameProblem(name: string): string | null {
   return null;
 }
 
+/** Whether a name is `pulse-shm-<u32>`: what PulseAudio creates and cleans. */
+export function isPulseSegmentName(name: string): boolean {
+  return name.startsWith(PULSE_NAME_PREFIX) && pulseSegmentId(name) !== null;
+}
+
 /** The id of a PulseAudio segment name (`pulse-shm-<u32>`), or null if the name is not one. */
 export function pulseSegmentId(name: string): number | null {
   if (!name.startsWith(PULSE_NAME_PREFIX)) return null;

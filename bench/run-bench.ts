@@ -1,0 +1,391 @@
+/**
+ * `npm run bench`: the engine's full scan against a C program doing only the system
+ * calls, and the whole CLI command against `lsof +D`, on 2,000 and 10,000 marked
+ * segments with a few live mappers. Speed is reported as ratios against baselines run
+ * in the same run, never as absolute limits. A MISS is a finding, not a failure:
+ * the exit code is non-zero only when something could not run or gave a wrong answer.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { indexProcesses } from '../core/process-index';
+import { compareSegments, readCapacity, resolveShmDir, scanShm, toSegment } from '../core/scan-shm';
+import { inInitialPidNamespace } from '../core/pid-namespace';
+import { readProcessTable, scanDirectory } from '../native';
+import { MARKER_SIZE } from '../protocol/limits';
+import type { ScanResult } from '../protocol/scan-result';
+import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT_DIR = path.join(ROOT, 'bench', 'out');
+const BASELINE_SOURCE = path.join(ROOT, 'bench', 'baseline.c');
+const BASELINE_BINARY = path.join(OUT_DIR, 'baseline');
+const CLI = path.join(ROOT, 'bin', 'shm-inspector');
+const ADDON = path.join(ROOT, 'native', 'build', 'Release', 'shm_inspector.node');
+
+const SIZES = [2000, 10000];
+const MAPPERS = 4;
+const PER_MAPPER = 8;
+const ENGINE_TARGET = 1.5;
+const CLI_TARGET = 1.0;
+const CLI_RUNS = 5;
+const LSOF_RUNS = 3;
+/** Far above the pretty-printed JSON of 10,000 segments (about 8 MB). */
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+
+interface Timing {
+  medianMs: number;
+  minMs: number;
+  runs: number;
+}
+
+interface SizeResult {
+  segments: number;
+  mappers: number;
+  processes: number;
+  engine: Timing;
+  /** The C baseline of the target: the minimal system calls. */
+  baseline: Timing & { filesMs: number; procMs: number };
+  /** C reading the same data as the engine (birth time, data ranges, /proc stat, fdinfo): breakdown only. */
+  sameDataC: Timing & { filesMs: number; procMs: number };
+  cli: Timing;
+  lsof: Timing;
+  /** Medians of the engine's steps, timed one by one as scanShmSnapshot runs them. */
+  breakdownMs: Record<string, number>;
+  ratios: { engineOverBaseline: number; cliOverLsof: number };
+  /** 1-minute load average before and after: other work on the machine makes every number noisier. */
+  loadAverage: { before: number; after: number };
+  targets: {
+    engine: { max: number; pass: boolean };
+    cli: { max: number; pass: boolean };
+  };
+}
+
+const problems: string[] = [];
+/** Removes the fixture being built or measured; set as soon as it has a directory. */
+let disposeActive: (() => void) | null = null;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
+
+function timing(values: readonly number[]): Timing {
+  return { medianMs: median(values), minMs: Math.min(...values), runs: values.length };
+}
+
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function timeMs(run: () => void): number {
+  const start = nowMs();
+  run();
+  return nowMs() - start;
+}
+
+/** Lets the event loop run between rounds, so that SIGINT/SIGTERM clean up at once. */
+function betweenRounds(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Runs the engine and the C baseline enough times for a stable median. */
+function runsFor(segments: number): number {
+  return segments <= 2000 ? 30 : 15;
+}
+
+/** Checks a scan's judgement against what the fixture made; a wrong answer makes the run fail. */
+function checkScan(what: string, result: Pick<ScanResult, 'segments'>, expected: FixtureExpectation): void {
+  const count = (state: string): number => result.segments.filter((segment) => segment.state === state).length;
+  const attached = result.segments.filter((segment) => segment.attached.length > 0).length;
+  const seen = { segments: result.segments.length, stale: count('stale'), live: count('live'), attached };
+  for (const key of Object.keys(expected) as (keyof FixtureExpectation)[]) {
+    if (seen[key] !== expected[key]) {
+      problems.push(`${what}: expected ${expected[key]} ${key} segments, saw ${seen[key]}`);
+    }
+  }
+}
+
+function compileBaseline(): void {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const gcc = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', BASELINE_BINARY, BASELINE_SOURCE], {
+    encoding: 'utf8',
+  });
+  if (gcc.error || gcc.status !== 0) {
+    throw new Error(`gcc could not build the baseline: ${gcc.error?.message ?? gcc.stderr}`);
+  }
+}
+
+/** The steps of scanShmSnapshot, timed one by one (the same calls in the same order). */
+function runSteps(dir: string, samples: Record<string, number[]>): void {
+  let start = nowMs();
+  const step = (name: string): void => {
+    const end = nowMs();
+    (samples[name] ??= []).push(end - start);
+    start = end;
+  };
+  const resolved = resolveShmDir(dir);
+  step('resolveDir');
+  const directory = scanDirectory(resolved);
+  step('scanDirectory');
+  const table = readProcessTable({ dev: directory.dev, dir: resolved });
+  step('readProcessTable');
+  const processes = indexProcesses(table);
+  step('indexProcesses');
+  const context = { initialPidNamespace: inInitialPidNamespace() };
+  step('pidNamespace');
+  directory.entries.map((entry) => toSegment(entry, processes, context)).sort(compareSegments);
+  step('toSegment+sort');
+  readCapacity(resolved);
+  step('capacity');
+}
+
+interface BaselineOutput {
+  filesNs: number[];
+  procNs: number[];
+  totalNs: number[];
+  entries: number;
+  markers: number;
+  processes: number;
+}
+
+type BaselineMode = 'minimal' | 'engine';
+
+/** One timed iteration of the C baseline (after one untimed one), in ms per phase. */
+function runBaseline(dir: string, mode: BaselineMode, expected: FixtureExpectation): BaselineOutput {
+  const run = spawnSync(BASELINE_BINARY, [dir, '1', '1', mode], { encoding: 'utf8' });
+  if (run.error || run.status !== 0) throw new Error(`the C baseline failed: ${run.error?.message ?? run.stderr}`);
+  const output = JSON.parse(run.stdout) as BaselineOutput;
+  if (output.entries !== expected.segments || output.markers !== expected.segments) {
+    throw new Error(
+      `C baseline: expected ${expected.segments} marked entries, saw ${output.entries} (${output.markers})`,
+    );
+  }
+  return output;
+}
+
+interface InProcessTimings {
+  engine: Timing;
+  baseline: SizeResult['baseline'];
+  sameDataC: SizeResult['sameDataC'];
+  breakdownMs: Record<string, number>;
+  processes: number;
+}
+
+/**
+ * The engine and the C baselines in alternation, one run of each per round, so that a
+ * change of load on the machine (other builds, tests) weighs on all of them alike.
+ */
+async function measureInProcess(dir: string, runs: number, expected: FixtureExpectation): Promise<InProcessTimings> {
+  for (let i = 0; i < 3; i++) checkScan('engine scanShm', scanShm(dir), expected);
+  runSteps(dir, {});
+  const engine: number[] = [];
+  const steps: Record<string, number[]> = {};
+  const baselines: Record<BaselineMode, { files: number[]; proc: number[]; total: number[] }> = {
+    minimal: { files: [], proc: [], total: [] },
+    engine: { files: [], proc: [], total: [] },
+  };
+  let processes = 0;
+  for (let round = 0; round < runs; round++) {
+    await betweenRounds();
+    engine.push(timeMs(() => scanShm(dir)));
+    runSteps(dir, steps);
+    for (const mode of ['minimal', 'engine'] as const) {
+      const output = runBaseline(dir, mode, expected);
+      const samples = baselines[mode];
+      samples.files.push(...output.filesNs.map((ns) => ns / 1e6));
+      samples.proc.push(...output.procNs.map((ns) => ns / 1e6));
+      samples.total.push(...output.totalNs.map((ns) => ns / 1e6));
+      processes = output.processes;
+    }
+  }
+  const phases = (mode: BaselineMode): SizeResult['baseline'] => ({
+    ...timing(baselines[mode].total),
+    filesMs: median(baselines[mode].files),
+    procMs: median(baselines[mode].proc),
+  });
+  return {
+    engine: timing(engine),
+    baseline: phases('minimal'),
+    sameDataC: phases('engine'),
+    breakdownMs: Object.fromEntries(Object.entries(steps).map(([step, values]) => [step, median(values)])),
+    processes,
+  };
+}
+
+/** Runs a command as a whole process and returns its wall time and stdout. */
+function timeCommand(command: string, args: string[], okStatus: readonly number[]): { ms: number; stdout: string } {
+  // bin/shm-inspector builds a missing addon itself: never let it race a rebuild running elsewhere.
+  if (command === CLI && !existsSync(ADDON)) throw new Error(`${ADDON} is gone (a rebuild in progress?)`);
+  let stdout = '';
+  const ms = timeMs(() => {
+    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: MAX_OUTPUT });
+    if (run.error) throw new Error(`${command} could not run: ${run.error.message}`);
+    if (!okStatus.includes(run.status ?? -1)) {
+      throw new Error(`${command} ${args.join(' ')} failed (status ${run.status}): ${run.stderr}`);
+    }
+    stdout = run.stdout;
+  });
+  return { ms, stdout };
+}
+
+/** The whole CLI command and `lsof +D` in alternation, after one untimed run of each. */
+async function measureCommands(fixture: Fixture): Promise<{ cli: Timing; lsof: Timing }> {
+  const cliArgs = ['scan', '--json', '--dir', fixture.dir];
+  const lsofArgs = ['+D', fixture.dir];
+  // lsof exits 1 when some of the files it was asked about are open nowhere.
+  const lsofStatus = [0, 1];
+  const cliOutput = timeCommand(CLI, cliArgs, [0]).stdout;
+  checkScan('CLI scan --json', JSON.parse(cliOutput) as ScanResult, fixture.expected);
+  const lsofOutput = timeCommand('lsof', lsofArgs, lsofStatus).stdout;
+  const pidsSeen = new Set(lsofOutput.split('\n').map((line) => Number(line.split(/\s+/)[1])));
+  const missing = fixture.mapperPids.filter((pid) => !pidsSeen.has(pid));
+  if (missing.length > 0) problems.push(`lsof +D did not list the mapper PIDs ${missing.join(', ')}`);
+
+  const cli: number[] = [];
+  const lsof: number[] = [];
+  for (let round = 0; round < Math.max(CLI_RUNS, LSOF_RUNS); round++) {
+    await betweenRounds();
+    if (round < CLI_RUNS) cli.push(timeCommand(CLI, cliArgs, [0]).ms);
+    if (round < LSOF_RUNS) lsof.push(timeCommand('lsof', lsofArgs, lsofStatus).ms);
+  }
+  return { cli: timing(cli), lsof: timing(lsof) };
+}
+
+async function benchSize(segments: number): Promise<SizeResult> {
+  const fixture = await createFixture({ count: segments, mappers: MAPPERS, perMapper: PER_MAPPER }, (dispose) => {
+    disposeActive = dispose;
+  });
+  const loadBefore = os.loadavg()[0] ?? NaN;
+  try {
+    const inProcess = await measureInProcess(fixture.dir, runsFor(segments), fixture.expected);
+    const { cli, lsof } = await measureCommands(fixture);
+    const engineOverBaseline = inProcess.engine.medianMs / inProcess.baseline.medianMs;
+    const cliOverLsof = cli.medianMs / lsof.medianMs;
+    return {
+      segments,
+      mappers: MAPPERS,
+      processes: inProcess.processes,
+      engine: inProcess.engine,
+      baseline: inProcess.baseline,
+      sameDataC: inProcess.sameDataC,
+      cli,
+      lsof,
+      breakdownMs: inProcess.breakdownMs,
+      ratios: { engineOverBaseline, cliOverLsof },
+      loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? NaN },
+      targets: {
+        engine: { max: ENGINE_TARGET, pass: engineOverBaseline <= ENGINE_TARGET },
+        cli: { max: CLI_TARGET, pass: cliOverLsof < CLI_TARGET },
+      },
+    };
+  } finally {
+    cleanUp();
+  }
+}
+
+function report(result: SizeResult): string {
+  const cell = (value: number | string, width: number): string =>
+    (typeof value === 'number' ? value.toFixed(2) : value).padStart(width);
+  const row = (label: string, t: Timing): string =>
+    `  ${label.padEnd(36)}${cell(t.medianMs, 10)}${cell(t.minMs, 10)}${cell(String(t.runs), 6)}`;
+  const ratio = (label: string, value: number, target: string, pass: boolean): string =>
+    `  ${label.padEnd(36)}${cell(`${value.toFixed(2)}x`, 10)}   target ${target.padEnd(8)} ${pass ? 'PASS' : 'MISS'}`;
+  const phases = (label: string, files: number, proc: number, other: number | string, total: number): string =>
+    `  ${label.padEnd(36)}${cell(files, 10)}${cell(proc, 10)}${cell(other, 10)}${cell(total, 10)}`;
+
+  const { scanDirectory: files = NaN, readProcessTable: proc = NaN, ...rest } = result.breakdownMs;
+  const other = Object.values(rest).reduce((sum, value) => sum + value, 0);
+  const restText = Object.entries(rest)
+    .map(([step, value]) => `${step} ${value.toFixed(2)}`)
+    .join(', ');
+  const { baseline, sameDataC } = result;
+  return [
+    `${result.segments.toLocaleString('en-US')} segments, ${result.mappers} mappers x ${PER_MAPPER} segments, ` +
+      `${result.processes} processes, load average ${result.loadAverage.before.toFixed(2)} -> ${result.loadAverage.after.toFixed(2)}`,
+    `  ${'time (ms)'.padEnd(36)}${cell('median', 10)}${cell('min', 10)}${cell('runs', 6)}`,
+    row('engine scanShm(), in-process', result.engine),
+    row('C baseline, system calls only', baseline),
+    row('CLI scan --json, whole process', result.cli),
+    row('lsof +D', result.lsof),
+    ratio('engine / C baseline', result.ratios.engineOverBaseline, `<= ${ENGINE_TARGET}x`, result.targets.engine.pass),
+    ratio('CLI / lsof +D', result.ratios.cliOverLsof, `< ${CLI_TARGET}x`, result.targets.cli.pass),
+    `  ${'breakdown (median ms)'.padEnd(36)}${cell('files', 10)}${cell('/proc', 10)}${cell('JS', 10)}${cell('total', 10)}`,
+    phases('C baseline, system calls only', baseline.filesMs, baseline.procMs, '-', baseline.filesMs + baseline.procMs),
+    phases(
+      'C, same data as the engine',
+      sameDataC.filesMs,
+      sameDataC.procMs,
+      '-',
+      sameDataC.filesMs + sameDataC.procMs,
+    ),
+    phases('engine, step by step', files, proc, other, files + proc + other),
+    `  ${'  JS steps:'.padEnd(36)}${restText}`,
+  ].join('\n');
+}
+
+/**
+ * Points out fixtures left by a run killed with SIGKILL. They are not removed: one may
+ * belong to a benchmark running right now.
+ */
+function noteLeftoverFixtures(): void {
+  const { dir, base } = path.parse(FIXTURE_PREFIX);
+  const left = readdirSync(dir).filter((name) => name.startsWith(base));
+  if (left.length > 0) {
+    process.stderr.write(
+      `note: fixtures of another or an interrupted run: ${left.map((n) => path.join(dir, n)).join(' ')}\n`,
+    );
+  }
+}
+
+function cleanUp(): void {
+  disposeActive?.();
+  disposeActive = null;
+}
+
+function installCleanup(): void {
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      cleanUp();
+      process.stderr.write(`\nbenchmark interrupted by ${signal}; fixtures removed\n`);
+      process.exit(128 + os.constants.signals[signal]);
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  installCleanup();
+  noteLeftoverFixtures();
+  compileBaseline();
+  console.log(
+    `SHM Inspector benchmark: node ${process.version}, Linux ${os.release()}, ${os.cpus().length} CPUs, ` +
+      `segments of ${SEGMENT_DATA_SIZE + MARKER_SIZE} bytes on tmpfs`,
+  );
+  const results: SizeResult[] = [];
+  for (const segments of SIZES) {
+    const result = await benchSize(segments);
+    results.push(result);
+    console.log(`\n${report(result)}`);
+  }
+  const file = path.join(OUT_DIR, 'results.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, problems }, null, 2)}\n`,
+  );
+  console.log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
+  if (problems.length > 0) {
+    console.error(`\nthe benchmark ran but saw wrong answers:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  cleanUp();
+  process.stderr.write(`benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
