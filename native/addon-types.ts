@@ -102,6 +102,23 @@ export interface RawCreated {
 
 export type UnlinkOutcome = 'removed' | 'missing' | 'changed' | 'not-regular';
 
+/** Exact byte totals of one srbchannel ring since trafficStart. */
+export interface RingTotals {
+  written: number;
+  read: number;
+}
+
+/** Totals of a lab srbchannel run (reference §5): ring 1 is the "read" ring, ring 2 the "write" ring. */
+export interface TrafficStats {
+  /** False in the totals trafficStop returns: both ends are joined and the block unmapped. */
+  running: boolean;
+  ring1: RingTotals;
+  ring2: RingTotals;
+  /** Bytes a reader found different from the pattern its peer wrote: 0 unless the ring is corrupted. */
+  errors: number;
+  elapsedMs: number;
+}
+
 /** The addon's exports, exactly as binding.cc registers them. */
 export interface Addon {
   scanDirectory(dir: string): RawDirectoryScan;
@@ -113,4 +130,7 @@ export interface Addon {
   unmap(handle: number): void;
   /** `birthTimeMs` NaN: the filesystem records none, so only dev and inode are compared. */
   unlinkIfUnchanged(dir: string, name: string, dev: number, inode: number, birthTimeMs: number): UnlinkOutcome;
+  trafficStart(fd: number, blockOffset: number, blockLength: number, bytesPerSecond: number): number;
+  trafficStats(handle: number): TrafficStats;
+  trafficStop(handle: number): TrafficStats;
 }

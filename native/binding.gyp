@@ -8,6 +8,7 @@
         "src/process-table.cc",
         "src/segment-create.cc",
         "src/segment-unlink.cc",
+        "src/srb-traffic.cc",
         "src/errno-name.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

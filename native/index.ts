@@ -2,13 +2,15 @@
  * The typed front of the native addon. Arguments are checked here, so the C++ stays
  * small; system-call failures come out as NativeError with the errno name as `.code`.
  */
-import { dataSizeProblem, entryNameProblem, MAX_PID, modeProblem } from '../protocol/limits';
+import fs from 'node:fs';
+import { dataSizeProblem, entryNameProblem, MAX_DATA_SIZE, MAX_PID, modeProblem } from '../protocol/limits';
 import type {
   ProcessFilter,
   RawCreated,
   RawDirectoryScan,
   RawEntry,
   RawProcessTable,
+  TrafficStats,
   UnlinkOutcome,
 } from './addon-types';
 import { loadAddon } from './load-addon';
@@ -131,4 +133,51 @@ export function unlinkIfUnchanged(dir: string, name: string, identity: FileIdent
   checkId(identity.inode, 'inode');
   const { dev, inode, birthTimeMs } = identity;
   return call(() => loadAddon().unlinkIfUnchanged(dir, name, dev, inode, birthTimeMs ?? Number.NaN));
+}
+
+/** Smallest srbchannel block we accept: a page, far above the 48-byte header. */
+const MIN_TRAFFIC_BLOCK = 4096;
+const MAX_TRAFFIC_RATE = 1_000_000_000;
+/** File descriptors are C ints. */
+const MAX_FD = 0x7fffffff;
+
+/**
+ * Runs real srbchannel traffic through the block at [blockOffset, blockOffset +
+ * blockLength) of the file open read-write at `fd` (PulseAudio uses 65472-byte blocks):
+ * writes the header as PulseAudio does (reference §5), then two threads act as daemon
+ * and client, each writing `bytesPerSecond` into its outgoing ring in 10 ms chunks and
+ * draining its incoming ring every 25 ms. The block stays mapped until trafficStop, so
+ * the caller may close `fd` right away. Returns a handle for trafficStats and trafficStop.
+ */
+export function trafficStart(fd: number, blockOffset: number, blockLength: number, bytesPerSecond: number): number {
+  if (!Number.isInteger(fd) || fd < 0 || fd > MAX_FD) throw invalid('fd must be a non-negative integer');
+  if (!Number.isSafeInteger(blockOffset) || blockOffset < 0 || blockOffset % 8 !== 0) {
+    throw invalid('block offset must be a non-negative multiple of 8');
+  }
+  if (!Number.isInteger(blockLength) || blockLength < MIN_TRAFFIC_BLOCK || blockLength > MAX_DATA_SIZE) {
+    throw invalid(`block length must be an integer from ${MIN_TRAFFIC_BLOCK} to ${MAX_DATA_SIZE} bytes`);
+  }
+  if (!Number.isInteger(bytesPerSecond) || bytesPerSecond < 1 || bytesPerSecond > MAX_TRAFFIC_RATE) {
+    throw invalid(`bytes per second must be an integer from 1 to ${MAX_TRAFFIC_RATE}`);
+  }
+  // Touching a mapped page past the end of the file would kill the process with SIGBUS.
+  const size = call(() => fs.fstatSync(fd).size);
+  if (blockOffset + blockLength > size) {
+    throw invalid(
+      `block [${blockOffset}, ${blockOffset + blockLength}) ends beyond the end of the file (${size} bytes)`,
+    );
+  }
+  return call(() => loadAddon().trafficStart(fd, blockOffset, blockLength, bytesPerSecond));
+}
+
+/** Exact byte totals of a running trafficStart so far. */
+export function trafficStats(handle: number): TrafficStats {
+  checkId(handle, 'handle');
+  return call(() => loadAddon().trafficStats(handle));
+}
+
+/** Stops and joins both ends, unmaps the block and returns the final totals; EINVAL for an unknown or stopped handle. */
+export function trafficStop(handle: number): TrafficStats {
+  checkId(handle, 'handle');
+  return call(() => loadAddon().trafficStop(handle));
 }

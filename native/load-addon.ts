@@ -19,11 +19,8 @@ function candidatePaths(): string[] {
   return [...unpacked, ...built];
 }
 
-let cached: Addon | undefined;
-
-/** Loads the native addon once, or fails saying how to build it. */
-export function loadAddon(): Addon {
-  if (cached) return cached;
+/** The built addon's path (for a child process that must create a segment and exit), or throws saying how to build it. */
+export function addonPath(): string {
   const candidates = candidatePaths();
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) {
@@ -31,7 +28,15 @@ export function loadAddon(): Addon {
       `The native addon is not built (looked for ${candidates.join(', ')}). Build it with: npm run build:native`,
     );
   }
+  return found;
+}
+
+let cached: Addon | undefined;
+
+/** Loads the native addon once, or fails saying how to build it. */
+export function loadAddon(): Addon {
+  if (cached) return cached;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  cached = require(found) as Addon;
+  cached = require(addonPath()) as Addon;
   return cached;
 }

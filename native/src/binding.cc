@@ -16,6 +16,7 @@
 #include "process-table.h"
 #include "segment-create.h"
 #include "segment-unlink.h"
+#include "srb-traffic.h"
 #include "sys-error.h"
 
 namespace {
@@ -309,6 +310,45 @@ Napi::Value UnlinkIfUnchanged(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), text);
 }
 
+/** A handle argument; out-of-range values become 0, which no run has (not a wrapped-around valid one). */
+uint32_t handle_arg(const Napi::CallbackInfo& info, size_t i) {
+  double handle = number_arg(info, i);
+  return handle >= 1 && handle <= UINT32_MAX ? static_cast<uint32_t>(handle) : 0;
+}
+
+Napi::Object traffic_stats_to_js(Napi::Env env, const shm::TrafficStats& s) {
+  auto ring = [env](uint64_t written, uint64_t read) {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("written", number(env, written));
+    out.Set("read", number(env, read));
+    return out;
+  };
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("running", Napi::Boolean::New(env, s.running));
+  out.Set("ring1", ring(s.ring1_written, s.ring1_read));
+  out.Set("ring2", ring(s.ring2_written, s.ring2_read));
+  out.Set("errors", number(env, s.errors));
+  out.Set("elapsedMs", Napi::Number::New(env, s.elapsed_ms));
+  return out;
+}
+
+Napi::Value TrafficStart(const Napi::CallbackInfo& info) {
+  // Runs are tagged with their env, so the env's cleanup hook stops only its own.
+  uint32_t handle =
+      shm::traffic_start(static_cast<int>(number_arg(info, 0)), static_cast<uint64_t>(number_arg(info, 1)),
+                         static_cast<uint64_t>(number_arg(info, 2)), static_cast<uint64_t>(number_arg(info, 3)),
+                         static_cast<napi_env>(info.Env()));
+  return Napi::Number::New(info.Env(), handle);
+}
+
+Napi::Value TrafficStats(const Napi::CallbackInfo& info) {
+  return traffic_stats_to_js(info.Env(), shm::traffic_stats(handle_arg(info, 0)));
+}
+
+Napi::Value TrafficStop(const Napi::CallbackInfo& info) {
+  return traffic_stats_to_js(info.Env(), shm::traffic_stop(handle_arg(info, 0)));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData{Napi::Persistent(env.RunScript(kBuildEntries).As<Napi::Function>())});
   exports.Set("scanDirectory", Napi::Function::New<guarded<ScanDirectory>>(env, "scanDirectory"));
@@ -319,6 +359,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mapShared", Napi::Function::New<guarded<MapShared>>(env, "mapShared"));
   exports.Set("unmap", Napi::Function::New<guarded<Unmap>>(env, "unmap"));
   exports.Set("unlinkIfUnchanged", Napi::Function::New<guarded<UnlinkIfUnchanged>>(env, "unlinkIfUnchanged"));
+  exports.Set("trafficStart", Napi::Function::New<guarded<TrafficStart>>(env, "trafficStart"));
+  exports.Set("trafficStats", Napi::Function::New<guarded<TrafficStats>>(env, "trafficStats"));
+  exports.Set("trafficStop", Napi::Function::New<guarded<TrafficStop>>(env, "trafficStop"));
+  // Traffic threads must not outlive their env (exit, worker termination): Node runs
+  // this hook at env teardown. process.exit() skips it; srb-traffic.cc covers that.
+  const void* owner = static_cast<napi_env>(env);
+  env.AddCleanupHook([owner] { shm::traffic_stop_all(owner); });
   return exports;
 }
 
