@@ -12,6 +12,14 @@ Commands:
          Remove stale segments. Without --yes on a terminal it shows the plan and asks.
   create --size BYTES|64MiB [--mode 0700] [--memfd] [--hold SECONDS] [--marker-pid PID] [--dir D] [--json]
          Create a segment as PulseAudio does; --hold keeps this process (its owner) alive.
+  lab pool --slots N [--allocated K] [--freed F] [--memfd] [--seconds S] [--keep] [--dir D] [--json]
+         A PulseAudio-style pool whose first K slots are in use and next F freed.
+  lab srbchannel --rate BYTES_PER_S [--seconds S] [--memfd] [--keep] [--dir D] [--json]
+         A read-write pool with an srbchannel whose two ends move that many bytes per second.
+  lab stale [--dir D] [--json]
+         A segment whose creator has exited: stale, for the cleaner to find.
+         Pools and srbchannels are removed when the lab stops (after S seconds, or on
+         Ctrl-C) unless --keep leaves them behind (then stale).
 
 Exit codes: 0 done, 1 something failed, 2 usage error.`;
 
@@ -22,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan-command')).scanCommand,
   clean: async () => (await import('./clean-command')).cleanCommand,
   create: async () => (await import('./create-command')).createCommand,
+  lab: async () => (await import('./lab-command')).labCommand,
 };
 
 /** Runs one command line; every failure becomes a message and an exit code. */

@@ -10,6 +10,13 @@ function ownerText(segment: Segment): string {
   return segment.owner ? `${segment.owner.pid} ${segment.owner.comm}` : `${segment.marker.pid} (gone)`;
 }
 
+function poolText(segment: Segment): string {
+  const pool = segment.pool?.pool;
+  if (!pool) return '-';
+  const channels = pool.srbchannels.length > 0 ? ` ${pool.srbchannels.length} srb` : '';
+  return `${pool.inUse}/${pool.slotCount} in use${channels}`;
+}
+
 function attachedText(segment: Segment): string {
   return segment.attached.map((holder) => `${holder.pid}:${holder.access}`).join(',') || '-';
 }
@@ -32,9 +39,12 @@ export function renderScan(result: ScanResult, all: boolean): string {
       formatMode(segment.mode),
       ownerText(segment),
       attachedText(segment),
+      poolText(segment),
       segment.reason,
     ]);
-    lines.push(renderTable(['STATE', 'NAME', 'SIZE', 'ALLOCATED', 'MODE', 'OWNER', 'ATTACHED', 'REASON'], rows));
+    lines.push(
+      renderTable(['STATE', 'NAME', 'SIZE', 'ALLOCATED', 'MODE', 'OWNER', 'ATTACHED', 'POOL', 'REASON'], rows),
+    );
   } else {
     lines.push('no PulseAudio segments');
   }

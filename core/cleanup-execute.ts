@@ -66,7 +66,7 @@ export function executeCleanup(plan: CleanupPlan): CleanupResult {
   const failed: CleanupFailure[] = [...plan.failed];
   const removed: CleanupResult['removed'] = [];
   if (plan.remove.length > 0) {
-    const processes = indexProcesses(readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }));
+    const processes = indexProcesses(readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }), process.pid);
     const initialPidNamespace = inInitialPidNamespace();
     for (const item of plan.remove) {
       try {

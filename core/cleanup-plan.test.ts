@@ -22,6 +22,7 @@ const segment = (name: string, state: SegmentState, overrides: Partial<Segment> 
   owner: null,
   attached: [],
   error: null,
+  pool: null,
   ...overrides,
 });
 const defaults: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };

@@ -57,7 +57,12 @@ function fdAccess(accessMode: number): Access {
   return accessMode === 1 || accessMode === 2 ? 'rw' : 'ro';
 }
 
-export function indexProcesses(table: RawProcessTable): ProcessIndex {
+/**
+ * Indexes a process table. `selfPid`'s read-only fds are left out of the holders: they
+ * are the inspector's own reads (a sampler, a re-check), and must not make a segment
+ * look held.
+ */
+export function indexProcesses(table: RawProcessTable, selfPid?: number): ProcessIndex {
   const byPid = new Map<number, ProcessInfo>();
   const raw = new Map<number, RawProcess>();
   const holders = new Map<number, Map<number, Attachment[]>>();
@@ -78,6 +83,7 @@ export function indexProcesses(table: RawProcessTable): ProcessIndex {
       addHold(holds, fileKey(mapping.dev, mapping.inode), process, mapping.perms[1] === 'w' ? 'rw' : 'ro', 'map');
     }
     for (const fd of process.fds) {
+      if (process.pid === selfPid && fdAccess(fd.accessMode) === 'ro') continue;
       addHold(holds, fileKey(fd.dev, fd.inode), process, fdAccess(fd.accessMode), 'fd');
     }
     for (const [key, attachment] of holds) {
@@ -92,10 +98,14 @@ export function indexProcesses(table: RawProcessTable): ProcessIndex {
   return { byPid, raw, holders };
 }
 
-/** Where `pid` maps the start of file (dev, inode): its mapping base, or undefined if it maps none we could read. */
-export function mappingBase(index: ProcessIndex, pid: number, dev: number, inode: number): bigint | undefined {
-  const mapping = index.raw
-    .get(pid)
-    ?.mappings.find((candidate) => candidate.dev === dev && candidate.inode === inode && candidate.offset === 0);
-  return mapping ? BigInt(mapping.start) : undefined;
+/**
+ * Where `pid` maps the start of file (dev, inode): every such base (a process may map a
+ * pool twice), or undefined when its maps could not be read.
+ */
+export function mappingBases(index: ProcessIndex, pid: number, dev: number, inode: number): bigint[] | undefined {
+  const process = index.raw.get(pid);
+  if (!process || process.mapsError !== null) return undefined;
+  return process.mappings
+    .filter((candidate) => candidate.dev === dev && candidate.inode === inode && candidate.offset === 0)
+    .map((mapping) => BigInt(mapping.start));
 }

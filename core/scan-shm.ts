@@ -1,12 +1,15 @@
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
 import { readProcessTable, scanDirectory, type RawEntry } from '../native';
-import { isPulseSegmentName } from '../protocol/limits';
+import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
+import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
 import { classifySegment, type ClassifyContext } from './classify-segment';
 import { decodeMarker } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
-import { holdersOf, indexProcesses, type ProcessIndex, type ProcessInfo } from './process-index';
+import { SLOT_SIZE } from './pool/pool-layout';
+import { readPool } from './pool/read-pool';
+import { holdersOf, indexProcesses, mappingBases, type ProcessIndex, type ProcessInfo } from './process-index';
 
 export const DEFAULT_SHM_DIR = '/dev/shm';
 
@@ -72,6 +75,7 @@ export function toSegment(
     marker,
     owner: ownerOf(owner, owners),
     attached: attached as Attachment[],
+    pool: null,
     error: entry.error
       ? { code: entry.error.code, message: `${entry.error.syscall} failed: ${entry.error.code}` }
       : null,
@@ -84,19 +88,51 @@ export function compareSegments(a: Segment, b: Segment): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** Whether a segment's data could be a pool: a PulseAudio name and whole 64 KiB slots after the marker. */
+function mayBePool(entry: RawEntry): boolean {
+  const dataSize = entry.size - MARKER_SIZE;
+  return entry.type === 'file' && isPulseSegmentName(entry.name) && dataSize > 0 && dataSize % SLOT_SIZE === 0;
+}
+
+/** Decodes a segment's slots; a segment that cannot be opened now is reported, not thrown. */
+function decodeSegmentPool(dir: string, entry: RawEntry, segment: Segment, processes: ProcessIndex): PoolDecode {
+  const ownerPid = segment.owner?.pid;
+  try {
+    return readPool({
+      path: path.join(dir, entry.name),
+      dataSize: entry.size - MARKER_SIZE,
+      resident: entry.allocatedBytes,
+      ranges: entry.dataRanges,
+      ownerBases: ownerPid === undefined ? undefined : mappingBases(processes, ownerPid, entry.dev, entry.inode),
+    });
+  } catch (error) {
+    return { pool: null, notPool: `could not be read: ${(error as { code?: string }).code ?? String(error)}` };
+  }
+}
+
+export interface ScanOptions {
+  /** Decode PulseAudio pools slot by slot (default true). */
+  pools?: boolean;
+}
+
 export interface ShmSnapshot {
   result: ScanResult;
   processes: ProcessIndex;
 }
 
 /** Scans a shm directory and the process table, and judges every entry. */
-export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR): ShmSnapshot {
+export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOptions = {}): ShmSnapshot {
   const resolved = resolveShmDir(dir);
   const directory = scanDirectory(resolved);
-  const processes = indexProcesses(readProcessTable({ dev: directory.dev, dir: resolved }));
+  const processes = indexProcesses(readProcessTable({ dev: directory.dev, dir: resolved }), process.pid);
   const context = { initialPidNamespace: inInitialPidNamespace() };
   const owners = new Map<number, OwnerProcess>();
-  const segments = directory.entries.map((entry) => toSegment(entry, processes, context, owners)).sort(compareSegments);
+  const segments = directory.entries.map((entry) => {
+    const segment = toSegment(entry, processes, context, owners);
+    if (options.pools !== false && mayBePool(entry))
+      segment.pool = decodeSegmentPool(resolved, entry, segment, processes);
+    return segment;
+  });
   return {
     result: {
       dir: resolved,
@@ -109,6 +145,6 @@ export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR): ShmSnapshot {
   };
 }
 
-export function scanShm(dir: string = DEFAULT_SHM_DIR): ScanResult {
-  return scanShmSnapshot(dir).result;
+export function scanShm(dir: string = DEFAULT_SHM_DIR, options: ScanOptions = {}): ScanResult {
+  return scanShmSnapshot(dir, options).result;
 }

@@ -49,3 +49,44 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('\n');
 }
+
+/** The largest pool: 1 GiB of 64 KiB slots. */
+export const MAX_POOL_SLOTS = 16_384;
+
+export const labPoolRequest = z
+  .object({
+    slots: z
+      .number()
+      .int()
+      .min(2, 'a pool has at least 2 slots')
+      .max(MAX_POOL_SLOTS, `a pool has at most ${MAX_POOL_SLOTS} slots (1 GiB)`),
+    /** Slots handed out with a block header (in use), from slot 0 up. */
+    allocated: z.number().int().min(0),
+    /** Slots after those that were handed out and freed again (refcount 0). */
+    freed: z.number().int().min(0),
+    memfd: z.boolean(),
+  })
+  .strict()
+  .superRefine((request, ctx) => {
+    if (request.allocated + request.freed > request.slots) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allocated'],
+        message: `allocated + freed slots exceed the pool's ${request.slots} slots`,
+      });
+    }
+  });
+export type LabPoolRequest = z.infer<typeof labPoolRequest>;
+
+export const labSrbchannelRequest = z
+  .object({
+    /** Bytes per second each end writes into its ring. */
+    rate: z
+      .number()
+      .int()
+      .min(1, 'rate must be at least 1 byte per second')
+      .max(1_000_000, 'rate must be at most 1,000,000 bytes per second (what a ring drained every 25 ms can carry)'),
+    memfd: z.boolean(),
+  })
+  .strict();
+export type LabSrbchannelRequest = z.infer<typeof labSrbchannelRequest>;

@@ -1,3 +1,5 @@
+import type { PoolDecode } from './pool';
+
 /**
  * The scan result: what the engine knows about a shm directory. These types are the
  * contract of `scan --json` (docs/json.md) and, later, of the IPC stream.
@@ -77,6 +79,11 @@ export interface Segment {
   attached: Attachment[];
   /** Why part of the entry could not be read (for example EACCES), or null. */
   error: { code: string; message: string } | null;
+  /**
+   * The data decoded as a PulseAudio mempool, for `pulse-shm-*` files whose data size is
+   * whole 64 KiB slots; null for everything else (and when the scan skipped pools).
+   */
+  pool: PoolDecode | null;
 }
 
 export interface Capacity {

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Lab, type LabObject } from '../core/lab/lab';
+import { resolveShmDir } from '../core/scan-shm';
+import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
+import { EXIT_OK, toJson, UsageError, type Io } from './cli-error';
+
+const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback;
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: "${text}" is not a whole number`);
+  return Number(text);
+};
+
+function describeObject(object: LabObject, dir: string): string {
+  const where = object.storage === 'posix' ? `${dir}/${object.name}` : `memfd "${object.name}" (inode ${object.inode})`;
+  const channel = object.channelOffset === null ? '' : `, srbchannel header at offset ${object.channelOffset}`;
+  return `lab ${object.kind}: ${where}, ${object.slots} slots${channel}`;
+}
+
+/** Waits until `seconds` pass (0: until interrupted by SIGINT or SIGTERM). */
+async function waitFor(seconds: number): Promise<void> {
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await (seconds > 0 ? Promise.race([sleep(seconds * 1000), interrupted]) : interrupted);
+}
+
+export async function labCommand(args: string[], io: Io): Promise<number> {
+  const [what, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      dir: { type: 'string' },
+      slots: { type: 'string' },
+      allocated: { type: 'string' },
+      freed: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      memfd: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const lab = new Lab(resolveShmDir(values.dir));
+  const seconds = wholeNumber('--seconds', values.seconds, 0);
+  const report = (object: LabObject, extra: object = {}): void =>
+    io.out(values.json ? toJson({ ...object, dir: lab.dir, ...extra }, io) : describeObject(object, lab.dir));
+
+  switch (what) {
+    case 'pool': {
+      const parsed = labPoolRequest.safeParse({
+        slots: wholeNumber('--slots', values.slots, 1024),
+        allocated: wholeNumber('--allocated', values.allocated, 0),
+        freed: wholeNumber('--freed', values.freed, 0),
+        memfd: values.memfd,
+      });
+      if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+      report(lab.createPool(parsed.data));
+      await waitFor(seconds);
+      lab.stop({ keep: values.keep });
+      return EXIT_OK;
+    }
+    case 'srbchannel': {
+      if (values.rate === undefined) throw new UsageError('--rate BYTES_PER_SECOND is required');
+      const parsed = labSrbchannelRequest.safeParse({
+        rate: wholeNumber('--rate', values.rate, 0),
+        memfd: values.memfd,
+      });
+      if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+      const channel = lab.createSrbchannel(parsed.data);
+      report(channel);
+      await waitFor(seconds);
+      const traffic = lab.trafficOf(channel);
+      lab.stop({ keep: values.keep });
+      io.out(values.json ? toJson({ traffic }, io) : `traffic: ${JSON.stringify(traffic)}`);
+      return EXIT_OK;
+    }
+    case 'stale': {
+      report(lab.createStale());
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError('lab takes pool, srbchannel or stale');
+  }
+}

@@ -1,0 +1,32 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { PoolDecode } from '../../protocol/pool';
+import { decodePool } from './decode-pool';
+import type { ReadAt } from './pool-layout';
+
+/** A pread on an open fd: a short buffer at end of file, never a mapping (a truncated file cannot SIGBUS us). */
+export function preadReader(fd: number): ReadAt {
+  return (offset, length) => {
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, offset);
+    return read === length ? buffer : buffer.subarray(0, read);
+  };
+}
+
+export interface PoolFile {
+  /** A path that opens the pool: a file in the shm directory, /proc/<pid>/fd/<n> or /proc/<pid>/map_files/<range>. */
+  path: string;
+  dataSize: number;
+  resident: number;
+  ranges: number[] | null;
+  ownerBases?: readonly bigint[] | undefined;
+}
+
+/** Opens a pool read-only and decodes it; failing to open it is an error for the caller to report. */
+export function readPool(file: PoolFile): PoolDecode {
+  const fd = openSync(file.path, 'r');
+  try {
+    return decodePool({ ...file, read: preadReader(fd) });
+  } finally {
+    closeSync(fd);
+  }
+}
