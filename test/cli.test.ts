@@ -38,6 +38,7 @@ const SEGMENT_KEYS = keysOf<Segment>()([
   'pulse',
   'state',
   'reason',
+  'pool',
   'marker',
   'owner',
   'attached',
