@@ -64,7 +64,8 @@ export async function cleanCommand(args: string[], io: Io): Promise<number> {
   const { dryRun, ...rest } = parsed.data;
   const options: CleanupOptions = rest;
 
-  const plan = planCleanup(scanShm(values.dir), options);
+  // A plan needs the verdicts only: no pool decoding, no memfd discovery.
+  const plan = planCleanup(scanShm(values.dir, { pools: false, memory: false }), options);
   const show = (result: CleanupResult): number => {
     io.out(values.json ? toJson(result, io) : renderResult(result));
     return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;

@@ -21,6 +21,36 @@ function attachedText(segment: Segment): string {
   return segment.attached.map((holder) => `${holder.pid}:${holder.access}`).join(',') || '-';
 }
 
+function holdersText(holders: readonly { pid: number; comm: string; access: string }[]): string {
+  return holders.map((holder) => `${holder.pid} ${holder.comm} (${holder.access})`).join(', ') || 'nobody';
+}
+
+/** Short summaries of what is not an entry of the directory: memfd pools, deleted segments, findings. */
+function renderMemory(result: ScanResult): string[] {
+  const lines: string[] = [];
+  if (result.memfds.length > 0) lines.push('', 'memfd pools (no name in the shm directory):');
+  for (const memfd of result.memfds) {
+    const pool = memfd.pool?.pool;
+    const contents =
+      memfd.unreadable ??
+      (pool
+        ? `${pool.inUse}/${pool.slotCount} slots in use, ${pool.srbchannels.length} srbchannel(s)`
+        : (memfd.pool?.notPool ?? 'not read'));
+    lines.push(
+      `  memfd:${memfd.name} inode ${memfd.inode}, ${formatBytes(memfd.size)}, held by ${holdersText(memfd.holders)}: ${contents}`,
+    );
+  }
+  if (result.deleted.length > 0) lines.push('', 'deleted but still mapped (counted by df, not shown by ls):');
+  for (const deleted of result.deleted) {
+    const pinned = deleted.allocated === null ? 'unknown bytes' : formatBytes(deleted.allocated);
+    lines.push(`  ${deleted.path} inode ${deleted.inode} pins ${pinned}, held by ${holdersText(deleted.holders)}`);
+  }
+  if (result.findings.length > 0) lines.push('', 'findings:');
+  for (const finding of result.findings)
+    lines.push(`  [${finding.severity}] ${finding.kind} ${finding.subject}: ${finding.message}`);
+  return lines;
+}
+
 export function renderScan(result: ScanResult, all: boolean): string {
   const sorted = [...result.segments].sort(compareSegments);
   const shown = all ? sorted : sorted.filter((segment) => segment.state !== 'foreign');
@@ -49,7 +79,7 @@ export function renderScan(result: ScanResult, all: boolean): string {
     lines.push('no PulseAudio segments');
   }
   if (hidden > 0) lines.push(`${hidden} other ${hidden === 1 ? 'entry' : 'entries'} hidden (--all shows them)`);
-  return lines.join('\n');
+  return [...lines, ...renderMemory(result)].join('\n');
 }
 
 export function scanCommand(args: string[], io: Io): number {

@@ -76,6 +76,9 @@ describe('planCleanup', () => {
     scannedAt: 0,
     capacity: { total: 0, used: 0, free: 0 },
     initialPidNamespace: true,
+    memfds: [],
+    deleted: [],
+    findings: [],
     segments: [
       segment('pulse-shm-1', 'stale'),
       segment('pulse-shm-2', 'live'),

@@ -52,6 +52,11 @@ function addHold(
   if (!existing.via.includes(via)) existing.via.push(via);
 }
 
+/** A shared writable mapping ("rw-s") writes to the file; a private one ("rw-p") only to its own copy. */
+export function mappingAccess(perms: string): Access {
+  return perms[1] === 'w' && perms[3] === 's' ? 'rw' : 'ro';
+}
+
 /** O_WRONLY or O_RDWR: the fd can write. */
 function fdAccess(accessMode: number): Access {
   return accessMode === 1 || accessMode === 2 ? 'rw' : 'ro';
@@ -80,7 +85,7 @@ export function indexProcesses(table: RawProcessTable, selfPid?: number): Proces
     if (isExited(process.state)) continue;
     const holds = new Map<string, Attachment>();
     for (const mapping of process.mappings) {
-      addHold(holds, fileKey(mapping.dev, mapping.inode), process, mapping.perms[1] === 'w' ? 'rw' : 'ro', 'map');
+      addHold(holds, fileKey(mapping.dev, mapping.inode), process, mappingAccess(mapping.perms), 'map');
     }
     for (const fd of process.fds) {
       if (process.pid === selfPid && fdAccess(fd.accessMode) === 'ro') continue;

@@ -7,6 +7,7 @@ import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '..
 import { classifySegment, type ClassifyContext } from './classify-segment';
 import { decodeMarker } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
+import { discoverMemory } from './discovery/discover-memory';
 import { SLOT_SIZE } from './pool/pool-layout';
 import { readPool } from './pool/read-pool';
 import { holdersOf, indexProcesses, mappingBases, type ProcessIndex, type ProcessInfo } from './process-index';
@@ -113,6 +114,8 @@ function decodeSegmentPool(dir: string, entry: RawEntry, segment: Segment, proce
 export interface ScanOptions {
   /** Decode PulseAudio pools slot by slot (default true). */
   pools?: boolean;
+  /** Find memfd pools, deleted segments and findings (default true). */
+  memory?: boolean;
 }
 
 export interface ShmSnapshot {
@@ -133,13 +136,19 @@ export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOpti
       segment.pool = decodeSegmentPool(resolved, entry, segment, processes);
     return segment;
   });
+  const capacity = readCapacity(resolved);
+  const memory =
+    options.memory === false
+      ? { memfds: [], deleted: [], findings: [] }
+      : discoverMemory({ processes, shmDev: directory.dev, capacity, segments, selfPid: process.pid });
   return {
     result: {
       dir: resolved,
       scannedAt: Date.now(),
-      capacity: readCapacity(resolved),
+      capacity,
       initialPidNamespace: context.initialPidNamespace,
       segments,
+      ...memory,
     },
     processes,
   };

@@ -1,3 +1,4 @@
+import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { PoolDecode } from './pool';
 
 /**
@@ -99,4 +100,10 @@ export interface ScanResult {
   /** False when this process runs in a child PID namespace: owners may be invisible. */
   initialPidNamespace: boolean;
   segments: Segment[];
+  /** memfd pools: in no directory, found through the processes that map them (reference §6). */
+  memfds: MemfdPool[];
+  /** Files unlinked from the shm directory that processes still map: memory `ls` does not show. */
+  deleted: DeletedSegment[];
+  /** Exposure and capacity findings, most severe first within each kind. */
+  findings: Finding[];
 }

@@ -21,7 +21,16 @@ function keysOf<T>() {
   ): string[] => ([...keys] as string[]).sort();
 }
 
-const SCAN_KEYS = keysOf<ScanResult>()(['dir', 'scannedAt', 'capacity', 'initialPidNamespace', 'segments']);
+const SCAN_KEYS = keysOf<ScanResult>()([
+  'dir',
+  'scannedAt',
+  'capacity',
+  'initialPidNamespace',
+  'segments',
+  'memfds',
+  'deleted',
+  'findings',
+]);
 const CAPACITY_KEYS = keysOf<Capacity>()(['total', 'used', 'free']);
 const SEGMENT_KEYS = keysOf<Segment>()([
   'name',

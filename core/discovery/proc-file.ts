@@ -1,0 +1,112 @@
+/**
+ * Opening a file that has no name any more (a memfd, an unlinked segment) through the
+ * links /proc keeps to it: /proc/<pid>/fd/<n> and /proc/<pid>/map_files/<start>-<end>
+ * (reference §6). The only I/O of the discovery code; tests pass their own opener.
+ */
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { scanEntry } from '../../native';
+import { PAGE_SIZE, type ReadAt } from '../pool/pool-layout';
+import { preadReader } from '../pool/read-pool';
+
+export interface OpenedFile {
+  dev: number;
+  inode: number;
+  size: number;
+  /** Bytes the filesystem has allocated (st_blocks * 512). */
+  allocated: number;
+  /** A pread: short at end of file, never a mapping (a truncated file cannot SIGBUS us). */
+  read: ReadAt;
+  /** Allocated ranges as flat [start, end, ...] (computed on demand: it may read the file), or null when unknown. */
+  dataRanges(): number[] | null;
+  close(): void;
+}
+
+/** Opens a path read-only; throws a Node system error (with `.code`) when it cannot. */
+export type FileOpener = (path: string) => OpenedFile;
+
+/** The fd link of an open file: needs the right to ptrace the holder (same user, or root). */
+export function fdLink(pid: number, fd: number): string {
+  return `/proc/${pid}/fd/${fd}`;
+}
+
+/** The map_files link of a mapping, its range written as /proc/<pid>/maps writes it (lowercase hex, no 0x). */
+export function mapFilesLink(pid: number, start: number, end: number): string {
+  return `/proc/${pid}/map_files/${start.toString(16)}-${end.toString(16)}`;
+}
+
+const CHUNK_SIZE = 1024 * 1024;
+const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
+
+/**
+ * The ranges of pages that hold something other than zeros, read in 1 MiB chunks and
+ * stopping once as many pages were found as the filesystem has allocated. Stands in
+ * for SEEK_DATA/SEEK_HOLE, which Node does not offer: a page that is allocated but
+ * holds only zeros counts as a hole, which for a pool means an untouched slot, never
+ * a made-up header. Reading a hole of a tmpfs/memfd file allocates nothing.
+ */
+export function nonZeroRanges(read: ReadAt, size: number, allocated: number): number[] {
+  const ranges: number[] = [];
+  const budget = Math.ceil(allocated / PAGE_SIZE);
+  let found = 0;
+  for (let offset = 0; offset < size && found < budget; offset += CHUNK_SIZE) {
+    const chunk = read(offset, Math.min(CHUNK_SIZE, size - offset));
+    for (let page = 0; page < chunk.length && found < budget; page += PAGE_SIZE) {
+      const bytes = chunk.subarray(page, page + PAGE_SIZE);
+      if (bytes.equals(ZERO_PAGE.subarray(0, bytes.length))) continue;
+      found += 1;
+      const start = offset + page;
+      const end = start + bytes.length;
+      if (ranges.length > 0 && ranges[ranges.length - 1] === start) ranges[ranges.length - 1] = end;
+      else ranges.push(start, end);
+    }
+    if (chunk.length < Math.min(CHUNK_SIZE, size - offset)) break; // truncated under us
+  }
+  return ranges;
+}
+
+/**
+ * The addon's SEEK_DATA ranges when it can read the file behind a /proc link. Today
+ * scanEntry stats the link itself (AT_SYMLINK_NOFOLLOW) and reports a symlink, so this
+ * returns null; once it follows /proc links it is used without further change.
+ */
+function nativeRanges(link: string, dev: number, inode: number): number[] | null {
+  try {
+    const entry = scanEntry(path.dirname(link), path.basename(link));
+    const same = entry.type === 'file' && entry.dev === dev && entry.inode === inode;
+    return same && entry.error === null ? entry.dataRanges : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens a /proc link (or any path) read-only: fstat for size and allocation, pread for contents. */
+export function openProcLink(link: string): OpenedFile {
+  const fd = openSync(link, 'r');
+  try {
+    const stats = fstatSync(fd);
+    const read = preadReader(fd);
+    const file: OpenedFile = {
+      dev: stats.dev,
+      inode: stats.ino,
+      size: stats.size,
+      allocated: stats.blocks * 512,
+      read,
+      dataRanges: () =>
+        file.allocated === 0
+          ? []
+          : (nativeRanges(link, file.dev, file.inode) ?? nonZeroRanges(read, file.size, file.allocated)),
+      close: () => closeSync(fd),
+    };
+    return file;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** A system error's code (ENOENT, EACCES...), or null for anything else (a bug must not pass for "unreadable"). */
+export function systemErrorCode(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
+  return typeof error.code === 'string' ? error.code : null;
+}
