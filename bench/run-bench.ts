@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the engine's full scan against a C program doing only the system
  * calls, and the whole CLI command against `lsof +D`, on 2,000 and 10,000 marked
- * segments with a few live mappers. Speed is reported as ratios against baselines run
+ * segments with a few live mappers; then decoding a 1,024-slot pool and the srbchannel
+ * sampler's cost per channel per sample against bare preads of the same bytes
+ * (bench/pool-bench.ts). Speed is reported as ratios against baselines run
  * in the same run, never as absolute limits. A MISS is a finding, not a failure:
  * the exit code is non-zero only when something could not run or gave a wrong answer.
  */
@@ -16,6 +18,19 @@ import { readProcessTable, scanDirectory } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { ScanResult } from '../protocol/scan-result';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
+import { benchPools, reportPools, type PoolBenchResult } from './pool-bench';
+import {
+  betweenRounds,
+  cell,
+  median,
+  nowMs,
+  ratioRow,
+  timeMs,
+  timing,
+  timingHeader,
+  timingRow,
+  type Timing,
+} from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT_DIR = path.join(ROOT, 'bench', 'out');
@@ -33,12 +48,6 @@ const CLI_RUNS = 5;
 const LSOF_RUNS = 3;
 /** Far above the pretty-printed JSON of 10,000 segments (about 8 MB). */
 const MAX_OUTPUT = 1024 * 1024 * 1024;
-
-interface Timing {
-  medianMs: number;
-  minMs: number;
-  runs: number;
-}
 
 interface SizeResult {
   segments: number;
@@ -65,33 +74,6 @@ interface SizeResult {
 const problems: string[] = [];
 /** Removes the fixture being built or measured; set as soon as it has a directory. */
 let disposeActive: (() => void) | null = null;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
-
-function timing(values: readonly number[]): Timing {
-  return { medianMs: median(values), minMs: Math.min(...values), runs: values.length };
-}
-
-function nowMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
-}
-
-function timeMs(run: () => void): number {
-  const start = nowMs();
-  run();
-  return nowMs() - start;
-}
-
-/** Lets the event loop run between rounds, so that SIGINT/SIGTERM clean up at once. */
-function betweenRounds(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Runs the engine and the C baseline enough times for a stable median. */
 function runsFor(segments: number): number {
@@ -288,13 +270,20 @@ async function benchSize(segments: number): Promise<SizeResult> {
   }
 }
 
+/** The pool decode and sampler measurements, in their own lab scratch directory. */
+async function runPools(): Promise<PoolBenchResult> {
+  try {
+    return await benchPools((dispose) => {
+      disposeActive = dispose;
+    }, problems);
+  } finally {
+    cleanUp();
+  }
+}
+
 function report(result: SizeResult): string {
-  const cell = (value: number | string, width: number): string =>
-    (typeof value === 'number' ? value.toFixed(2) : value).padStart(width);
-  const row = (label: string, t: Timing): string =>
-    `  ${label.padEnd(36)}${cell(t.medianMs, 10)}${cell(t.minMs, 10)}${cell(String(t.runs), 6)}`;
-  const ratio = (label: string, value: number, target: string, pass: boolean): string =>
-    `  ${label.padEnd(36)}${cell(`${value.toFixed(2)}x`, 10)}   target ${target.padEnd(8)} ${pass ? 'PASS' : 'MISS'}`;
+  const row = timingRow;
+  const ratio = ratioRow;
   const phases = (label: string, files: number, proc: number, other: number | string, total: number): string =>
     `  ${label.padEnd(36)}${cell(files, 10)}${cell(proc, 10)}${cell(other, 10)}${cell(total, 10)}`;
 
@@ -307,7 +296,7 @@ function report(result: SizeResult): string {
   return [
     `${result.segments.toLocaleString('en-US')} segments, ${result.mappers} mappers x ${PER_MAPPER} segments, ` +
       `${result.processes} processes, load average ${result.loadAverage.before.toFixed(2)} -> ${result.loadAverage.after.toFixed(2)}`,
-    `  ${'time (ms)'.padEnd(36)}${cell('median', 10)}${cell('min', 10)}${cell('runs', 6)}`,
+    timingHeader('time (ms)'),
     row('engine scanShm(), in-process', result.engine),
     row('C baseline, system calls only', baseline),
     row('CLI scan --json, whole process', result.cli),
@@ -372,10 +361,12 @@ async function main(): Promise<void> {
     results.push(result);
     console.log(`\n${report(result)}`);
   }
+  const pools = await runPools();
+  console.log(`\n${reportPools(pools)}`);
   const file = path.join(OUT_DIR, 'results.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, problems }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, problems }, null, 2)}\n`,
   );
   console.log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
   if (problems.length > 0) {

@@ -6,7 +6,8 @@ import type { ReadAt } from './pool-layout';
 /** A pread on an open fd: a short buffer at end of file, never a mapping (a truncated file cannot SIGBUS us). */
 export function preadReader(fd: number): ReadAt {
   return (offset, length) => {
-    const buffer = Buffer.alloc(length);
+    // allocUnsafe: every byte returned is one the read wrote (short reads are cut off).
+    const buffer = Buffer.allocUnsafe(length);
     const read = readSync(fd, buffer, 0, length, offset);
     return read === length ? buffer : buffer.subarray(0, read);
   };
