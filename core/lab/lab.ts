@@ -93,10 +93,10 @@ export class Lab {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`the creating process failed: ${child.stderr.trim()}`);
-    const created = JSON.parse(child.stdout) as { name: string; dev: number; inode: number };
-    const { birthTimeMs } = scanEntry(this.dir, created.name);
-    const object: LabObject = { kind: 'stale', storage: 'posix', ...created, slots: 1, channelOffset: null };
-    this.owned.push({ object, file: { ...created, birthTimeMs }, mapping: null, traffic: null });
+    const { name, dev, inode } = JSON.parse(child.stdout) as { name: string; dev: number; inode: number };
+    const { birthTimeMs } = scanEntry(this.dir, name);
+    const object: LabObject = { kind: 'stale', storage: 'posix', name, dev, inode, slots: 1, channelOffset: null };
+    this.owned.push({ object, file: { name, dev, inode, birthTimeMs }, mapping: null, traffic: null });
     return object;
   }
 

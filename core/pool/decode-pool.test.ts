@@ -171,6 +171,14 @@ describe('decodePool', () => {
     );
   });
 
+  it('does not read a pool larger than PulseAudio allows (a sparse file can claim terabytes)', () => {
+    const huge = { ...poolInput(2, new Map()), dataSize: 4 * 1024 ** 4 };
+    huge.read = () => {
+      throw new Error('must not read');
+    };
+    expect(decodePool(huge).notPool).toMatch(/exceeds PulseAudio's 1 GiB maximum/);
+  });
+
   it('reads a fresh pool with no touched slot as all untouched', () => {
     expect(decodePool(poolInput(4, new Map())).pool).toMatchObject({
       highWater: 0,

@@ -1,3 +1,4 @@
+import { MAX_DATA_SIZE } from '../../protocol/limits';
 import type { BaseCheck, DecodedSlot, Pool, PoolDecode, SlotState, Srbchannel } from '../../protocol/pool';
 import {
   BLOCK_HEADER_SIZE,
@@ -68,6 +69,10 @@ function findSrbchannel(read: ReadAt, slot: number, header: SlotHeader | undefin
  */
 export function decodePool(input: PoolInput): PoolDecode {
   const { dataSize, read } = input;
+  // Before anything is read or allocated: a sparse file can claim terabytes.
+  if (dataSize > MAX_DATA_SIZE) {
+    return { pool: null, notPool: `data size ${dataSize} exceeds PulseAudio's 1 GiB maximum: not decoded` };
+  }
   if (dataSize % SLOT_SIZE !== 0) {
     return { pool: null, notPool: `data size ${dataSize} is not a whole number of 64 KiB slots` };
   }
