@@ -1,0 +1,136 @@
+/**
+ * The contract between the engine's hosts (Electron IPC, the browser host's WebSocket)
+ * and the renderer: one map of request channels with their request and response types,
+ * one map of pushed events. Every request is validated with `requestSchemas` where it
+ * arrives; errors travel as values.
+ */
+import { z } from 'zod';
+import type { CleanupPlan, CleanupResult } from './cleanup';
+import type { DeletedSegment, Finding, MemfdPool } from './memory';
+import type { SrbchannelSample } from './pool';
+import { cleanRequest, createRequest, labPoolRequest, labSrbchannelRequest } from './requests';
+import type { Capacity, Segment } from './scan-result';
+
+/** An error as it crosses a boundary (Electron's `handle` keeps only a thrown error's message). */
+export interface ErrorValue {
+  /** invalid-request, read-only, not-found, changed, or an errno name (ENOSPC, EACCES...). */
+  code: string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+/** What a create request made, as the UI shows it. */
+export interface CreatedObject {
+  kind: 'posix' | 'memfd';
+  name: string;
+  path: string | null;
+  dev: number;
+  inode: number;
+  dataSize: number;
+  fileSize: number;
+  mode: number;
+  markerPid: number | null;
+}
+
+/** Something the lab made and still owns. */
+export interface LabItem {
+  id: string;
+  kind: 'pool' | 'srbchannel' | 'stale';
+  storage: 'posix' | 'memfd';
+  name: string;
+  inode: number;
+  slots: number;
+}
+
+export interface Settings {
+  /** Periodic rescan of processes and owners, ms (default 1000). */
+  rescanMs: number;
+  /** srbchannel sampling rate, Hz (default 10). */
+  sampleHz: number;
+}
+
+export const settingsRequest = z
+  .object({
+    rescanMs: z.number().int().min(100).max(60_000).optional(),
+    sampleHz: z.number().min(0.1).max(100).optional(),
+  })
+  .strict();
+
+const empty = z.object({}).strict();
+
+/** Every request channel's schema: the one place a request's shape is defined. */
+export const requestSchemas = {
+  'scan-now': empty,
+  create: createRequest,
+  'plan-cleanup': cleanRequest.omit({ dryRun: true }),
+  /** Executes a plan the same host made; the plan is re-judged before anything is removed. */
+  'execute-cleanup': z.object({ planId: z.string().min(1).max(100) }).strict(),
+  'lab-pool': labPoolRequest,
+  'lab-srbchannel': labSrbchannelRequest,
+  'lab-stale': empty,
+  'lab-stop': z.object({ id: z.string().min(1).max(100), keep: z.boolean() }).strict(),
+  'get-settings': empty,
+  'set-settings': settingsRequest,
+} as const;
+
+export type RequestChannel = keyof typeof requestSchemas;
+export type RequestOf<C extends RequestChannel> = z.infer<(typeof requestSchemas)[C]>;
+
+/** Every request channel's response. */
+export interface ResponseMap {
+  'scan-now': { seq: number };
+  create: CreatedObject;
+  'plan-cleanup': CleanupPlan & { planId: string };
+  'execute-cleanup': CleanupResult;
+  'lab-pool': LabItem;
+  'lab-srbchannel': LabItem;
+  'lab-stale': LabItem;
+  'lab-stop': { stopped: boolean };
+  'get-settings': Settings;
+  'set-settings': Settings;
+}
+
+export type ResponseOf<C extends RequestChannel> = ResponseMap[C];
+
+/** An item of the live state: a directory entry, a memfd pool, or a deleted-but-mapped segment. */
+export type InspectorItem =
+  | { id: string; type: 'segment'; segment: Segment }
+  | { id: string; type: 'memfd'; memfd: MemfdPool }
+  | { id: string; type: 'deleted'; deleted: DeletedSegment };
+
+/** New srbchannel samples since the last patch, for one channel. */
+export interface ChannelSamples {
+  /** `<item id>#<header offset>`. */
+  channel: string;
+  capacity: number;
+  times: number[];
+  samples: SrbchannelSample[];
+}
+
+/**
+ * A change of the live state. A subscriber's first patch is `full` (a snapshot: every
+ * item as an upsert); later ones carry only what changed. A slow subscriber gets several
+ * changes coalesced into one patch, never a growing queue.
+ */
+export interface Patch {
+  seq: number;
+  full: boolean;
+  /** Directory-level facts, sent when they change. */
+  header: { dir: string; capacity: Capacity; initialPidNamespace: boolean; findings: Finding[]; lab: LabItem[] } | null;
+  upserts: InspectorItem[];
+  removals: string[];
+  samples: ChannelSamples[];
+}
+
+/** Events pushed to the renderer. */
+export interface EventMap {
+  patch: Patch;
+}
+
+/** The object the renderer is given (by the preload in Electron, by a WebSocket client in a browser). */
+export interface InspectorHost {
+  request<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  /** Calls `listener` with a full snapshot, then with every patch; returns the unsubscribe function. */
+  subscribe(listener: (patch: Patch) => void): () => void;
+}
