@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{protocol,native,core,cli}/**/*.test.ts'],
+          include: ['{protocol,native,core,cli,server}/**/*.test.ts'],
         },
       },
       {
