@@ -51,7 +51,14 @@ export function scanDirectory(dir: string): RawDirectoryScan {
   return call(() => loadAddon().scanDirectory(dir));
 }
 
-/** One entry of `dir`, read exactly as scanDirectory reads it (for re-checks). */
+/**
+ * One entry of `dir`, read exactly as scanDirectory reads it (for re-checks). Except
+ * under /proc: there a symlink (/proc/<pid>/fd/<n>, /proc/<pid>/map_files/<range>) is
+ * read as the file it names, memfds and deleted files included, with that file's
+ * metadata, tail and dataRanges; a target that is not a regular file is described but
+ * never opened. map_files without CAP_SYS_ADMIN gives the link with `error` EPERM.
+ * scanDirectory never follows a symlink.
+ */
 export function scanEntry(dir: string, name: string): RawEntry {
   checkDir(dir);
   checkName(name);

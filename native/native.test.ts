@@ -434,6 +434,110 @@ describe('dataRanges on tmpfs, page by page', () => {
   });
 });
 
+describe('scanEntry through /proc links', () => {
+  // map_files needs CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE); as nobody it is EPERM, tested below.
+  const isRoot = process.getuid?.() === 0;
+  const needsRoot = 'needs root, for /proc/<pid>/map_files';
+  const SIZE = 3 * DATA_SIZE;
+  const WRITTEN = [0, DATA_SIZE, 2 * DATA_SIZE]; // one page at each
+  const WRITTEN_RANGES = WRITTEN.flatMap((offset) => [offset, offset + PAGE_SIZE]);
+
+  /** The map_files name of this process's one mapping of `inode`: its range as maps writes it. */
+  function mapFilesName(inode: number): string {
+    const lines = fs
+      .readFileSync('/proc/self/maps', 'utf8')
+      .split('\n')
+      .filter((line) => line.split(/\s+/)[4] === String(inode));
+    expect(lines).toHaveLength(1);
+    return must(lines[0]?.split(' ')[0], 'range');
+  }
+
+  /** A memfd of SIZE bytes with a page written at each WRITTEN offset, mapped shared. */
+  function memfd(): { fd: number; inode: number } {
+    const fd = createMemfd('shm-inspector-test', SIZE);
+    fds.push(fd);
+    for (const offset of WRITTEN) fs.writeSync(fd, Buffer.alloc(PAGE_SIZE, 7), 0, PAGE_SIZE, offset);
+    map(fd, SIZE, false);
+    return { fd, inode: Number(fs.fstatSync(fd, { bigint: true }).ino) };
+  }
+
+  it('reads a memfd through map_files after its fd is closed: file, size, exactly the written pages', (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const { fd, inode } = memfd();
+    const { dev } = fs.fstatSync(fd);
+    fs.closeSync(fd); // only the mapping holds it now
+    const name = mapFilesName(inode);
+    expect(scanEntry('/proc/self/map_files', name)).toMatchObject({
+      name,
+      type: 'file',
+      dev,
+      inode,
+      size: SIZE,
+      allocatedBytes: WRITTEN.length * PAGE_SIZE,
+      dataRanges: WRITTEN_RANGES,
+      tail: Buffer.alloc(MARKER_SIZE), // the last page was never written
+      error: null,
+    });
+  });
+
+  it('reads a memfd through its fd link the same way', () => {
+    const { fd, inode } = memfd();
+    const entry = scanEntry('/proc/self/fd', String(fd));
+    expect(entry).toMatchObject({ name: String(fd), type: 'file', inode, size: SIZE, error: null });
+    expect(entry.dataRanges).toEqual(WRITTEN_RANGES);
+    if (!isRoot) return; // the comparison through map_files needs root
+    const name = mapFilesName(inode);
+    expect(scanEntry('/proc/self/map_files', name)).toEqual({ ...entry, name });
+  });
+
+  it('reads an unlinked /dev/shm segment through map_files: its size, ranges and marker', (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const created = createInShm({ dataSize: SIZE });
+    const file = path.join(SHM_DIR, created.name);
+    const fd = open(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, DATA_SIZE + 10);
+    map(fd, created.fileSize, false);
+    fs.unlinkSync(file);
+    fs.closeSync(fd);
+    expect(fs.existsSync(file)).toBe(false);
+    const entry = scanEntry('/proc/self/map_files', mapFilesName(created.inode));
+    expect(entry).toMatchObject({
+      type: 'file',
+      dev: created.dev,
+      inode: created.inode,
+      size: created.fileSize,
+      error: null,
+    });
+    expect(entry.dataRanges).toEqual([DATA_SIZE, DATA_SIZE + PAGE_SIZE, SIZE, SIZE + MARKER_SIZE]);
+    expect(entry.tail?.equals(expectedMarker(process.pid))).toBe(true);
+  });
+
+  it('describes a link to something other than a file without opening it', () => {
+    const dir = makeTempDir();
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+    const fd = open(path.join(dir, 'fifo'), 'r+'); // O_RDWR: does not wait for a peer
+    const fifo = scanEntry('/proc/self/fd', String(fd));
+    expect(fifo).toMatchObject({ type: 'other', tail: null, dataRanges: null, error: null });
+    expect(fifo.inode).toBe(Number(fs.statSync(path.join(dir, 'fifo'), { bigint: true }).ino));
+    const cwd = scanEntry('/proc/self', 'cwd');
+    expect(cwd).toMatchObject({ type: 'dir', dataRanges: null, error: null });
+    expect(cwd.inode).toBe(Number(fs.statSync(process.cwd(), { bigint: true }).ino));
+  });
+
+  it('still never follows a symlink in scanDirectory, /proc included', () => {
+    const { fd } = memfd();
+    const entry = entryNamed(scanDirectory('/proc/self/fd').entries, String(fd));
+    expect(entry).toMatchObject({ type: 'symlink', dataRanges: null, tail: null, error: null });
+  });
+
+  it('throws ENOENT for an fd that is not open', () => {
+    // Not a just-closed fd: scanEntry's own directory fd would take its number.
+    const error = nativeErrorOf(() => scanEntry('/proc/self/fd', '999999'));
+    expect(error.code).toBe('ENOENT');
+    expect(error.message).toContain('/proc/self/fd/999999: No such file or directory');
+  });
+});
+
 describe('scanDirectory failures', () => {
   it('throws ENOENT for a missing directory and ENOTDIR for a file', () => {
     const dir = makeTempDir();
@@ -693,6 +797,29 @@ describe('as another user', () => {
       tail: null,
       dataRanges: null,
       error: { code: 'EACCES', syscall: 'open' },
+    });
+  });
+
+  it('reports map_files without CAP_SYS_ADMIN as the link with error EPERM from open', (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const script = `
+      const fs = require('node:fs');
+      const addon = require(process.env.ADDON);
+      const fd = addon.createMemfd('shm-inspector-test', 8192);
+      fs.writeSync(fd, 'x');
+      addon.mapShared(fd, 8192, false);
+      const inode = String(fs.fstatSync(fd).ino);
+      const line = fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').find((l) => l.split(/\\s+/)[4] === inode);
+      const viaFd = addon.scanEntry('/proc/self/fd', String(fd));
+      const viaMap = addon.scanEntry('/proc/self/map_files', line.split(' ')[0]);
+      process.stdout.write(JSON.stringify({ viaFd, viaMap }));`;
+    const { viaFd, viaMap } = runAsNobody(script, {}) as { viaFd: RawEntry; viaMap: RawEntry };
+    expect(viaFd).toMatchObject({ type: 'file', size: 8192, dataRanges: [0, PAGE_SIZE], error: null });
+    expect(viaMap).toMatchObject({
+      type: 'symlink',
+      dataRanges: null,
+      tail: null,
+      error: { code: 'EPERM', syscall: 'open' },
     });
   });
 

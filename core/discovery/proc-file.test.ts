@@ -99,6 +99,35 @@ describe('openProcLink on this machine', () => {
     }
   });
 
+  it('takes the ranges from SEEK_DATA: an allocated page of zeros counts, as the kernel sees it', () => {
+    const size = 64 * PAGE;
+    const fd = createMemfd('proc-file-test', size);
+    cleanups.push(() => fs.closeSync(fd));
+    fs.writeSync(fd, Buffer.from('x'), 0, 1, 0);
+    fs.writeSync(fd, Buffer.alloc(PAGE), 0, PAGE, 40 * PAGE); // allocated, all zeros
+    const file = openProcLink(fdLink(process.pid, fd));
+    try {
+      expect(file.allocated).toBe(2 * PAGE);
+      expect(file.dataRanges()).toEqual([0, PAGE, 40 * PAGE, 41 * PAGE]);
+      // A page scan would have dropped the zeros page.
+      expect(nonZeroRanges(file.read, file.size, file.allocated)).toEqual([0, PAGE]);
+    } finally {
+      file.close();
+    }
+  });
+
+  it('gives no ranges, without asking the addon, when nothing is allocated', () => {
+    const fd = createMemfd('proc-file-test', 4 * PAGE);
+    cleanups.push(() => fs.closeSync(fd));
+    const file = openProcLink(fdLink(process.pid, fd));
+    try {
+      expect(file).toMatchObject({ size: 4 * PAGE, allocated: 0 });
+      expect(file.dataRanges()).toEqual([]);
+    } finally {
+      file.close();
+    }
+  });
+
   it('throws the errno code when the link does not exist', () => {
     expect(() => openProcLink(`/proc/${process.pid}/fd/999999`)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });

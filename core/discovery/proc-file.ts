@@ -4,7 +4,6 @@
  * (reference §6). The only I/O of the discovery code; tests pass their own opener.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import path from 'node:path';
 import { scanEntry } from '../../native';
 import { PAGE_SIZE, type ReadAt } from '../pool/pool-layout';
 import { preadReader } from '../pool/read-pool';
@@ -17,7 +16,7 @@ export interface OpenedFile {
   allocated: number;
   /** A pread: short at end of file, never a mapping (a truncated file cannot SIGBUS us). */
   read: ReadAt;
-  /** Allocated ranges as flat [start, end, ...] (computed on demand: it may read the file), or null when unknown. */
+  /** Allocated ranges as flat [start, end, ...] (computed on demand, by SEEK_DATA/SEEK_HOLE), or null when unknown. */
   dataRanges(): number[] | null;
   close(): void;
 }
@@ -40,10 +39,10 @@ const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 
 /**
  * The ranges of pages that hold something other than zeros, read in 1 MiB chunks and
- * stopping once as many pages were found as the filesystem has allocated. Stands in
- * for SEEK_DATA/SEEK_HOLE, which Node does not offer: a page that is allocated but
- * holds only zeros counts as a hole, which for a pool means an untouched slot, never
- * a made-up header. Reading a hole of a tmpfs/memfd file allocates nothing.
+ * stopping once as many pages were found as the filesystem has allocated. What the
+ * test fixtures' fake files report as their ranges (openProcLink asks the addon):
+ * a page that is allocated but holds only zeros counts as a hole, which for a pool
+ * means an untouched slot, never a made-up header.
  */
 export function nonZeroRanges(read: ReadAt, size: number, allocated: number): number[] {
   const ranges: number[] = [];
@@ -66,21 +65,20 @@ export function nonZeroRanges(read: ReadAt, size: number, allocated: number): nu
 }
 
 /**
- * The addon's SEEK_DATA ranges when it can read the file behind a /proc link. Today
- * scanEntry stats the link itself (AT_SYMLINK_NOFOLLOW) and reports a symlink, so this
- * returns null; once it follows /proc links it is used without further change.
+ * The addon's SEEK_DATA/SEEK_HOLE ranges of a file this process holds open as `fd`,
+ * read through /proc/self/fd/<fd>: scanEntry reads a /proc link as the file it names,
+ * and our own fd names the file we opened, whatever the holder's link names by now.
+ * The pages are never read (lseeks, often none on tmpfs, and a pread of the 40-byte
+ * tail). Null (every slot is then read) if the walk failed; a NativeError (with
+ * `.code`) if the link could not be opened, which readHeldFile reports like a failed open.
  */
-function nativeRanges(link: string, dev: number, inode: number): number[] | null {
-  try {
-    const entry = scanEntry(path.dirname(link), path.basename(link));
-    const same = entry.type === 'file' && entry.dev === dev && entry.inode === inode;
-    return same && entry.error === null ? entry.dataRanges : null;
-  } catch {
-    return null;
-  }
+function nativeRanges(fd: number, dev: number, inode: number): number[] | null {
+  const entry = scanEntry('/proc/self/fd', String(fd));
+  const same = entry.type === 'file' && entry.dev === dev && entry.inode === inode;
+  return same && entry.error === null ? entry.dataRanges : null;
 }
 
-/** Opens a /proc link (or any path) read-only: fstat for size and allocation, pread for contents. */
+/** Opens a /proc link (or any path) read-only: fstat for size and allocation, pread for contents, the addon for ranges. */
 export function openProcLink(link: string): OpenedFile {
   const fd = openSync(link, 'r');
   try {
@@ -92,10 +90,7 @@ export function openProcLink(link: string): OpenedFile {
       size: stats.size,
       allocated: stats.blocks * 512,
       read,
-      dataRanges: () =>
-        file.allocated === 0
-          ? []
-          : (nativeRanges(link, file.dev, file.inode) ?? nonZeroRanges(read, file.size, file.allocated)),
+      dataRanges: () => (file.allocated === 0 ? [] : nativeRanges(fd, file.dev, file.inode)),
       close: () => closeSync(fd),
     };
     return file;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "sys-error.h"
@@ -41,12 +42,18 @@ EntryType type_of_dirent(unsigned char d_type) {
 struct Directory {
   int fd;
   uint64_t tmpfs_page;  // the page size on tmpfs, where st_blocks counts exactly the pages; else 0
+  bool follow_proc_links = false;  // scan_entry under /proc: read what a symlink names (see read_proc_link)
 };
+
+/** The page size if `fs` is tmpfs (shmem: /dev/shm, memfds), else 0. */
+uint64_t tmpfs_page_of(const struct statfs& fs) {
+  return fs.f_type == TMPFS_MAGIC ? static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
 
 Directory describe(int fd, const std::string& path) {
   struct statfs fs;
   if (fstatfs(fd, &fs) != 0) throw SysError{errno, "fstatfs", path};
-  return {fd, fs.f_type == TMPFS_MAGIC ? static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0};
+  return {fd, tmpfs_page_of(fs)};
 }
 
 void fill_metadata(const struct statx& st, ScanEntry& entry) {
@@ -146,6 +153,38 @@ int read_data_ranges(int fd, const ScanEntry& entry, uint64_t tmpfs_page, std::v
   return 0;
 }
 
+/** An open regular file, never mapped: its metadata, tail and allocated ranges. */
+void read_open_file(int fd, uint64_t tmpfs_page, ScanEntry& entry) {
+  struct statx st;
+  if (statx(fd, "", AT_EMPTY_PATH, kStatxMask, &st) != 0) {
+    set_error(entry, errno, "statx");
+    return;
+  }
+  fill_metadata(st, entry);
+  if (entry.type != EntryType::File) return;
+
+  if (entry.size >= kTailSize) {
+    // pread gives a short count on a file truncated under us, where a mapping gives SIGBUS.
+    ssize_t n = pread(fd, entry.tail.data(), kTailSize, static_cast<off_t>(entry.size - kTailSize));
+    if (n < 0) {
+      set_error(entry, errno, "pread");
+      return;
+    }
+    entry.has_tail = n == static_cast<ssize_t>(kTailSize);
+  }
+  if (entry.allocated_bytes == 0) {
+    entry.has_data_ranges = true;  // nothing allocated: no ranges, no lseek needed
+    return;
+  }
+  int err = read_data_ranges(fd, entry, tmpfs_page, entry.data_ranges);
+  if (err != 0) {
+    entry.data_ranges.clear();
+    set_error(entry, err, "lseek");
+    return;
+  }
+  entry.has_data_ranges = true;
+}
+
 /** A regular file (by d_type or statx): open it, never mapping, and read what we report. */
 void read_regular(const Directory& dir, const char* name, ScanEntry& entry) {
   // O_NONBLOCK: if the name became a FIFO since readdir, open must not wait for a writer.
@@ -163,34 +202,42 @@ void read_regular(const Directory& dir, const char* name, ScanEntry& entry) {
     set_error(entry, err, "open");
     return;
   }
+  read_open_file(fd.get(), dir.tmpfs_page, entry);
+}
+
+/**
+ * A symlink under /proc, read as the file it names: /proc/<pid>/fd/<n> and
+ * /proc/<pid>/map_files/<start>-<end> are magic links that reach the open file itself,
+ * memfds and unlinked files included. O_PATH resolves the link without opening the
+ * target, so a pipe, socket, device or directory is reported by its own metadata and
+ * never opened (opening a device can have effects); a regular file is then opened
+ * read-only through our own O_PATH fd, so it is the same file whatever the link names
+ * by then. The tmpfs fast path applies when the file is shmem (a memfd reports as tmpfs).
+ * map_files needs CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE): without it the entry's error is EPERM.
+ */
+void read_proc_link(const Directory& dir, const char* name, ScanEntry& entry) {
+  UniqueFd target(openat(dir.fd, name, O_PATH | O_CLOEXEC));
+  if (!target.valid()) {
+    set_error(entry, errno, "open");  // the link's own metadata stays in `entry`
+    return;
+  }
   struct statx st;
-  if (statx(fd.get(), "", AT_EMPTY_PATH, kStatxMask, &st) != 0) {
+  if (statx(target.get(), "", AT_EMPTY_PATH, kStatxMask, &st) != 0) {
     set_error(entry, errno, "statx");
     return;
   }
   fill_metadata(st, entry);
-  if (entry.type != EntryType::File) return;
+  if (entry.type != EntryType::File) return;  // not a file: described, never opened
 
-  if (entry.size >= kTailSize) {
-    // pread gives a short count on a file truncated under us, where a mapping gives SIGBUS.
-    ssize_t n = pread(fd.get(), entry.tail.data(), kTailSize, static_cast<off_t>(entry.size - kTailSize));
-    if (n < 0) {
-      set_error(entry, errno, "pread");
-      return;
-    }
-    entry.has_tail = n == static_cast<ssize_t>(kTailSize);
-  }
-  if (entry.allocated_bytes == 0) {
-    entry.has_data_ranges = true;  // nothing allocated: no ranges, no lseek needed
+  char reopen[32];
+  std::snprintf(reopen, sizeof reopen, "/proc/self/fd/%d", target.get());
+  UniqueFd fd(open(reopen, O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) {
+    set_error(entry, errno, "open");
     return;
   }
-  int err = read_data_ranges(fd.get(), entry, dir.tmpfs_page, entry.data_ranges);
-  if (err != 0) {
-    entry.data_ranges.clear();
-    set_error(entry, err, "lseek");
-    return;
-  }
-  entry.has_data_ranges = true;
+  struct statfs fs;
+  read_open_file(fd.get(), fstatfs(fd.get(), &fs) == 0 ? tmpfs_page_of(fs) : 0, entry);
 }
 
 void read_entry(const Directory& dir, const char* name, unsigned char d_type, ScanEntry& entry) {
@@ -209,6 +256,7 @@ void read_entry(const Directory& dir, const char* name, unsigned char d_type, Sc
     return;
   }
   fill_metadata(st, entry);  // dirs, symlinks, FIFOs, sockets: never opened
+  if (S_ISLNK(st.stx_mode) && dir.follow_proc_links) read_proc_link(dir, name, entry);
 }
 
 UniqueFd open_directory(const std::string& dir) {
@@ -247,8 +295,10 @@ uint64_t scan_directory(const std::string& dir, const std::function<void(const S
 
 ScanEntry scan_entry(const std::string& dir, const std::string& name) {
   UniqueFd fd = open_directory(dir);
+  Directory directory = describe(fd.get(), dir);
+  directory.follow_proc_links = dir.rfind("/proc/", 0) == 0;
   ScanEntry entry;
-  read_entry(describe(fd.get(), dir), name.c_str(), DT_UNKNOWN, entry);
+  read_entry(directory, name.c_str(), DT_UNKNOWN, entry);
   if (entry.error_errno == ENOENT) throw SysError{ENOENT, entry.error_syscall, dir + "/" + name};
   return entry;
 }

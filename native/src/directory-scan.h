@@ -42,7 +42,13 @@ struct ScanEntry {
  */
 uint64_t scan_directory(const std::string& dir, const std::function<void(const ScanEntry&)>& visit);
 
-/** One entry read exactly as scan_directory reads it; throws SysError ENOENT if absent. */
+/**
+ * One entry read exactly as scan_directory reads it; throws SysError ENOENT if absent.
+ * One difference, for a `dir` under /proc only: a symlink (/proc/<pid>/fd/<n>,
+ * /proc/<pid>/map_files/<start>-<end>) is read as the file it names, deleted files and
+ * memfds included, with that file's metadata, tail and ranges. scan_directory never
+ * follows a symlink.
+ */
 ScanEntry scan_entry(const std::string& dir, const std::string& name);
 
 }  // namespace shm
