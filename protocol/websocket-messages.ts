@@ -1,0 +1,79 @@
+/**
+ * The browser host's wire format: the contract of channels.ts carried over one WebSocket,
+ * one JSON text message at a time. Shared by the server (server/) and the renderer's
+ * WebSocket client, which turns these messages back into an `InspectorHost`.
+ */
+import { z } from 'zod';
+import {
+  requestSchemas,
+  type Patch,
+  type RequestChannel,
+  type RequestOf,
+  type ResponseOf,
+  type Result,
+} from './channels';
+
+/** Where the WebSocket is served, on the page's own origin. */
+export const WEBSOCKET_PATH = '/ws';
+
+/** The largest message the server accepts (`ws` maxPayload); requests are a few hundred bytes. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Close code for a message that breaks this format: policy violation (RFC 6455, section 7.4.1). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+/** Client to server: a call on one channel; its response carries the same `id`. */
+export interface RequestMessage<C extends RequestChannel = RequestChannel> {
+  type: 'request';
+  id: number;
+  channel: C;
+  request: RequestOf<C>;
+}
+
+/** Server to client: the result of the request with this `id`. */
+export interface ResponseMessage<C extends RequestChannel = RequestChannel> {
+  type: 'response';
+  id: number;
+  result: Result<ResponseOf<C>>;
+}
+
+/** Server to client: a change of the live state (the first one after connecting is `full`). */
+export interface PatchMessage {
+  type: 'patch';
+  patch: Patch;
+}
+
+export type ClientMessage = RequestMessage;
+export type ServerMessage = ResponseMessage | PatchMessage;
+
+/**
+ * The envelope of a request as the server receives it. The channel is any short string,
+ * so that a client newer than the server gets an error response rather than a closed
+ * socket; the request itself is validated by the channel's schema in the engine.
+ */
+export const requestEnvelope = z
+  .object({
+    type: z.literal('request'),
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    channel: z.string().min(1).max(100),
+    request: z.unknown(),
+  })
+  .strict();
+export type RequestEnvelope = z.infer<typeof requestEnvelope>;
+
+/** Parses one received text message; null when it is not JSON or not a request envelope. */
+export function parseRequestEnvelope(text: string): RequestEnvelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = requestEnvelope.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Whether `name` is one of the contract's request channels (own keys only: never `toString` or `__proto__`). */
+export function isRequestChannel(name: string): name is RequestChannel {
+  return Object.hasOwn(requestSchemas, name);
+}

@@ -1,0 +1,395 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { InspectorApi, PatchSink, RequestContext } from '../core/inspector/inspector-api';
+import type { Patch, RequestChannel, Result } from '../protocol/channels';
+import type { ServerMessage } from '../protocol/websocket-messages';
+import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './browser-host';
+
+/**
+ * Stands in for the engine: these tests are about the transport (tokens, Host and Origin
+ * checks, static files, the message format), and the Inspector service is tested on its
+ * own in core/inspector/. It records what the host asks of it.
+ */
+class RecordingInspector implements InspectorApi {
+  readonly calls: { channel: string; request: unknown; context: RequestContext }[] = [];
+  readonly sinks = new Set<PatchSink>();
+  closed = false;
+
+  handle(channel: RequestChannel, request: unknown, context: RequestContext): Promise<Result<never>> {
+    this.calls.push({ channel, request, context });
+    return Promise.resolve({ ok: true, value: { seq: this.calls.length } as never });
+  }
+
+  subscribe(sink: PatchSink): () => void {
+    this.sinks.add(sink);
+    sink.send(snapshot);
+    return () => this.sinks.delete(sink);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const snapshot: Patch = { seq: 1, full: true, header: null, upserts: [], removals: [], samples: [] };
+
+const INDEX_HTML = '<!doctype html><title>renderer</title>';
+const SECRET = 'outside the static directory';
+
+let work: string;
+let staticDir: string;
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'browser-host-'));
+  staticDir = path.join(work, 'dist');
+  mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(path.join(staticDir, 'index.html'), INDEX_HTML);
+  writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1);');
+  writeFileSync(path.join(work, 'package.json'), SECRET);
+  symlinkSync(path.join(work, 'package.json'), path.join(staticDir, 'link.json'));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let host: BrowserHost | null = null;
+let inspector: RecordingInspector;
+
+afterEach(async () => {
+  await host?.close();
+  host = null;
+});
+
+async function start(options: Partial<BrowserHostOptions> = {}): Promise<BrowserHost> {
+  inspector = new RecordingInspector();
+  host = await startBrowserHost({ inspector, port: 0, host: '127.0.0.1', staticDir, ...options });
+  return host;
+}
+
+const tokenOf = (started: BrowserHost): string => new URL(started.url).searchParams.get('token') ?? '';
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A raw HTTP GET: unlike fetch, it sends the path unnormalised and lets us set Host. */
+function get(port: number, target: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, path: target, headers, method }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
+
+/** Follows the token URL once and returns the cookie header that stands for the token. */
+async function login(started: BrowserHost): Promise<string> {
+  const reply = await get(started.port, `/?token=${tokenOf(started)}`);
+  const cookie = reply.headers['set-cookie']?.[0] ?? '';
+  return cookie.split(';', 1)[0] ?? '';
+}
+
+/** Resolves with the status of a refused handshake, or rejects if the server accepted it. */
+function refusedStatus(socket: WebSocket): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => reject(new Error('the handshake was accepted')));
+    socket.on('error', () => undefined);
+  });
+}
+
+function opened(socket: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+}
+
+function nextMessage(socket: WebSocket): Promise<ServerMessage> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage)));
+}
+
+/** The response to request `id`, skipping patches. */
+function responseTo(socket: WebSocket, id: number): Promise<ServerMessage> {
+  return new Promise((resolve) => {
+    const listen = (data: unknown): void => {
+      const message = JSON.parse(String(data)) as ServerMessage;
+      if (message.type !== 'response' || message.id !== id) return;
+      socket.off('message', listen);
+      resolve(message);
+    };
+    socket.on('message', listen);
+  });
+}
+
+function closeCode(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+const wsUrl = (started: BrowserHost, token = tokenOf(started)): string =>
+  `ws://127.0.0.1:${started.port}/ws?token=${token}`;
+
+describe('HTTP', () => {
+  it('refuses a request without the token', async () => {
+    const started = await start();
+    const reply = await get(started.port, '/');
+    expect(reply.status).toBe(403);
+    expect(reply.body).not.toContain('renderer');
+  });
+
+  it('trades the token for a cookie and redirects to the same path without it', async () => {
+    const started = await start();
+    const reply = await get(started.port, `/assets/app.js?token=${tokenOf(started)}&x=1`);
+    expect(reply.status).toBe(302);
+    expect(reply.headers.location).toBe('/assets/app.js?x=1');
+    const cookie = reply.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toContain(`=${tokenOf(started)}`);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+
+    const page = await get(started.port, '/', { Cookie: cookie.split(';', 1)[0] ?? '' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toBe(INDEX_HTML);
+  });
+
+  it('refuses a wrong token and a wrong cookie', async () => {
+    const started = await start();
+    expect((await get(started.port, `/?token=${'0'.repeat(64)}`)).status).toBe(403);
+    expect((await get(started.port, '/?token=short')).status).toBe(403);
+    const cookie = `shm-inspector-token-${started.port}=${'0'.repeat(64)}`;
+    expect((await get(started.port, '/', { Cookie: cookie })).status).toBe(403);
+  });
+
+  it('refuses a foreign Host even with the token (DNS rebinding)', async () => {
+    const started = await start();
+    const cookie = await login(started);
+    const reply = await get(started.port, `/?token=${tokenOf(started)}`, { Host: `evil.example:${started.port}` });
+    expect(reply.status).toBe(403);
+    expect(reply.headers['set-cookie']).toBeUndefined();
+    expect((await get(started.port, '/', { Cookie: cookie, Host: `evil.example:${started.port}` })).status).toBe(403);
+  });
+
+  it('accepts the loopback names for a loopback bind', async () => {
+    const started = await start();
+    const cookie = await login(started);
+    for (const name of ['localhost', '127.0.0.1', '[::1]']) {
+      expect((await get(started.port, '/', { Cookie: cookie, Host: `${name}:${started.port}` })).status).toBe(200);
+    }
+  });
+
+  it('never serves a file outside the static directory', async () => {
+    const started = await start();
+    const cookie = await login(started);
+    for (const target of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/assets/../../package.json',
+      '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/..%2fpackage.json',
+      '/link.json',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
+      const reply = await get(started.port, target, { Cookie: cookie });
+      expect(reply.status, target).toBeGreaterThanOrEqual(400);
+      expect(reply.body, target).not.toContain(SECRET);
+    }
+  });
+
+  it('serves files with their content type, HEAD without a body, and nothing for other methods', async () => {
+    const started = await start();
+    const cookie = await login(started);
+    const script = await get(started.port, '/assets/app.js', { Cookie: cookie });
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.body).toBe('console.log(1);');
+    const head = await get(started.port, '/assets/app.js', { Cookie: cookie }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe('15');
+    expect(head.body).toBe('');
+    expect((await get(started.port, '/assets/app.js', { Cookie: cookie }, 'POST')).status).toBe(405);
+    expect((await get(started.port, '/missing.js', { Cookie: cookie })).status).toBe(404);
+    expect((await get(started.port, '/assets/', { Cookie: cookie })).status).toBe(404);
+  });
+
+  it('sends the security headers on every response, refusals included', async () => {
+    const started = await start();
+    for (const reply of [
+      await get(started.port, '/'),
+      await get(started.port, '/', { Cookie: await login(started) }),
+    ]) {
+      expect(reply.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(reply.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(reply.headers['x-content-type-options']).toBe('nosniff');
+      expect(reply.headers['referrer-policy']).toBe('no-referrer');
+      expect(reply.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('says how to build the renderer when it is not built', async () => {
+    const started = await start({ staticDir: path.join(work, 'not-built') });
+    const reply = await get(started.port, '/', { Cookie: await login(started) });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toContain('npm run build:renderer');
+  });
+
+  it('never redirects to another host', async () => {
+    const started = await start();
+    const reply = await get(started.port, `//evil.example/?token=${tokenOf(started)}`);
+    expect(reply.status).toBe(302);
+    expect(reply.headers.location).toBe('/evil.example/');
+  });
+});
+
+describe('WebSocket', () => {
+  it('refuses a handshake without the token', async () => {
+    const started = await start();
+    const socket = new WebSocket(`ws://127.0.0.1:${started.port}/ws`);
+    expect(await refusedStatus(socket)).toBe(403);
+    expect(inspector.sinks.size).toBe(0);
+  });
+
+  it('refuses a wrong token', async () => {
+    const started = await start();
+    expect(await refusedStatus(new WebSocket(wsUrl(started, 'f'.repeat(64))))).toBe(403);
+  });
+
+  it('refuses a foreign Origin even with the token', async () => {
+    const started = await start();
+    expect(await refusedStatus(new WebSocket(wsUrl(started), { origin: 'http://evil.example' }))).toBe(403);
+  });
+
+  it('refuses a foreign Host even with the token', async () => {
+    const started = await start();
+    const socket = new WebSocket(wsUrl(started), { headers: { Host: `evil.example:${started.port}` } });
+    expect(await refusedStatus(socket)).toBe(403);
+  });
+
+  it('refuses another path', async () => {
+    const started = await start();
+    expect(await refusedStatus(new WebSocket(`ws://127.0.0.1:${started.port}/other?token=${tokenOf(started)}`))).toBe(
+      404,
+    );
+  });
+
+  it('accepts the cookie with the page Origin, sends the snapshot and answers requests by id', async () => {
+    const started = await start();
+    const socket = new WebSocket(`ws://127.0.0.1:${started.port}/ws`, {
+      origin: `http://127.0.0.1:${started.port}`,
+      headers: { Cookie: await login(started) },
+    });
+    const first = nextMessage(socket);
+    await opened(socket);
+    expect(await first).toEqual({ type: 'patch', patch: snapshot });
+
+    const answer = responseTo(socket, 41);
+    socket.send(JSON.stringify({ type: 'request', id: 41, channel: 'scan-now', request: {} }));
+    expect(await answer).toEqual({ type: 'response', id: 41, result: { ok: true, value: { seq: 1 } } });
+    expect(inspector.calls).toEqual([
+      { channel: 'scan-now', request: {}, context: { via: 'websocket', readOnly: false } },
+    ]);
+
+    const closed = closeCode(socket);
+    socket.close();
+    await closed;
+    await expect.poll(() => inspector.sinks.size).toBe(0);
+  });
+
+  it('passes read-only to the inspector when started read-only', async () => {
+    const started = await start({ readOnly: true });
+    const socket = new WebSocket(wsUrl(started));
+    await opened(socket);
+    const answer = responseTo(socket, 1);
+    socket.send(JSON.stringify({ type: 'request', id: 1, channel: 'create', request: { size: 1 } }));
+    await answer;
+    expect(inspector.calls[0]?.context).toEqual({ via: 'websocket', readOnly: true });
+    socket.close();
+  });
+
+  it('answers an unknown channel with invalid-request and keeps the socket', async () => {
+    const started = await start();
+    const socket = new WebSocket(wsUrl(started));
+    await opened(socket);
+    const answer = responseTo(socket, 7);
+    socket.send(JSON.stringify({ type: 'request', id: 7, channel: 'toString', request: {} }));
+    expect(await answer).toMatchObject({
+      type: 'response',
+      id: 7,
+      result: { ok: false, error: { code: 'invalid-request' } },
+    });
+    expect(inspector.calls).toEqual([]);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
+  it.each([
+    ['not JSON', 'scan-now please'],
+    ['not a request', JSON.stringify({ type: 'hello' })],
+    ['a fractional id', JSON.stringify({ type: 'request', id: 1.5, channel: 'scan-now', request: {} })],
+    ['an extra field', JSON.stringify({ type: 'request', id: 1, channel: 'scan-now', request: {}, x: 1 })],
+    ['a binary message', Buffer.from('{}')],
+  ])('closes the socket with 1008 on %s', async (_name, message) => {
+    const started = await start();
+    const socket = new WebSocket(wsUrl(started));
+    await opened(socket);
+    const closed = closeCode(socket);
+    socket.send(message);
+    expect(await closed).toBe(1008);
+    expect(inspector.calls).toEqual([]);
+    await expect.poll(() => inspector.sinks.size).toBe(0);
+  });
+
+  it('closes the socket on a message over 1 MiB', async () => {
+    const started = await start();
+    const socket = new WebSocket(wsUrl(started));
+    await opened(socket);
+    const closed = closeCode(socket);
+    socket.send('x'.repeat(1024 * 1024 + 1));
+    expect(await closed).toBe(1009);
+  });
+
+  it('closes open sockets when the host closes', async () => {
+    const started = await start();
+    const socket = new WebSocket(wsUrl(started));
+    await opened(socket);
+    const closed = closeCode(socket);
+    await started.close();
+    host = null;
+    expect(await closed).toBe(1001);
+    expect(inspector.sinks.size).toBe(0);
+  });
+});
+
+describe('binding', () => {
+  it('refuses a non-loopback host without allowRemote', async () => {
+    await expect(start({ host: '0.0.0.0' })).rejects.toThrow(/not a loopback address.*--allow-remote/s);
+  });
+
+  it('listens on a non-loopback host with allowRemote, and warns', async () => {
+    const warnings: string[] = [];
+    const started = await start({ host: '0.0.0.0', allowRemote: true, warn: (text) => warnings.push(text) });
+    expect(warnings.join('\n')).toMatch(/Anyone who can reach it and has the token/);
+    expect(started.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/\?token=[0-9a-f]{64}$/);
+    expect((await get(started.port, '/', { Cookie: await login(started) })).status).toBe(200);
+  });
+
+  it('prints a URL with a fresh 64-hex-digit token each run', async () => {
+    const first = tokenOf(await start());
+    await host?.close();
+    const second = tokenOf(await start());
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(first);
+  });
+});
