@@ -67,7 +67,15 @@ function fdAccess(accessMode: number): Access {
  * are the inspector's own reads (a sampler, a re-check), and must not make a segment
  * look held.
  */
+/**
+ * Boot time as first measured: CLOCK_REALTIME - CLOCK_BOOTTIME moves by fractions of a ms
+ * between two readings, which would make every start time (and every owner) look
+ * changed on each scan.
+ */
+let bootTimeMs: number | undefined;
+
 export function indexProcesses(table: RawProcessTable, selfPid?: number): ProcessIndex {
+  bootTimeMs ??= table.bootTimeMs;
   const byPid = new Map<number, ProcessInfo>();
   const raw = new Map<number, RawProcess>();
   const holders = new Map<number, Map<number, Attachment[]>>();
@@ -80,7 +88,7 @@ export function indexProcesses(table: RawProcessTable, selfPid?: number): Proces
       comm: process.comm,
       state: process.state,
       uid: process.uid,
-      startTime: table.bootTimeMs + process.startTicks * msPerTick,
+      startTime: bootTimeMs + process.startTicks * msPerTick,
     });
     if (isExited(process.state)) continue;
     const holds = new Map<string, Attachment>();

@@ -13,7 +13,7 @@ import type { Capacity, Segment } from './scan-result';
 
 /** An error as it crosses a boundary (Electron's `handle` keeps only a thrown error's message). */
 export interface ErrorValue {
-  /** invalid-request, read-only, not-found, changed, or an errno name (ENOSPC, EACCES...). */
+  /** invalid-request, read-only, not-found, untrusted-sender, closed, internal, or an errno name (ENOSPC, EACCES...). */
   code: string;
   message: string;
 }

@@ -46,8 +46,8 @@ export type Severity = 'high' | 'medium' | 'low' | 'info';
 
 export interface Finding {
   severity: Severity;
-  /** `exposure` (who may open or write it) or `capacity` (the shm filesystem cannot back it). */
-  kind: 'exposure' | 'capacity';
+  /** `exposure` (who may open or write it), `capacity` (the shm filesystem cannot back it), or `inspector` (the inspector's own trouble: a directory it cannot scan or watch). */
+  kind: 'exposure' | 'capacity' | 'inspector';
   /** The segment name, or `memfd:<name>:<inode>`. */
   subject: string;
   message: string;

@@ -19,7 +19,11 @@ export interface PatchSink {
 
 export interface InspectorApi {
   /** Validates `request` against the channel's schema, then serves it; never throws. */
-  handle<C extends RequestChannel>(channel: C, request: unknown, context: RequestContext): Promise<Result<ResponseOf<C>>>;
+  handle<C extends RequestChannel>(
+    channel: C,
+    request: unknown,
+    context: RequestContext,
+  ): Promise<Result<ResponseOf<C>>>;
   /** Sends a full snapshot at once, then patches; returns the unsubscribe function. */
   subscribe(sink: PatchSink): () => void;
   /** Stops watching, sampling and the lab (removing what the lab made unless asked to keep it). */

@@ -1,0 +1,46 @@
+/**
+ * The directory-level facts of a patch. Problems of the Inspector itself (the directory
+ * cannot be scanned or watched) travel as findings, so every host shows them without a
+ * field of their own.
+ */
+import type { LabItem, Patch } from '../../protocol/channels';
+import type { Finding } from '../../protocol/memory';
+import type { ScanResult } from '../../protocol/scan-result';
+import { inInitialPidNamespace } from '../pid-namespace';
+import { toErrorValue } from './error-value';
+
+export type Header = NonNullable<Patch['header']>;
+
+/** The header of a scan; `watchProblem` is why the directory is not watched, or null. */
+export function headerOf(result: ScanResult, lab: LabItem[], watchProblem: string | null, rescanMs: number): Header {
+  const findings =
+    watchProblem === null ? result.findings : [...result.findings, notWatched(result.dir, watchProblem, rescanMs)];
+  return { dir: result.dir, capacity: result.capacity, initialPidNamespace: result.initialPidNamespace, findings, lab };
+}
+
+/** The header when the directory could not be scanned: nothing is listed, and a finding says why. */
+export function failedHeader(dir: string, error: unknown, lab: LabItem[]): Header {
+  const { code, message } = toErrorValue(error);
+  const finding: Finding = {
+    severity: 'high',
+    kind: 'inspector',
+    subject: dir,
+    message: `${dir} cannot be scanned (${code}: ${message}); nothing is listed until it can be`,
+  };
+  return {
+    dir,
+    capacity: { total: 0, used: 0, free: 0 },
+    initialPidNamespace: inInitialPidNamespace(),
+    findings: [finding],
+    lab,
+  };
+}
+
+function notWatched(dir: string, problem: string, rescanMs: number): Finding {
+  return {
+    severity: 'low',
+    kind: 'inspector',
+    subject: dir,
+    message: `${dir} is not watched (${problem}): changes show at the next rescan, every ${rescanMs} ms`,
+  };
+}

@@ -1,0 +1,415 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSegment } from '../../native';
+import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
+import type { DeletionEntry } from './deletion-audit';
+import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
+import { createInspector, type InspectorOptions } from './inspector-service';
+
+/** A sink that records every patch and can be made busy. */
+class RecordingSink implements PatchSink {
+  readonly patches: Patch[] = [];
+  busy = false;
+  send(patch: Patch): void {
+    this.patches.push(patch);
+  }
+  ready(): boolean {
+    return !this.busy;
+  }
+  /** The latest upsert of an item, from any patch. */
+  latest(id: string): InspectorItem | undefined {
+    for (let i = this.patches.length - 1; i >= 0; i -= 1) {
+      const found = this.patches[i]?.upserts.find((item) => item.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  removed(id: string): boolean {
+    return this.patches.some((patch) => patch.removals.includes(id));
+  }
+  header(): Patch['header'] {
+    return this.patches.findLast((patch) => patch.header !== null)?.header ?? null;
+  }
+}
+
+const IPC: RequestContext = { via: 'ipc', readOnly: false };
+const READ_ONLY: RequestContext = { via: 'websocket', readOnly: true };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every 5 ms until it returns something truthy. */
+async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** A PID that existed and is gone: the child has exited and been reaped. */
+function deadPid(): number {
+  const child = spawnSync('true');
+  if (child.pid === undefined) throw new Error('could not spawn true');
+  return child.pid;
+}
+
+const segmentOf = (item: InspectorItem | undefined) => (item?.type === 'segment' ? item.segment : undefined);
+
+// A scratch directory on tmpfs, like /dev/shm itself; removed after each test.
+let dir: string;
+const started: InspectorApi[] = [];
+function start(options: InspectorOptions = {}): InspectorApi {
+  const inspector = createInspector({ dir, ...options });
+  started.push(inspector);
+  return inspector;
+}
+function subscribed(inspector: InspectorApi): RecordingSink {
+  const sink = new RecordingSink();
+  inspector.subscribe(sink);
+  return sink;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync('/dev/shm/shm-inspector-service-test-');
+});
+afterEach(() => {
+  for (const inspector of started.splice(0)) inspector.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Inspector service: the live state', () => {
+  it('sends a new subscriber a full snapshot listing the segments already there', () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const sink = subscribed(start());
+    expect(sink.patches).toHaveLength(1);
+    const [first] = sink.patches;
+    expect(first?.full).toBe(true);
+    expect(first?.header?.dir).toBe(dir);
+    expect(first?.removals).toEqual([]);
+    expect(segmentOf(first?.upserts.find((item) => item.id === `seg:${name}`))?.state).toBe('live');
+  });
+
+  it('shows a segment created in the directory within 250 ms through the watcher, and then its removal', async () => {
+    const sink = subscribed(start({ rescanMs: 60_000 }));
+    const began = performance.now();
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    await waitFor(() => sink.latest(`seg:${name}`));
+    expect(performance.now() - began).toBeLessThan(250);
+
+    const removing = performance.now();
+    unlinkSync(path.join(dir, name));
+    await waitFor(() => sink.removed(`seg:${name}`));
+    expect(performance.now() - removing).toBeLessThan(250);
+  });
+
+  it('sends no patch for a rescan that finds nothing changed', async () => {
+    createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const inspector = start({ rescanMs: 60_000, watch: false });
+    const sink = subscribed(inspector);
+    // Capacity and memfds are system-wide: another process may change them between two
+    // scans, so it is enough that some pair of back-to-back scans sends nothing.
+    let quiet = false;
+    for (let attempt = 0; attempt < 10 && !quiet; attempt += 1) {
+      const before = await inspector.handle('scan-now', {}, IPC);
+      const sent = sink.patches.length;
+      const after = await inspector.handle('scan-now', {}, IPC);
+      quiet = sink.patches.length === sent && after.ok && before.ok && after.value.seq === before.value.seq;
+    }
+    expect(quiet).toBe(true);
+    expect(sink.patches.some((patch) => patch.upserts.some((item) => item.id.startsWith('seg:')) && !patch.full)).toBe(
+      false,
+    );
+  });
+
+  it('turns a segment stale in a later patch when its owner exits', async () => {
+    const owner = spawn('sleep', ['30']);
+    try {
+      if (owner.pid === undefined) throw new Error('could not spawn sleep');
+      const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: owner.pid });
+      const sink = subscribed(start({ rescanMs: 100 }));
+      expect(segmentOf(sink.latest(`seg:${name}`))?.state).toBe('live');
+      const exited = once(owner, 'exit');
+      owner.kill();
+      await exited;
+      await waitFor(() => segmentOf(sink.latest(`seg:${name}`))?.state === 'stale');
+    } finally {
+      owner.kill();
+    }
+  });
+
+  it('reports a directory that goes away in the header, and lists it again once it is back', async () => {
+    const sink = subscribed(start({ rescanMs: 100 }));
+    rmSync(dir, { recursive: true });
+    const header = await waitFor(() => sink.header()?.findings.find((finding) => finding.subject === dir));
+    expect(header.message).toContain('cannot be scanned (ENOENT');
+
+    const refused = await started[0]?.handle('create', { size: 4096, mode: 0o600, memfd: false }, IPC);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
+
+    mkdirSync(dir);
+    await waitFor(() => sink.header()?.findings.every((finding) => finding.subject !== dir));
+    // Watched again: a new segment shows without waiting for a rescan.
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    await waitFor(() => sink.latest(`seg:${name}`));
+  });
+});
+
+describe('Inspector service: requests', () => {
+  it('refuses a create with bad input, naming the field, and creates nothing', async () => {
+    const inspector = start();
+    const tooSmall = await inspector.handle('create', { size: 0, mode: 0o600, memfd: false }, IPC);
+    expect(tooSmall).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(tooSmall.ok ? '' : tooSmall.error.message).toMatch(/^size: /);
+    const badMode = await inspector.handle('create', { size: 4096, mode: 0o7777, memfd: false }, IPC);
+    expect(badMode.ok ? '' : badMode.error.message).toMatch(/^mode: /);
+    const extra = await inspector.handle('create', { size: 4096, mode: 0o600, memfd: false, path: '/etc' }, IPC);
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an unknown channel as an invalid request', async () => {
+    const result = await start().handle('format-disk' as RequestChannel, {}, IPC);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('creates a segment of size + 40 bytes with the mode asked, which shows as live and held by the service', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const result = await inspector.handle('create', { size: 65536, mode: 0o640, memfd: false }, IPC);
+    if (!result.ok) throw new Error(result.error.message);
+    const created = result.value;
+    expect(created).toMatchObject({ kind: 'posix', dataSize: 65536, fileSize: 65576, mode: 0o640 });
+    const stats = statSync(path.join(dir, created.name));
+    expect(stats.size).toBe(65576);
+    expect(stats.mode & 0o777).toBe(0o640);
+    const segment = segmentOf(await waitFor(() => sink.latest(`seg:${created.name}`)));
+    expect(segment?.state).toBe('live');
+    expect(segment?.attached.map((holder) => holder.pid)).toEqual([process.pid]);
+  });
+
+  it('creates a memfd that lives while the service holds it', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const result = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: true }, IPC);
+    if (!result.ok) throw new Error(result.error.message);
+    const item = await waitFor(() => sink.latest(`memfd:${result.value.dev}:${result.value.inode}`));
+    expect(item.type === 'memfd' && item.memfd.holders.map((holder) => holder.pid)).toEqual([process.pid]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses create, cleanup execution and lab requests through a read-only interface, but plans', async () => {
+    const inspector = start();
+    const requests: [RequestChannel, unknown][] = [
+      ['create', { size: 4096, mode: 0o600, memfd: false }],
+      ['execute-cleanup', { planId: 'x' }],
+      ['lab-pool', { slots: 2, allocated: 0, freed: 0, memfd: false }],
+      ['lab-srbchannel', { rate: 1000, memfd: false }],
+      ['lab-stale', {}],
+      ['lab-stop', { id: 'lab-1', keep: false }],
+    ];
+    for (const [channel, request] of requests) {
+      expect(await inspector.handle(channel, request, READ_ONLY), channel).toMatchObject({
+        ok: false,
+        error: { code: 'read-only' },
+      });
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    const plan = await inspector.handle(
+      'plan-cleanup',
+      { includeZombie: false, includeReused: false, force: [] },
+      READ_ONLY,
+    );
+    expect(plan.ok).toBe(true);
+  });
+
+  it('plans and executes a cleanup that removes a stale segment, reporting it to the audit hook', async () => {
+    const { name, dev, inode } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: deadPid() });
+    const live = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const deletions: DeletionEntry[] = [];
+    const inspector = start({ onDeletion: (entry) => deletions.push(entry), now: () => 1234 });
+    const sink = subscribed(inspector);
+
+    const plan = await inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC);
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.remove.map((item) => item.name)).toEqual([name]);
+    expect(plan.value.keep.map((item) => item.name)).toEqual([live.name]);
+    expect(existsSync(path.join(dir, name))).toBe(true);
+
+    const result = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, IPC);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.removed.map((item) => item.name)).toEqual([name]);
+    expect(result.value.bytesFreed).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual([live.name]);
+    expect(deletions).toEqual([
+      {
+        time: 1234,
+        via: 'ipc',
+        name,
+        dev,
+        inode,
+        reason: plan.value.remove[0]?.reason,
+        bytes: plan.value.remove[0]?.bytes,
+        outcome: 'removed',
+        message: null,
+      },
+    ]);
+    await waitFor(() => sink.removed(`seg:${name}`));
+
+    // A plan is executed once.
+    const again = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, IPC);
+    expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('answers not-found for a plan it never made', async () => {
+    const result = await start().handle('execute-cleanup', { planId: 'made-up' }, IPC);
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('reads and changes its settings live, refusing values out of range', async () => {
+    const inspector = start();
+    expect(await inspector.handle('get-settings', {}, IPC)).toEqual({
+      ok: true,
+      value: { rescanMs: 1000, sampleHz: 10 },
+    });
+    expect(await inspector.handle('set-settings', { sampleHz: 20 }, IPC)).toEqual({
+      ok: true,
+      value: { rescanMs: 1000, sampleHz: 20 },
+    });
+    const bad = await inspector.handle('set-settings', { rescanMs: 5 }, IPC);
+    expect(bad.ok ? '' : bad.error.message).toMatch(/^rescanMs: /);
+    expect(await inspector.handle('get-settings', {}, IPC)).toMatchObject({ value: { sampleHz: 20 } });
+  });
+});
+
+describe('Inspector service: the lab', () => {
+  it('streams samples of a lab srbchannel within its capacity, and lab-stop removes its file', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const made = await inspector.handle('lab-srbchannel', { rate: 200_000, memfd: false }, IPC);
+    if (!made.ok) throw new Error(made.error.message);
+    const item = made.value;
+    expect(item).toMatchObject({ kind: 'srbchannel', storage: 'posix', slots: 2 });
+    expect(sink.header()?.lab).toEqual([item]);
+
+    const channel = `seg:${item.name}#64`;
+    const received = () => sink.patches.flatMap((patch) => patch.samples.filter((entry) => entry.channel === channel));
+    await waitFor(() => received().length >= 5);
+    const samples = received();
+    expect(samples.every((entry) => entry.capacity === 32712 && entry.times.length === entry.samples.length)).toBe(
+      true,
+    );
+    const counts = samples.flatMap((entry) => entry.samples.flatMap((s) => [s.readCount, s.writeCount]));
+    expect(counts.some((count) => count > 0)).toBe(true);
+    for (const count of counts) {
+      expect(count).toBeGreaterThanOrEqual(0);
+      expect(count).toBeLessThanOrEqual(32712);
+    }
+
+    expect(await inspector.handle('lab-stop', { id: item.id, keep: false }, IPC)).toEqual({
+      ok: true,
+      value: { stopped: true },
+    });
+    expect(existsSync(path.join(dir, item.name))).toBe(false);
+    await waitFor(() => sink.removed(`seg:${item.name}`));
+    expect(sink.header()?.lab).toEqual([]);
+    expect(await inspector.handle('lab-stop', { id: item.id, keep: false }, IPC)).toEqual({
+      ok: true,
+      value: { stopped: false },
+    });
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('samples a memfd srbchannel through this process’s own mapping', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const made = await inspector.handle('lab-srbchannel', { rate: 200_000, memfd: true }, IPC);
+    if (!made.ok) throw new Error(made.error.message);
+    // A memfd lives on the kernel's internal tmpfs, not on the directory's device.
+    const channel = new RegExp(`^memfd:\\d+:${made.value.inode}#64$`);
+    await waitFor(() =>
+      sink.patches.some((patch) =>
+        patch.samples.some((entry) => channel.test(entry.channel) && entry.capacity === 32712),
+      ),
+    );
+  });
+
+  it('makes a stale segment and a pool that show in the state and the header', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const stale = await inspector.handle('lab-stale', {}, IPC);
+    const pool = await inspector.handle('lab-pool', { slots: 4, allocated: 2, freed: 1, memfd: false }, IPC);
+    if (!stale.ok || !pool.ok) throw new Error('lab request failed');
+    expect(segmentOf(sink.latest(`seg:${stale.value.name}`))?.state).toBe('stale');
+    expect(segmentOf(sink.latest(`seg:${pool.value.name}`))?.pool?.pool).toMatchObject({ inUse: 2, free: 1 });
+    expect(sink.header()?.lab.map((entry) => entry.id)).toEqual([stale.value.id, pool.value.id]);
+  });
+});
+
+describe('Inspector service: subscribers and close', () => {
+  it('gives a busy subscriber one coalesced patch with the net effect when it is ready again', async () => {
+    const gone = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name;
+    const inspector = start({ rescanMs: 60_000 });
+    const sink = subscribed(inspector);
+    expect(sink.patches).toHaveLength(1);
+
+    sink.busy = true;
+    const names = [1, 2, 3, 4].map(() => createSegment({ dir, dataSize: 4096, mode: 0o600 }).name);
+    await sleep(100);
+    const [kept1, brief, kept2, brief2] = names;
+    for (const name of [brief, brief2, gone]) unlinkSync(path.join(dir, name ?? ''));
+    await sleep(100);
+    await inspector.handle('scan-now', {}, IPC);
+    expect(sink.patches).toHaveLength(1);
+
+    sink.busy = false;
+    await waitFor(() => sink.patches.length === 2);
+    await sleep(100);
+    const ours = (ids: string[]) => ids.filter((id) => id.startsWith('seg:')).sort();
+    const net = sink.patches[1];
+    expect(ours(net?.upserts.map((item) => item.id) ?? [])).toEqual([`seg:${kept1}`, `seg:${kept2}`].sort());
+    expect(ours(net?.removals ?? [])).toEqual([`seg:${gone}`]);
+  });
+
+  it('stops a subscriber’s patches when it unsubscribes', async () => {
+    const inspector = start({ rescanMs: 60_000 });
+    const sink = new RecordingSink();
+    const unsubscribe = inspector.subscribe(sink);
+    unsubscribe();
+    createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    await sleep(150);
+    expect(sink.patches).toHaveLength(1);
+  });
+
+  it('leaves nothing it made behind when closed: no mapping, no lab file, no more patches', async () => {
+    const inspector = start();
+    const sink = subscribed(inspector);
+    const posix = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: false }, IPC);
+    const memfd = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: true }, IPC);
+    const lab = [
+      await inspector.handle('lab-pool', { slots: 2, allocated: 1, freed: 0, memfd: false }, IPC),
+      await inspector.handle('lab-pool', { slots: 2, allocated: 1, freed: 0, memfd: true }, IPC),
+      await inspector.handle('lab-srbchannel', { rate: 10_000, memfd: false }, IPC),
+      await inspector.handle('lab-stale', {}, IPC),
+    ];
+    if (!posix.ok || !memfd.ok || lab.some((result) => !result.ok)) throw new Error('a request failed');
+    const mapsLines = () =>
+      readFileSync('/proc/self/maps', 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(dir) || line.includes(` ${memfd.value.inode} `));
+    expect(mapsLines().length).toBeGreaterThan(0);
+
+    inspector.close();
+    expect(mapsLines()).toEqual([]);
+    // A created segment stays, unheld, as a segment whose creator exited does; lab files go.
+    expect(readdirSync(dir)).toEqual([posix.value.name]);
+
+    const patches = sink.patches.length;
+    createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    await sleep(150);
+    expect(sink.patches).toHaveLength(patches);
+    expect(await inspector.handle('scan-now', {}, IPC)).toMatchObject({ ok: false, error: { code: 'closed' } });
+  });
+});

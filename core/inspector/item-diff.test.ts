@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { InspectorItem } from '../../protocol/channels';
+import type { ScanResult, Segment } from '../../protocol/scan-result';
+import { diffItems, fingerprint, itemsOf } from './item-diff';
+
+function segment(name: string, change: Partial<Segment> = {}): Segment {
+  return {
+    name,
+    kind: 'file',
+    size: 65576,
+    allocated: 4096,
+    dev: 1,
+    inode: 10,
+    mode: 0o600,
+    uid: 0,
+    gid: 0,
+    birthTime: 1000,
+    mtime: 1000,
+    pulse: true,
+    state: 'live',
+    reason: 'owner is alive',
+    marker: null,
+    owner: { pid: 42, comm: 'pulseaudio', state: 'S', startTime: 500.3577 },
+    attached: [],
+    error: null,
+    pool: null,
+    ...change,
+  };
+}
+
+function scan(segments: Segment[]): ScanResult {
+  return {
+    dir: '/dev/shm',
+    scannedAt: Date.now(),
+    capacity: { total: 1, used: 0, free: 1 },
+    initialPidNamespace: true,
+    segments,
+    memfds: [
+      { dev: 1, inode: 77, name: 'pulseaudio', size: 0, allocated: null, holders: [], unreadable: 'gone', pool: null },
+    ],
+    deleted: [{ path: '/dev/shm/x', dev: 1, inode: 88, size: null, allocated: null, holders: [] }],
+    findings: [],
+  };
+}
+
+const printsOf = (items: Map<string, InspectorItem>) => diffItems(new Map(), items).fingerprints;
+
+describe('itemsOf', () => {
+  it('keys segments by name, memfds and deleted segments by device and inode', () => {
+    expect([...itemsOf(scan([segment('pulse-shm-1')])).keys()]).toEqual([
+      'seg:pulse-shm-1',
+      'memfd:1:77',
+      'deleted:1:88',
+    ]);
+  });
+});
+
+describe('diffItems', () => {
+  it('upserts every item of a first scan', () => {
+    const items = itemsOf(scan([segment('pulse-shm-1')]));
+    const diff = diffItems(new Map(), items);
+    expect(diff.upserts.map((item) => item.id)).toEqual([...items.keys()]);
+    expect(diff.removals).toEqual([]);
+  });
+
+  it('finds nothing when a rescan sees the same items', () => {
+    const first = itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')]));
+    const diff = diffItems(printsOf(first), itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')])));
+    expect(diff.upserts).toEqual([]);
+    expect(diff.removals).toEqual([]);
+  });
+
+  it('upserts changed and new items and removes gone ones', () => {
+    const first = itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')]));
+    const next = itemsOf(scan([segment('pulse-shm-1', { state: 'stale' }), segment('pulse-shm-3')]));
+    const diff = diffItems(printsOf(first), next);
+    expect(diff.upserts.map((item) => item.id)).toEqual(['seg:pulse-shm-1', 'seg:pulse-shm-3']);
+    expect(diff.removals).toEqual(['seg:pulse-shm-2']);
+  });
+
+  it('ignores an owner start time that jitters below a millisecond, not one that moves', () => {
+    const owner = { pid: 42, comm: 'pulseaudio', state: 'S' };
+    const item = (startTime: number): InspectorItem => ({
+      id: 'seg:a',
+      type: 'segment',
+      segment: segment('a', { owner: { ...owner, startTime } }),
+    });
+    expect(fingerprint(item(500.3574))).toBe(fingerprint(item(500.3577)));
+    expect(fingerprint(item(500.3574))).not.toBe(fingerprint(item(1500)));
+  });
+
+  it('ignores an srbchannel’s last sample but not its other fields', () => {
+    const withChannel = (readCount: number, capacity = 32712): InspectorItem => ({
+      id: 'seg:a',
+      type: 'segment',
+      segment: segment('a', {
+        pool: {
+          notPool: null,
+          pool: {
+            slotSize: 65536,
+            slotCount: 2,
+            states: ['in-use', 'untouched'],
+            headers: [],
+            highWater: 1,
+            inUse: 1,
+            free: 0,
+            data: 0,
+            resident: 65536,
+            base: null,
+            baseCheck: null,
+            srbchannels: [
+              {
+                slot: 0,
+                offset: 64,
+                capacity,
+                readOffset: 48,
+                writeOffset: 32760,
+                last: {
+                  readCount,
+                  writeCount: 0,
+                  readSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
+                  writeSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
+                },
+              },
+            ],
+          },
+        },
+      }),
+    });
+    expect(fingerprint(withChannel(1))).toBe(fingerprint(withChannel(999)));
+    expect(fingerprint(withChannel(1))).not.toBe(fingerprint(withChannel(1, 16000)));
+  });
+});

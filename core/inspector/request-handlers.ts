@@ -1,0 +1,145 @@
+/**
+ * Requests as the Inspector serves them: checked at the boundary (known channel, allowed
+ * through this interface, valid against the channel's schema), then handed to one small
+ * handler per channel. Failures become error values; nothing is thrown to a host.
+ */
+import {
+  requestSchemas,
+  type RequestChannel,
+  type RequestOf,
+  type ResponseOf,
+  type Result,
+  type Settings,
+} from '../../protocol/channels';
+import type { CleanupPlan } from '../../protocol/cleanup';
+import { describeIssues } from '../../protocol/requests';
+import type { ScanResult } from '../../protocol/scan-result';
+import { executeCleanup } from '../cleanup-execute';
+import { planCleanup } from '../cleanup-plan';
+import { createFromRequest, type CreatedSegment } from '../create-segment';
+import { RequestRefused, toErrorValue } from './error-value';
+import { deletionEntries, type DeletionEntry } from './deletion-audit';
+import { errorValue, type RequestContext } from './inspector-api';
+import type { LabItems } from './lab-items';
+import type { PlanStore } from './plan-store';
+
+/** Channels that change the system: a read-only host refuses them. */
+const CHANGES_SYSTEM: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
+  'create',
+  'execute-cleanup',
+  'lab-pool',
+  'lab-srbchannel',
+  'lab-stale',
+  'lab-stop',
+]);
+
+/** What the handlers need of the service. */
+export interface HandlerDeps {
+  dir: string;
+  /** Scans now and sends the changes; throws when the directory cannot be scanned. */
+  refresh(): ScanResult;
+  /** The seq of the last patch sent. */
+  seq(): number;
+  /** Keeps a created segment mapped until the service closes. */
+  hold(created: CreatedSegment, seconds: number | undefined): void;
+  labs: LabItems;
+  plans: PlanStore;
+  settings(): Settings;
+  applySettings(change: Partial<Settings>): Settings;
+  audit(entries: DeletionEntry[]): void;
+  now(): number;
+}
+
+export type Handlers = {
+  [C in RequestChannel]: (request: RequestOf<C>, context: RequestContext) => ResponseOf<C>;
+};
+
+export function requestHandlers(deps: HandlerDeps): Handlers {
+  /** After a change the service made: send it at once; a failed scan is reported by the scan, not by this request. */
+  const changed = (): void => {
+    try {
+      deps.refresh();
+    } catch {
+      // The header carries the scan's failure.
+    }
+  };
+  return {
+    'scan-now': () => {
+      deps.refresh();
+      return { seq: deps.seq() };
+    },
+    create: (request) => {
+      const created = createFromRequest(deps.dir, request, true);
+      deps.hold(created, request.holdSeconds);
+      changed();
+      const { kind, name, path, dev, inode, dataSize, fileSize, mode, markerPid } = created;
+      return { kind, name, path, dev, inode, dataSize, fileSize, mode, markerPid };
+    },
+    'plan-cleanup': (request) => {
+      const plan: CleanupPlan = planCleanup(deps.refresh(), request);
+      return { ...plan, planId: deps.plans.add(plan) };
+    },
+    'execute-cleanup': (request, context) => {
+      const plan = deps.plans.take(request.planId);
+      if (!plan)
+        throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
+      const result = executeCleanup(plan);
+      deps.audit(deletionEntries(plan, result, context.via, deps.now()));
+      changed();
+      return result;
+    },
+    'lab-pool': (request) => {
+      const item = deps.labs.createPool(request);
+      changed();
+      return item;
+    },
+    'lab-srbchannel': (request) => {
+      const item = deps.labs.createSrbchannel(request);
+      changed();
+      return item;
+    },
+    'lab-stale': () => {
+      const item = deps.labs.createStale();
+      changed();
+      return item;
+    },
+    'lab-stop': (request) => {
+      const stopped = deps.labs.stop(request.id, request.keep);
+      if (stopped) changed();
+      return { stopped };
+    },
+    'get-settings': () => deps.settings(),
+    'set-settings': (request) =>
+      deps.applySettings({
+        ...(request.rescanMs === undefined ? {} : { rescanMs: request.rescanMs }),
+        ...(request.sampleHz === undefined ? {} : { sampleHz: request.sampleHz }),
+      }),
+  };
+}
+
+function isChannel(channel: unknown): channel is RequestChannel {
+  return typeof channel === 'string' && Object.hasOwn(requestSchemas, channel);
+}
+
+/** Checks a request at the boundary and serves it; never throws. */
+export function serveRequest<C extends RequestChannel>(
+  handlers: Handlers,
+  channel: C,
+  request: unknown,
+  context: RequestContext,
+): Result<ResponseOf<C>> {
+  if (!isChannel(channel)) {
+    return { ok: false, error: errorValue('invalid-request', `unknown channel "${String(channel)}"`) };
+  }
+  if (context.readOnly && CHANGES_SYSTEM.has(channel)) {
+    return { ok: false, error: errorValue('read-only', `"${channel}" is refused: this interface is read-only`) };
+  }
+  const parsed = requestSchemas[channel].safeParse(request);
+  if (!parsed.success) return { ok: false, error: errorValue('invalid-request', describeIssues(parsed.error)) };
+  try {
+    const handler = handlers[channel] as (request: unknown, context: RequestContext) => ResponseOf<C>;
+    return { ok: true, value: handler(parsed.data, context) };
+  } catch (error) {
+    return { ok: false, error: toErrorValue(error) };
+  }
+}
