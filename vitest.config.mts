@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{protocol,native,core,cli,server}/**/*.test.ts'],
+          include: ['{protocol,native,core,cli,server,electron}/**/*.test.ts'],
         },
       },
       {
@@ -17,6 +17,14 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['renderer/src/test-support/setup.ts'],
         },
       },
     ],

@@ -20,6 +20,9 @@ Commands:
          A segment whose creator has exited: stale, for the cleaner to find.
          Pools and srbchannels are removed when the lab stops (after S seconds, or on
          Ctrl-C) unless --keep leaves them behind (then stale).
+  serve  [--port 7325] [--host 127.0.0.1] [--read-only] [--allow-remote] [--dir D] [--static-dir D]
+         Serve the app to a browser on this machine (the URL carries a per-run token) until
+         Ctrl-C. --read-only refuses create, clean and the lab; another --host needs --allow-remote.
 
 Exit codes: 0 done, 1 something failed, 2 usage error.`;
 
@@ -31,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   clean: async () => (await import('./clean-command')).cleanCommand,
   create: async () => (await import('./create-command')).createCommand,
   lab: async () => (await import('./lab-command')).labCommand,
+  serve: async () => (await import('./serve-command')).serveCommand,
 };
 
 /** Runs one command line; every failure becomes a message and an exit code. */

@@ -1,0 +1,70 @@
+/**
+ * The Electron main process: lifecycle, one window, the IPC wiring. Every rule about
+ * segments lives in core/; this file only transports.
+ */
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createInspector } from '../core/inspector/inspector-service';
+import { wireIpc } from './ipc-wiring';
+import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security';
+import { loadBounds, saveBounds } from './window-state';
+
+const rendererIndex = path.join(__dirname, '..', '..', 'renderer', 'dist', 'index.html');
+const appUrlPrefix = pathToFileURL(path.dirname(rendererIndex)).href;
+
+function createWindow(): BrowserWindow {
+  const boundsFile = path.join(app.getPath('userData'), 'window-state.json');
+  const window = new BrowserWindow({
+    ...loadBounds(boundsFile),
+    title: 'SHM Inspector',
+    show: false,
+    webPreferences: secureWebPreferences(path.join(__dirname, 'preload.js')),
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('close', () => saveBounds(boundsFile, window.getBounds()));
+  // Navigation and new windows are denied; links open in the user's browser.
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void window.loadFile(rendererIndex);
+  return window;
+}
+
+function start(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, respond) =>
+    respond({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
+  );
+  const inspector = createInspector({});
+  const window = createWindow();
+  wireIpc(
+    ipcMain,
+    {
+      mainFrame: window.webContents.mainFrame,
+      send: (channel, patch) => window.webContents.send(channel, patch),
+      isDestroyed: () => window.isDestroyed(),
+    },
+    inspector,
+    appUrlPrefix,
+  );
+  app.on('before-quit', () => inspector.close());
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}
