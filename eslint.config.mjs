@@ -12,7 +12,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'native/build/**', 'node_modules/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'native/build/**', 'node_modules/**', 'bench/out/**', 'renderer/dist/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,20 +2,11 @@ import { closeSync, fchmodSync, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { createMemfd, createSegment, mapShared, unmap } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
+import type { CreatedObject } from '../protocol/channels';
 import type { CreateRequest } from '../protocol/requests';
 
-export interface CreatedSegment {
-  kind: 'posix' | 'memfd';
-  /** File name in the shm directory, or the memfd's name. */
-  name: string;
-  /** Path in the shm directory, or null for a memfd (it has none). */
-  path: string | null;
-  dev: number;
-  inode: number;
-  dataSize: number;
-  fileSize: number;
-  mode: number;
-  markerPid: number | null;
+/** What was created (the contract's CreatedObject), and the hold this process keeps on it. */
+export interface CreatedSegment extends CreatedObject {
   /** Whether this process maps it (and so keeps a memfd alive, and shows as a holder). */
   held: boolean;
   /** Unmaps it; the file itself stays, as PulseAudio's do when their creator dies. */

@@ -23,7 +23,9 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorValue 
 /** What a create request made, as the UI shows it. */
 export interface CreatedObject {
   kind: 'posix' | 'memfd';
+  /** File name in the shm directory, or the memfd's name. */
   name: string;
+  /** Path in the shm directory, or null for a memfd (it has none). */
   path: string | null;
   dev: number;
   inode: number;

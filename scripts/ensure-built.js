@@ -20,6 +20,7 @@ function outputs(root) {
   return {
     addon: path.join(root, 'native', 'build', 'Release', 'shm_inspector.node'),
     cli: path.join(root, 'dist', 'cli', 'main.js'),
+    renderer: path.join(root, 'renderer', 'dist', 'index.html'),
   };
 }
 
@@ -39,9 +40,10 @@ function takeLock(lock, ready) {
   }
 }
 
-function ensureBuilt(root) {
-  const { addon, cli } = outputs(root);
-  const ready = () => existsSync(addon) && existsSync(cli);
+/** Builds what is missing: the addon and the TypeScript, and with `withRenderer` the UI bundle. */
+function ensureBuilt(root, withRenderer = false) {
+  const { addon, cli, renderer } = outputs(root);
+  const ready = () => existsSync(addon) && existsSync(cli) && (!withRenderer || existsSync(renderer));
   if (ready()) return;
   const lock = path.join(root, '.build-lock');
   if (!takeLock(lock, ready)) return;
@@ -54,6 +56,11 @@ function ensureBuilt(root) {
     if (!existsSync(cli)) {
       process.stderr.write('shm-inspector: compiling TypeScript (first run)...\n');
       run(root, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b']);
+    }
+    if (withRenderer && !existsSync(renderer)) {
+      process.stderr.write('shm-inspector: building the UI (first run)...\n');
+      const vite = require.resolve('vite/bin/vite.js', { paths: [root] });
+      run(root, [vite, 'build', '--config', path.join('renderer', 'vite.config.mts'), '--logLevel', 'error']);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

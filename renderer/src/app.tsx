@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import { CleanupDialog } from './components/cleanup-dialog';
+import { CreateDialog } from './components/create-dialog';
+import { DetailPane } from './components/detail-pane';
+import { Header } from './components/header';
+import { HostProblemBanner } from './components/host-problem-banner';
+import { LabList } from './components/lab-list';
+import { SegmentTable } from './components/segment-table';
+import { TableFilters } from './components/table-filters';
+
+type OpenDialog = 'create' | 'cleanup' | null;
+
+export function App() {
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const close = () => setDialog(null);
+  return (
+    <div className="app">
+      <Header onCreate={() => setDialog('create')} onClean={() => setDialog('cleanup')} />
+      <HostProblemBanner />
+      <main className="panes">
+        <section className="panes__table" aria-label="Segments">
+          <TableFilters />
+          <SegmentTable />
+        </section>
+        <DetailPane />
+      </main>
+      <LabList />
+      {dialog === 'create' && <CreateDialog onClose={close} />}
+      {dialog === 'cleanup' && <CleanupDialog onClose={close} />}
+    </div>
+  );
+}

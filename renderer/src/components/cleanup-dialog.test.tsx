@@ -1,0 +1,113 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { ResponseOf } from '../../../protocol/channels';
+import { renderWith } from '../test-support/render-app';
+import { recordingHost } from '../test-support/recording-host';
+import { CleanupDialog } from './cleanup-dialog';
+
+const MiB = 1024 * 1024;
+
+const plan = (
+  options = { includeZombie: false, includeReused: false, force: [] as string[] },
+): ResponseOf<'plan-cleanup'> => ({
+  planId: 'plan-1',
+  dir: '/dev/shm',
+  options,
+  remove: [
+    {
+      name: 'pulse-shm-2',
+      dev: 23,
+      inode: 2,
+      birthTime: null,
+      state: 'stale',
+      bytes: 8 * MiB,
+      size: 64 * MiB + 40,
+      reason: 'no process has PID 4242',
+    },
+  ],
+  keep: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs' }],
+  failed: [],
+});
+
+const result: ResponseOf<'execute-cleanup'> = {
+  dryRun: false,
+  removed: [{ name: 'pulse-shm-2', bytes: 8 * MiB, size: 64 * MiB + 40, reason: 'no process has PID 4242' }],
+  kept: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs' }],
+  failed: [],
+  bytesFreed: 8 * MiB,
+};
+
+describe('CleanupDialog', () => {
+  it('shows the plan (what goes, what stays, why, bytes freed), then the result of executing it', async () => {
+    const host = recordingHost({
+      'plan-cleanup': (request) => ({ ok: true, value: plan({ ...request }) }),
+      'execute-cleanup': () => ({ ok: true, value: result }),
+    });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    expect(screen.getByRole('status').textContent).toContain('Planning');
+
+    const shown = await screen.findByTestId('cleanup-plan');
+    expect(shown.textContent).toContain('Removes 1 segment from /dev/shm, freeing 8.0 MiB.');
+    const goes = within(screen.getByTestId('cleanup-remove-pulse-shm-2'));
+    expect(goes.getByTestId('state-badge').textContent).toBe('stale');
+    expect(goes.getByText('no process has PID 4242')).toBeTruthy();
+    expect(screen.getByTestId('cleanup-keep-pulse-shm-1').textContent).toContain('the owner runs');
+
+    fireEvent.click(screen.getByTestId('cleanup-confirm'));
+    const done = await screen.findByTestId('cleanup-result');
+    expect(done.textContent).toContain('Removed 1 segment, freed 8.0 MiB.');
+    expect(screen.queryByTestId('cleanup-confirm')).toBeNull();
+    expect(host.calls).toEqual([
+      { channel: 'plan-cleanup', request: { includeZombie: false, includeReused: false, force: [] } },
+      { channel: 'execute-cleanup', request: { planId: 'plan-1' } },
+    ]);
+  });
+
+  it('plans again with zombie owners included when asked', async () => {
+    const host = recordingHost({ 'plan-cleanup': (request) => ({ ok: true, value: plan({ ...request }) }) });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    await screen.findByTestId('cleanup-plan');
+    fireEvent.click(screen.getByLabelText(/owner is a zombie/));
+    await screen.findByTestId('cleanup-plan');
+    expect(host.calls.map((call) => call.request)).toEqual([
+      { includeZombie: false, includeReused: false, force: [] },
+      { includeZombie: true, includeReused: false, force: [] },
+    ]);
+  });
+
+  it('offers nothing to confirm when the plan removes nothing', async () => {
+    const host = recordingHost({ 'plan-cleanup': () => ({ ok: true, value: { ...plan(), remove: [] } }) });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    expect((await screen.findByTestId('cleanup-plan')).textContent).toContain('Nothing to remove in /dev/shm.');
+    expect((screen.getByTestId('cleanup-confirm') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows failures per segment, CHANGED in words', async () => {
+    const host = recordingHost({
+      'plan-cleanup': () => ({ ok: true, value: plan() }),
+      'execute-cleanup': () => ({
+        ok: true,
+        value: {
+          ...result,
+          removed: [],
+          bytesFreed: 0,
+          failed: [{ name: 'pulse-shm-2', code: 'CHANGED', message: 'inode differs' }],
+        },
+      }),
+    });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    fireEvent.click(await screen.findByTestId('cleanup-confirm'));
+    const done = await screen.findByTestId('cleanup-result');
+    expect(done.textContent).toContain('1 segment could not be removed');
+    expect(done.textContent).toContain('pulse-shm-2: changed since the plan, left alone (inode differs)');
+  });
+
+  it("shows the engine's refusal with what to do", async () => {
+    const host = recordingHost({
+      'plan-cleanup': () => ({ ok: false, error: { code: 'EACCES', message: 'cannot read /dev/shm' } }),
+    });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    expect((await screen.findByRole('alert')).textContent).toContain('Permission denied: cannot read /dev/shm');
+    expect(screen.queryByTestId('cleanup-confirm')).toBeNull();
+  });
+});

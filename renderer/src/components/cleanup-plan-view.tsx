@@ -1,0 +1,63 @@
+import type { ResponseOf } from '../../../protocol/channels';
+import { formatBytes, plural } from '../../../protocol/format';
+import { StateBadge } from './state-badge';
+
+/** What the plan removes and frees, what it keeps and why, and forced names it cannot act on. */
+export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) {
+  const bytes = plan.remove.reduce((sum, removal) => sum + removal.bytes, 0);
+  return (
+    <div className="cleanup-plan" data-testid="cleanup-plan">
+      <p className="cleanup-plan__summary">
+        {plan.remove.length === 0
+          ? `Nothing to remove in ${plan.dir}.`
+          : `Removes ${plural(plan.remove.length, 'segment')} from ${plan.dir}, freeing ${formatBytes(bytes)}.`}
+      </p>
+      {plan.remove.length > 0 && (
+        <table className="cleanup-table">
+          <caption>Goes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">Frees</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.remove.map((removal) => (
+              <tr key={removal.name} data-testid={`cleanup-remove-${removal.name}`}>
+                <td>{removal.name}</td>
+                <td>
+                  <StateBadge state={removal.state} />
+                </td>
+                <td>{formatBytes(removal.bytes)}</td>
+                <td>{removal.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {plan.keep.length > 0 && (
+        <details>
+          <summary>Stays: {plural(plan.keep.length, 'segment')}</summary>
+          <ul className="cleanup-keep">
+            {plan.keep.map((kept) => (
+              <li key={kept.name} data-testid={`cleanup-keep-${kept.name}`}>
+                {kept.name} <StateBadge state={kept.state} />: {kept.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {plan.failed.length > 0 && (
+        <ul className="cleanup-failed" aria-label="Cannot act on">
+          {plan.failed.map((failure) => (
+            <li key={failure.name}>
+              {failure.name}: {failure.code} ({failure.message})
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { useInspector } from '../store/store-context';
+import { CapacitySummary } from './capacity-summary';
+import { ConnectionStatus } from './connection-status';
+import { ReclaimableSummary } from './reclaimable-summary';
+import { StateCounts } from './state-counts';
+import { Toolbar } from './toolbar';
+
+/** The top bar: capacity, counts by state, what a cleanup would free, the connection, the actions. */
+export function Header({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
+  const childNamespace = useInspector((state) => state.segments.directory?.initialPidNamespace === false);
+  return (
+    <header className="header">
+      <div className="header__row">
+        <h1 className="header__title">SHM Inspector</h1>
+        <CapacitySummary />
+        <ConnectionStatus />
+      </div>
+      <div className="header__row">
+        <StateCounts />
+        <ReclaimableSummary />
+        <Toolbar onCreate={onCreate} onClean={onClean} />
+      </div>
+      {childNamespace && (
+        <p className="header__note" role="note">
+          The inspector runs in a child PID namespace: owners outside it are invisible, so their segments show as
+          unverifiable.
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,26 @@
+import { formatDuration } from '../../../protocol/format';
+import type { Segment } from '../../../protocol/scan-result';
+
+/** Who the marker names and what that process is now: the evidence behind live or stale. */
+export function OwnerView({ segment }: { segment: Segment }) {
+  const { marker, owner, birthTime } = segment;
+  let text: string;
+  if (!marker?.valid) text = 'No valid marker, so no owner to check.';
+  else if (!owner) text = `The marker names PID ${marker.pid}; no process has that PID now.`;
+  else {
+    const zombie = owner.state === 'Z' ? ', a zombie (exited, not reaped)' : '';
+    const started =
+      birthTime === null
+        ? 'the filesystem records no creation time to compare with'
+        : owner.startTime <= birthTime
+          ? `started ${formatDuration(birthTime - owner.startTime)} before the segment was created`
+          : `started ${formatDuration(owner.startTime - birthTime)} after the segment was created: a reused PID`;
+    text = `The marker names PID ${marker.pid}: ${owner.comm} (state ${owner.state}${zombie}), which ${started}.`;
+  }
+  return (
+    <section className="detail__section" aria-labelledby="owner-heading">
+      <h3 id="owner-heading">Owner</h3>
+      <p data-testid="owner-summary">{text}</p>
+    </section>
+  );
+}

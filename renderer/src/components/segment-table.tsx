@@ -1,0 +1,107 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useId, useRef, type KeyboardEvent } from 'react';
+import { moveSelection, select } from '../store/actions';
+import { selectVisibleIds, selectVisibleRows } from '../store/selectors';
+import { useInspector, useInspectorStore } from '../store/store-context';
+import { DETAIL_PANE_ID } from './detail-pane';
+import { SegmentRow } from './segment-row';
+import { TableEmpty } from './table-empty';
+import { TableHead } from './table-head';
+import { useNow } from './use-now';
+
+const ROW_HEIGHT = 32;
+/** The sticky header row's height: table.css sets the same. */
+const HEAD_HEIGHT = 34;
+const PAGE = 10;
+
+const MOVES: Readonly<Record<string, number>> = {
+  ArrowDown: 1,
+  ArrowUp: -1,
+  PageDown: PAGE,
+  PageUp: -PAGE,
+  Home: -Infinity,
+  End: Infinity,
+};
+
+/**
+ * The segments as an ARIA grid: only the rows in view are in the DOM (react-virtual), the
+ * grid announces how many there are in all. Arrow keys, Page Up/Down, Home and End move
+ * the selection; Enter moves focus to the detail pane.
+ */
+export function SegmentTable() {
+  const store = useInspectorStore();
+  const rows = useInspector(selectVisibleRows);
+  const ids = useInspector(selectVisibleIds);
+  const selectedId = useInspector((state) => state.selection.selectedId);
+  const now = useNow(5_000);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridId = useId();
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    // The header row sits at the top of the same scroller: rows start below it, and a row
+    // scrolled into view by the keyboard is not hidden under it.
+    paddingStart: HEAD_HEIGHT,
+    scrollPaddingStart: HEAD_HEIGHT,
+    overscan: 8,
+    getItemKey: (index) => rows[index]?.id ?? index,
+  });
+  const onSelect = useCallback((id: string) => select(store, id), [store]);
+
+  const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
+  const rowDomId = (index: number) => `${gridId}-row-${index}`;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const delta = MOVES[event.key];
+    if (delta !== undefined) {
+      event.preventDefault();
+      const id = moveSelection(store, ids, delta);
+      if (id !== null) virtualizer.scrollToIndex(ids.indexOf(id), { align: 'auto' });
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (selectedIndex < 0) moveSelection(store, ids, 0);
+      document.getElementById(DETAIL_PANE_ID)?.focus();
+    }
+  };
+
+  return (
+    <div className="table-area">
+      <div
+        role="grid"
+        className={rows.length === 0 ? 'grid grid--empty' : 'grid'}
+        aria-label="Shared memory segments"
+        aria-rowcount={rows.length + 1}
+        aria-colcount={8}
+        aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedIndex) : undefined}
+        tabIndex={0}
+        data-testid="segment-table"
+        onKeyDown={onKeyDown}
+      >
+        <div ref={scrollRef} className="grid__scroll">
+          <TableHead />
+          <div className="grid__body" role="rowgroup" style={{ height: virtualizer.getTotalSize() - HEAD_HEIGHT }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <SegmentRow
+                  key={row.id}
+                  row={row}
+                  domId={rowDomId(item.index)}
+                  rowIndex={item.index + 2}
+                  selected={row.id === selectedId}
+                  now={now}
+                  top={item.start - HEAD_HEIGHT}
+                  height={item.size}
+                  onSelect={onSelect}
+                />
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      {rows.length === 0 && <TableEmpty />}
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import type { RowState } from '../store/rows';
+
+/** A state as a word on a colored badge (never color alone); the reason shows on hover. */
+export function StateBadge({ state, reason }: { state: RowState; reason?: string }) {
+  return (
+    <span className={`badge badge--${state}`} data-testid="state-badge" title={reason}>
+      {state}
+    </span>
+  );
+}

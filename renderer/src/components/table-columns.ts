@@ -1,0 +1,40 @@
+import { formatBytes, formatDuration, formatMode } from '../../../protocol/format';
+import type { Row, RowKind, SortColumn } from '../store/rows';
+
+export const KIND_LABELS: Readonly<Record<RowKind, string>> = {
+  pulse: 'PulseAudio',
+  other: 'other',
+  memfd: 'memfd',
+  deleted: 'deleted',
+};
+
+export interface Column {
+  key: SortColumn;
+  label: string;
+  /** What a click on the header sorts by, when the label does not say. */
+  sortHint?: string;
+}
+
+export const COLUMNS: readonly Column[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'kind', label: 'Kind' },
+  { key: 'size', label: 'File / allocated', sortHint: 'file size / bytes allocated; sorts by allocated bytes' },
+  { key: 'state', label: 'State' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'attached', label: 'Attached' },
+  { key: 'mode', label: 'Mode / uid' },
+  { key: 'age', label: 'Age' },
+];
+
+const bytesOrUnknown = (bytes: number | null): string => (bytes === null ? '?' : formatBytes(bytes));
+
+/** The text of each cell but the state (a badge): one place, so the table and its tests agree. */
+export const cellText = {
+  size: (row: Row) => `${bytesOrUnknown(row.size)} / ${bytesOrUnknown(row.allocated)}`,
+  owner: (row: Row) => (row.owner ? `${row.owner.pid} ${row.owner.comm ?? '(gone)'}` : '—'),
+  attached: (row: Row) =>
+    row.attached.length === 0 ? '—' : row.attached.map((process) => `${process.pid}:${process.access}`).join(' '),
+  attachedTitle: (row: Row) => row.attached.map((p) => `${p.pid} ${p.comm} (${p.access})`).join('\n'),
+  mode: (row: Row) => (row.mode === null ? '—' : `${formatMode(row.mode)} · uid ${row.uid ?? '?'}`),
+  age: (row: Row, now: number) => (row.createdAt === null ? '—' : formatDuration(Math.max(0, now - row.createdAt))),
+};

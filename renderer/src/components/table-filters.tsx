@@ -1,0 +1,62 @@
+import { useId } from 'react';
+import { setFilter } from '../store/actions';
+import { ROW_KINDS, ROW_STATES, type RowKind, type RowState } from '../store/rows';
+import { useInspector, useInspectorStore } from '../store/store-context';
+import { KIND_LABELS } from './table-columns';
+
+/** State, kind, owner and text filters for the table, each with its label. */
+export function TableFilters() {
+  const store = useInspectorStore();
+  const filter = useInspector((state) => state.segments.filter);
+  const id = useId();
+  return (
+    <form className="filters" role="search" aria-label="Filter segments" onSubmit={(event) => event.preventDefault()}>
+      <label htmlFor={`${id}-state`}>State</label>
+      <select
+        id={`${id}-state`}
+        data-testid="filter-state"
+        value={filter.state}
+        onChange={(event) => setFilter(store, { state: event.target.value as RowState | 'all' })}
+      >
+        <option value="all">all</option>
+        {ROW_STATES.map((state) => (
+          <option key={state} value={state}>
+            {state}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-kind`}>Kind</label>
+      <select
+        id={`${id}-kind`}
+        data-testid="filter-kind"
+        value={filter.kind}
+        onChange={(event) => setFilter(store, { kind: event.target.value as RowKind | 'all' })}
+      >
+        <option value="all">all</option>
+        {ROW_KINDS.map((kind) => (
+          <option key={kind} value={kind}>
+            {KIND_LABELS[kind]}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-owner`}>Owner</label>
+      <input
+        id={`${id}-owner`}
+        data-testid="filter-owner"
+        type="text"
+        placeholder="PID or program"
+        value={filter.owner}
+        onChange={(event) => setFilter(store, { owner: event.target.value })}
+      />
+      <label htmlFor={`${id}-search`}>Search</label>
+      <input
+        id={`${id}-search`}
+        data-testid="filter-search"
+        type="search"
+        placeholder="name, reason, process"
+        value={filter.search}
+        onChange={(event) => setFilter(store, { search: event.target.value })}
+      />
+    </form>
+  );
+}

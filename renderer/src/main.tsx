@@ -1,0 +1,34 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { config as configureZod } from 'zod';
+import { App } from './app';
+import { getHost } from './host/get-host';
+import { HostProvider } from './host/host-context';
+import { connectStore, setHostStatus } from './store/actions';
+import { createInspectorStore } from './store/inspector-store';
+import { StoreProvider } from './store/store-context';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/table.css';
+import './styles/detail.css';
+import './styles/dialog.css';
+
+// The CSP has no 'unsafe-eval': tell zod not to probe `new Function` (the probe's refusal is logged as a violation).
+configureZod({ jitless: true });
+
+const store = createInspectorStore();
+const host = getHost((event) => setHostStatus(store, event));
+// Patches reach the store here, outside React; components only read it.
+connectStore(store, host);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <HostProvider host={host}>
+      <StoreProvider store={store}>
+        <App />
+      </StoreProvider>
+    </HostProvider>
+  </StrictMode>,
+);

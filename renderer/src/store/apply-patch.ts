@@ -1,0 +1,48 @@
+import type { InspectorItem, Patch } from '../../../protocol/channels';
+import { appendSamples, channelItemId, type ChannelSeries } from './channel-series';
+import type { InspectorState } from './inspector-store';
+
+/**
+ * The state after `patch`: a full patch replaces every item, a later one upserts and
+ * removes; samples are appended to each channel's last minute. Series and the selection
+ * of items that are gone are dropped. Pure, so the host's listener and tests call it alike.
+ */
+export function applyPatch(state: InspectorState, patch: Patch): InspectorState {
+  const itemsChanged = patch.full || patch.upserts.length > 0 || patch.removals.length > 0;
+  let items = state.segments.items;
+  if (itemsChanged) {
+    const next = new Map<string, InspectorItem>(patch.full ? [] : state.segments.items);
+    for (const id of patch.removals) next.delete(id);
+    for (const item of patch.upserts) next.set(item.id, item);
+    items = next;
+  }
+
+  let series = state.segments.series;
+  if (itemsChanged || patch.samples.length > 0) {
+    const next = new Map<string, ChannelSeries>();
+    for (const [channel, values] of series) if (items.has(channelItemId(channel))) next.set(channel, values);
+    for (const samples of patch.samples) next.set(samples.channel, appendSamples(next.get(samples.channel), samples));
+    series = next;
+  }
+
+  const header = patch.header;
+  const selectedId = state.selection.selectedId;
+  return {
+    segments: {
+      ...state.segments,
+      items,
+      series,
+      directory: header
+        ? {
+            dir: header.dir,
+            capacity: header.capacity,
+            initialPidNamespace: header.initialPidNamespace,
+            findings: header.findings,
+          }
+        : state.segments.directory,
+    },
+    selection: selectedId !== null && !items.has(selectedId) ? { selectedId: null } : state.selection,
+    connection: { ...state.connection, status: 'connected', retryInMs: null, lastSeq: patch.seq },
+    lab: header ? { items: header.lab } : state.lab,
+  };
+}

@@ -1,0 +1,23 @@
+/** The one store of the renderer, made of slices (zustand's slices pattern); actions are plain functions. */
+import { createStore, type StoreApi } from 'zustand';
+import { initialConnection, type ConnectionSlice } from './connection-slice';
+import { initialLab, type LabSlice } from './lab-slice';
+import { initialSegments, type SegmentsSlice } from './segments-slice';
+import { initialSelection, type SelectionSlice } from './selection-slice';
+
+export interface InspectorState {
+  segments: SegmentsSlice;
+  selection: SelectionSlice;
+  connection: ConnectionSlice;
+  lab: LabSlice;
+}
+
+export type InspectorStore = StoreApi<InspectorState>;
+
+export function initialState(): InspectorState {
+  return { segments: initialSegments, selection: initialSelection, connection: initialConnection, lab: initialLab };
+}
+
+export function createInspectorStore(state: InspectorState = initialState()): InspectorStore {
+  return createStore<InspectorState>()(() => state);
+}

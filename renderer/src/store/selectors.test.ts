@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { fullPatch, memfdItem, segment, segmentItem, staleSegment, NOW } from '../test-support/fixtures';
+import { applyPatch } from './apply-patch';
+import { initialState, type InspectorState } from './inspector-store';
+import { NO_FILTER, type RowFilter, type RowSort } from './rows';
+import { selectReclaimable, selectRows, selectStateCounts, selectVisibleRows } from './selectors';
+
+const MiB = 1024 * 1024;
+
+const state = applyPatch(
+  initialState(),
+  fullPatch([
+    segmentItem(segment('pulse-shm-1', { allocated: 4 * MiB, birthTime: NOW - 10_000 })),
+    segmentItem(staleSegment('pulse-shm-2', { allocated: 8 * MiB, birthTime: NOW - 90_000 })),
+    // Stale, but a live process still maps it: a default cleanup keeps it.
+    segmentItem(
+      staleSegment('pulse-shm-3', {
+        allocated: 16 * MiB,
+        attached: [{ pid: 5000, comm: 'paplay', access: 'ro', via: ['map'] }],
+        birthTime: NOW - 50_000,
+      }),
+    ),
+    segmentItem(
+      segment('pulse-shm-4', {
+        state: 'stale-zombie',
+        owner: null,
+        allocated: 32 * MiB,
+        birthTime: null,
+        mtime: NOW - 20_000,
+      }),
+    ),
+    segmentItem(
+      segment('.org.chromium.Chromium.x', {
+        state: 'foreign',
+        marker: null,
+        owner: null,
+        attached: [],
+        allocated: MiB,
+      }),
+    ),
+    memfdItem(77),
+  ]),
+);
+
+const view = (filter: Partial<RowFilter>, sort: RowSort = { column: 'name', direction: 'asc' }): InspectorState => ({
+  ...state,
+  segments: { ...state.segments, filter: { ...NO_FILTER, ...filter }, sort },
+});
+const names = (s: InspectorState) => selectVisibleRows(s).map((row) => row.name);
+
+describe('selectors', () => {
+  it('counts items by state, memfd pools and deleted segments as held', () => {
+    expect(selectStateCounts(state)).toEqual({ live: 1, stale: 2, 'stale-zombie': 1, foreign: 1, held: 1 });
+  });
+
+  it('reclaimable bytes are the allocated bytes of stale segments no live process holds', () => {
+    expect(selectReclaimable(state)).toEqual({ count: 1, bytes: 8 * MiB });
+  });
+
+  it('returns the same derived list while its inputs are unchanged', () => {
+    expect(selectRows(state)).toBe(selectRows(state));
+    const s = view({});
+    expect(selectVisibleRows(s)).toBe(selectVisibleRows(s));
+  });
+
+  it('filters by state and by kind', () => {
+    expect(names(view({ state: 'stale' }))).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+    expect(names(view({ kind: 'memfd' }))).toEqual(['memfd:pulseaudio:77']);
+    expect(names(view({ kind: 'other' }))).toEqual(['.org.chromium.Chromium.x']);
+  });
+
+  it('filters by owner PID (exactly) or program name (in part), owners and attached processes alike', () => {
+    expect(names(view({ owner: '5000' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
+    expect(names(view({ owner: '500' }))).toEqual([]);
+    expect(names(view({ owner: 'PLAY' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
+  });
+
+  it('searches names, reasons and process names, case-insensitively', () => {
+    expect(names(view({ search: 'CHROMIUM' }))).toEqual(['.org.chromium.Chromium.x']);
+    expect(names(view({ search: 'pid 4242' }))).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+  });
+
+  it('sorts by a column in either direction, unknown values last', () => {
+    const bySize = names(view({ kind: 'pulse' }, { column: 'size', direction: 'desc' }));
+    expect(bySize).toEqual(['pulse-shm-4', 'pulse-shm-3', 'pulse-shm-2', 'pulse-shm-1']);
+    // Ascending age: the youngest first.
+    expect(names(view({ kind: 'pulse' }, { column: 'age', direction: 'asc' }))).toEqual([
+      'pulse-shm-1',
+      'pulse-shm-4',
+      'pulse-shm-3',
+      'pulse-shm-2',
+    ]);
+    const byOwner = names(view({}, { column: 'owner', direction: 'desc' }));
+    expect(byOwner.slice(-2)).toEqual(['.org.chromium.Chromium.x', 'memfd:pulseaudio:77']);
+  });
+});

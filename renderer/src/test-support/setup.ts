@@ -1,0 +1,16 @@
+/**
+ * What jsdom lacks for the renderer's component tests: layout sizes (the virtualized
+ * table renders nothing in a 0-pixel viewport), matchMedia (uPlot reads it when it loads)
+ * and a canvas (uPlot draws on one), so uPlot is replaced by a recorder.
+ */
+import { cleanup } from '@testing-library/react';
+import { afterEach, vi } from 'vitest';
+
+afterEach(() => cleanup());
+
+Object.defineProperties(HTMLElement.prototype, {
+  clientHeight: { configurable: true, get: () => 600 },
+  clientWidth: { configurable: true, get: () => 800 },
+});
+
+vi.mock('uplot', async () => ({ default: (await import('./fake-uplot')).FakeUPlot }));
