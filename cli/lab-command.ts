@@ -17,13 +17,22 @@ function describeObject(object: LabObject, dir: string): string {
   return `lab ${object.kind}: ${where}, ${object.slots} slots${channel}`;
 }
 
-/** Waits until `seconds` pass (0: until interrupted by SIGINT or SIGTERM). */
+/** Waits until `seconds` pass (0: until interrupted by SIGINT or SIGTERM), leaving no timer behind. */
 async function waitFor(seconds: number): Promise<void> {
+  const cancel = new AbortController();
   const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    cancel.signal.addEventListener('abort', stop);
   });
-  await (seconds > 0 ? Promise.race([sleep(seconds * 1000), interrupted]) : interrupted);
+  const timer = seconds > 0 ? sleep(seconds * 1000, undefined, { signal: cancel.signal }).catch(() => undefined) : null;
+  await (timer ? Promise.race([timer, interrupted]) : interrupted);
+  cancel.abort();
 }
 
 export async function labCommand(args: string[], io: Io): Promise<number> {

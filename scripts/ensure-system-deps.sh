@@ -14,6 +14,7 @@ declare -A package_of=(
   [unshare]=util-linux
   [gcc]=gcc
   [python3]=python3
+  [chromium]=chromium
 )
 
 missing=()

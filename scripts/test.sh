@@ -8,3 +8,4 @@ npm run build --silent
 npx eslint .
 npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
 npx vitest run
+npx playwright test
