@@ -43,7 +43,9 @@ function start(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
   );
-  const inspector = createInspector({});
+  // SHM_INSPECTOR_DIR inspects another shm directory (as `serve --dir` does), e.g. for tests.
+  const dir = process.env.SHM_INSPECTOR_DIR;
+  const inspector = createInspector(dir ? { dir } : {});
   const window = createWindow();
   wireIpc(
     ipcMain,

@@ -35,7 +35,7 @@ export function CreateFields({ form, errors, onChange }: FieldsProps) {
           {field(
             'holdSeconds',
             'Keep the owner alive (seconds)',
-            'empty: the owner exits at once, so the segment is stale',
+            'empty: this app holds it (its live owner) until the app stops; then it is stale',
           )}
         </>
       );
