@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectorItem } from '../../protocol/channels';
+import type { MemfdPool } from '../../protocol/memory';
+import type { PoolDecode } from '../../protocol/pool';
 import type { ScanResult, Segment } from '../../protocol/scan-result';
-import { diffItems, fingerprint, itemsOf } from './item-diff';
+import { diffItems, fingerprint, isMemfdPool, itemsOf } from './item-diff';
 
 function segment(name: string, change: Partial<Segment> = {}): Segment {
   return {
@@ -129,5 +131,24 @@ describe('diffItems', () => {
     });
     expect(fingerprint(withChannel(1))).toBe(fingerprint(withChannel(999)));
     expect(fingerprint(withChannel(1))).not.toBe(fingerprint(withChannel(1, 16000)));
+  });
+});
+
+describe('isMemfdPool', () => {
+  const memfd = (name: string, decoded: boolean): MemfdPool => ({
+    dev: 1,
+    inode: 7,
+    name,
+    size: 4096,
+    allocated: 4096,
+    holders: [],
+    unreadable: null,
+    pool: decoded ? ({ pool: {}, notPool: null } as unknown as PoolDecode) : { pool: null, notPool: 'too small' },
+  });
+
+  it('keeps decoded pools and PulseAudio’s memfds, and leaves out other programs’ small memfds', () => {
+    expect(isMemfdPool(memfd('shm-inspector-lab', true))).toBe(true);
+    expect(isMemfdPool(memfd('pulseaudio', false))).toBe(true);
+    expect(isMemfdPool(memfd('sealed-91173221a7ea', false))).toBe(false);
   });
 });

@@ -3,11 +3,26 @@
  * only what changed, decided by comparing a cheap fingerprint per item.
  */
 import type { InspectorItem } from '../../protocol/channels';
+import type { MemfdPool } from '../../protocol/memory';
+import { MEMFD_NAME } from '../create-segment';
+import { LAB_MEMFD_NAME } from '../lab/lab';
 import type { ScanResult } from '../../protocol/scan-result';
 
 export const segmentId = (name: string): string => `seg:${name}`;
 export const memfdId = (dev: number, inode: number): string => `memfd:${dev}:${inode}`;
 export const deletedId = (dev: number, inode: number): string => `deleted:${dev}:${inode}`;
+
+/** memfds shown even when they do not decode as pools: PulseAudio's, and the ones this app makes. */
+const SHOWN_MEMFD_NAMES = new Set(['pulseaudio', MEMFD_NAME, LAB_MEMFD_NAME]);
+
+/**
+ * Whether a memfd belongs in the live view: a pool, PulseAudio's (even when its contents
+ * cannot be read), or one this app made. A browser or a JIT holds dozens of small
+ * memfds that are not shared-memory pools; `scan --json` still lists them all.
+ */
+export function isMemfdPool(memfd: MemfdPool): boolean {
+  return memfd.pool?.pool != null || SHOWN_MEMFD_NAMES.has(memfd.name);
+}
 
 /** Every item of a scan, keyed by id, in the scan's order. */
 export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
@@ -16,7 +31,7 @@ export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
     const id = segmentId(segment.name);
     items.set(id, { id, type: 'segment', segment });
   }
-  for (const memfd of result.memfds) {
+  for (const memfd of result.memfds.filter(isMemfdPool)) {
     const id = memfdId(memfd.dev, memfd.inode);
     items.set(id, { id, type: 'memfd', memfd });
   }
