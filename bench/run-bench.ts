@@ -4,8 +4,13 @@
  * segments with a few live mappers; then decoding a 1,024-slot pool and the srbchannel
  * sampler's cost per channel per sample against bare preads of the same bytes
  * (bench/pool-bench.ts). Speed is reported as ratios against baselines run
- * in the same run, never as absolute limits. A MISS is a finding, not a failure:
- * the exit code is non-zero only when something could not run or gave a wrong answer.
+ * in the same run, never as absolute limits. Then the live state on 10,000 segments:
+ * the patch one change makes and what it costs to get and apply (bench/patch-bench.ts),
+ * and the renderer's frame time in chromium while changes stream in at 4 Hz
+ * (bench/frame-bench.ts); their targets are the issue's absolute ones (a patch under
+ * 2 KB, a median frame within 60 Hz), the idle page measured alongside as the baseline.
+ * A MISS is a finding, not a failure: the exit code is non-zero only when something
+ * could not run (chromium not launching included) or gave a wrong answer.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +23,8 @@ import { readProcessTable, scanDirectory } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { ScanResult } from '../protocol/scan-result';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
+import { benchFrames, reportFrames, type FrameBenchResult } from './frame-bench';
+import { benchPatches, reportPatches, type PatchBenchResult } from './patch-bench';
 import { benchPools, reportPools, type PoolBenchResult } from './pool-bench';
 import {
   betweenRounds,
@@ -40,6 +47,8 @@ const CLI = path.join(ROOT, 'bin', 'shm-inspector');
 const ADDON = path.join(ROOT, 'native', 'build', 'Release', 'shm_inspector.node');
 
 const SIZES = [2000, 10000];
+/** Segments of the live-state part: patches, and the renderer's frames while they flow. */
+const LIVE_SEGMENTS = 10000;
 const MAPPERS = 4;
 const PER_MAPPER = 8;
 const ENGINE_TARGET = 1.5;
@@ -281,6 +290,49 @@ async function runPools(): Promise<PoolBenchResult> {
   }
 }
 
+interface LiveResult {
+  patches: PatchBenchResult | null;
+  frames: FrameBenchResult | null;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One change among 10,000 segments (patch size, latency, the renderer's applyPatch), then
+ * the renderer's frames in chromium while changes stream in, on one fixture without
+ * mappers. A part that cannot run is a problem (non-zero exit), not the end of the run.
+ */
+async function runLive(): Promise<LiveResult> {
+  const fixture = await createFixture({ count: LIVE_SEGMENTS, mappers: 0, perMapper: 0 }, (dispose) => {
+    disposeActive = dispose;
+  });
+  const live: LiveResult = { patches: null, frames: null };
+  try {
+    try {
+      live.patches = await benchPatches(ROOT, fixture, problems);
+      console.log(`\n${reportPatches(live.patches)}`);
+    } catch (error) {
+      problems.push(`live patches could not be measured: ${messageOf(error)}`);
+    }
+    try {
+      const track = (dispose: () => void): void => {
+        disposeActive = () => {
+          dispose();
+          fixture.dispose();
+        };
+      };
+      live.frames = await benchFrames(ROOT, fixture, track, problems);
+      console.log(`\n${reportFrames(live.frames)}`);
+    } catch (error) {
+      problems.push(`renderer frames could not be measured: ${messageOf(error)}`);
+      console.log('\nrenderer frames: not measured (see the problems below)');
+    }
+    return live;
+  } finally {
+    cleanUp();
+  }
+}
+
 function report(result: SizeResult): string {
   const row = timingRow;
   const ratio = ratioRow;
@@ -363,14 +415,17 @@ async function main(): Promise<void> {
   }
   const pools = await runPools();
   console.log(`\n${reportPools(pools)}`);
+  const live = await runLive();
   const file = path.join(OUT_DIR, 'results.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, problems }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, live, problems }, null, 2)}\n`,
   );
   console.log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
   if (problems.length > 0) {
-    console.error(`\nthe benchmark ran but saw wrong answers:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    console.error(
+      `\nthe benchmark ran but saw wrong answers or parts that could not run:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     process.exitCode = 1;
   }
 }

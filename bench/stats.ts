@@ -14,6 +14,12 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
+/** The value at `fraction` (0 to 1) of the sorted values, nearest rank. */
+export function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? NaN;
+}
+
 export function timing(values: readonly number[]): Timing {
   return { medianMs: median(values), minMs: Math.min(...values), runs: values.length };
 }
@@ -54,9 +60,14 @@ export function timingHeader(unit: string): string {
   return `  ${unit.padEnd(LABEL_WIDTH)}${cell('median', 10)}${cell('min', 10)}${cell('runs', 6)}`;
 }
 
+/** A measured value (already formatted) against its target. */
+export function targetRow(label: string, value: string, target: string, pass: boolean): string {
+  return `  ${label.padEnd(LABEL_WIDTH)}${cell(value, 10)}   target ${target.padEnd(8)} ${pass ? 'PASS' : 'MISS'}`;
+}
+
 /** A ratio against its target. */
 export function ratioRow(label: string, value: number, target: string, pass: boolean): string {
-  return `  ${label.padEnd(LABEL_WIDTH)}${cell(`${value.toFixed(2)}x`, 10)}   target ${target.padEnd(8)} ${pass ? 'PASS' : 'MISS'}`;
+  return targetRow(label, `${value.toFixed(2)}x`, target, pass);
 }
 
 /** A ratio shown for information, with no target. */

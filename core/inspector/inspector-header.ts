@@ -8,13 +8,18 @@ import type { Finding } from '../../protocol/memory';
 import type { ScanResult } from '../../protocol/scan-result';
 import { inInitialPidNamespace } from '../pid-namespace';
 import { toErrorValue } from './error-value';
+import { isMemfdPool } from './item-diff';
 
 export type Header = NonNullable<Patch['header']>;
 
 /** The header of a scan; `watchProblem` is why the directory is not watched, or null. */
 export function headerOf(result: ScanResult, lab: LabItem[], watchProblem: string | null, rescanMs: number): Header {
-  const findings =
-    watchProblem === null ? result.findings : [...result.findings, notWatched(result.dir, watchProblem, rescanMs)];
+  // Findings about memfds the view does not list (a browser's) would only bloat every patch.
+  const shown = new Set(result.memfds.filter(isMemfdPool).map((memfd) => `memfd:${memfd.name}:${memfd.inode}`));
+  const relevant = result.findings.filter(
+    (finding) => !finding.subject.startsWith('memfd:') || shown.has(finding.subject),
+  );
+  const findings = watchProblem === null ? relevant : [...relevant, notWatched(result.dir, watchProblem, rescanMs)];
   return { dir: result.dir, capacity: result.capacity, initialPidNamespace: result.initialPidNamespace, findings, lab };
 }
 

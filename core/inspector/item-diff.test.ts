@@ -152,3 +152,15 @@ describe('isMemfdPool', () => {
     expect(isMemfdPool(memfd('sealed-91173221a7ea', false))).toBe(false);
   });
 });
+
+describe('fingerprint of an owner', () => {
+  it('ignores the owner flipping between running and sleeping, but not its exit', () => {
+    const withOwner = (state: string): InspectorItem => ({
+      id: 'seg:a',
+      type: 'segment',
+      segment: segment('a', { owner: { pid: 5, comm: 'pulseaudio', state, startTime: 1000.4 } }),
+    });
+    expect(fingerprint(withOwner('R'))).toBe(fingerprint(withOwner('S')));
+    expect(fingerprint(withOwner('Z'))).not.toBe(fingerprint(withOwner('S')));
+  });
+});
