@@ -12,22 +12,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SrbchannelSampler } from '../core/srbchannel-sampler';
 import type { ScanResult } from '../protocol/scan-result';
 import { cliArgv, firstLine, run, start, stopAll, type RunResult, type Running } from './support/processes';
+import type { LabObject } from '../core/lab/lab';
 import { makeShmTempDir, parseClean, parseScan, segmentNamed } from './support/segments';
 
 const SLOT = 65536;
 const MARKER = 40;
 
 /** What `lab ... --json` prints first (LabObject plus the directory). */
-interface LabPrinted {
-  kind: 'pool' | 'srbchannel' | 'stale';
-  storage: 'posix' | 'memfd';
-  name: string;
-  dev: number;
-  inode: number;
-  slots: number;
-  channelOffset: number | null;
-  dir: string;
-}
+type LabPrinted = LabObject & { dir: string };
 
 interface TrafficLine {
   traffic: {
