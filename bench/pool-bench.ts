@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Lab, type LabObject } from '../core/lab/lab';
 import { BLOCK_HEADER_SIZE, SLOT_HEADER_BYTES, SLOT_SIZE, SRBCHANNEL_HEADER_BYTES } from '../core/pool/pool-layout';
 import { readPool, type PoolFile } from '../core/pool/read-pool';
-import { SrbchannelSampler, type ChannelSource } from '../core/srbchannel-sampler';
+import { SAMPLE_BYTES, SrbchannelSampler, type ChannelSource } from '../core/srbchannel-sampler';
 import { scanEntry } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { Pool } from '../protocol/pool';
@@ -52,8 +52,6 @@ const EMPTY_CALLS_PER_ROUND = 1000;
 const SAMPLER_TARGET = 1.5;
 /** The cost of a sample with no channel, as a share of one channel's open+pread+close: flat means about nothing. */
 const EMPTY_TARGET = 0.05;
-/** What the sampler reads per channel (core/srbchannel-sampler.ts). */
-const SAMPLE_BYTES = 32;
 
 export interface MicroTiming {
   medianUs: number;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFromRequest, type CreatedSegment } from '../core/create-segment';
 import { resolveShmDir } from '../core/scan-shm';
-import { parseByteSize, parseMode } from '../protocol/byte-size';
+import { parseByteSize, parseMode, parseWholeNumber } from '../protocol/byte-size';
 import { formatBytes, formatMode } from '../protocol/format';
 import { DEFAULT_MODE } from '../protocol/limits';
 import { createRequest, describeIssues } from '../protocol/requests';
@@ -18,8 +18,6 @@ function parseNumber(
   if (value === null) throw new UsageError(`${flag}: cannot read "${text}"`);
   return value;
 }
-
-const wholeNumber = (text: string): number | null => (/^[0-9]+$/.test(text) ? Number(text) : null);
 
 function describeCreated(created: CreatedSegment): string {
   const where = created.path ?? `memfd "${created.name}" (inode ${created.inode}, no name in the shm directory)`;
@@ -43,8 +41,8 @@ export async function createCommand(args: string[], io: Io): Promise<number> {
     allowPositionals: false,
   });
   if (values.size === undefined) throw new UsageError('--size is required (bytes, or with a unit: 64KiB, 64MiB)');
-  const holdSeconds = parseNumber(values.hold, '--hold', wholeNumber);
-  const markerPid = parseNumber(values['marker-pid'], '--marker-pid', wholeNumber);
+  const holdSeconds = parseNumber(values.hold, '--hold', parseWholeNumber);
+  const markerPid = parseNumber(values['marker-pid'], '--marker-pid', parseWholeNumber);
   const parsed = createRequest.safeParse({
     size: parseNumber(values.size, '--size', parseByteSize),
     mode: parseNumber(values.mode, '--mode', parseMode) ?? DEFAULT_MODE,

@@ -2,13 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Lab, type LabObject } from '../core/lab/lab';
 import { resolveShmDir } from '../core/scan-shm';
+import { parseWholeNumber } from '../protocol/byte-size';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
 import { EXIT_OK, toJson, UsageError, type Io } from './cli-error';
 
 const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: "${text}" is not a whole number`);
-  return Number(text);
+  const value = parseWholeNumber(text);
+  if (value === null) throw new UsageError(`${flag}: "${text}" is not a whole number`);
+  return value;
 };
 
 function describeObject(object: LabObject, dir: string): string {

@@ -27,25 +27,26 @@ export function holdersOf(index: ProcessIndex, dev: number, inode: number): read
   return index.holders.get(dev)?.get(inode) ?? NO_HOLDERS;
 }
 
-function fileKey(dev: number, inode: number): string {
-  return `${dev}:${inode}`;
-}
-
 /** A zombie or dead task has no memory map left: it is not alive, whatever kill(pid, 0) says. */
 export function isExited(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';
 }
 
+/** Records that `process` holds file (dev, inode): one attachment per process and file, listed under the file. */
 function addHold(
-  holds: Map<string, Attachment>,
-  key: string,
+  holders: ProcessIndex['holders'],
+  file: { dev: number; inode: number },
   process: RawProcess,
   access: Access,
   via: 'map' | 'fd',
 ): void {
-  const existing = holds.get(key);
+  let byInode = holders.get(file.dev);
+  if (!byInode) holders.set(file.dev, (byInode = new Map()));
+  let list = byInode.get(file.inode);
+  if (!list) byInode.set(file.inode, (list = []));
+  const existing = list.find((attachment) => attachment.pid === process.pid);
   if (!existing) {
-    holds.set(key, { pid: process.pid, comm: process.comm, access, via: [via] });
+    list.push({ pid: process.pid, comm: process.comm, access, via: [via] });
     return;
   }
   if (access === 'rw') existing.access = 'rw';
@@ -58,15 +59,10 @@ export function mappingAccess(perms: string): Access {
 }
 
 /** O_WRONLY or O_RDWR: the fd can write. */
-function fdAccess(accessMode: number): Access {
+export function fdAccess(accessMode: number): Access {
   return accessMode === 1 || accessMode === 2 ? 'rw' : 'ro';
 }
 
-/**
- * Indexes a process table. `selfPid`'s read-only fds are left out of the holders: they
- * are the inspector's own reads (a sampler, a re-check), and must not make a segment
- * look held.
- */
 /**
  * Boot time as first measured: CLOCK_REALTIME - CLOCK_BOOTTIME moves by fractions of a ms
  * between two readings, which would make every start time (and every owner) look
@@ -74,6 +70,11 @@ function fdAccess(accessMode: number): Access {
  */
 let bootTimeMs: number | undefined;
 
+/**
+ * Indexes a process table. `selfPid`'s read-only fds are left out of the holders: they
+ * are the inspector's own reads (a sampler, a re-check), and must not make a segment
+ * look held.
+ */
 export function indexProcesses(table: RawProcessTable, selfPid?: number): ProcessIndex {
   bootTimeMs ??= table.bootTimeMs;
   const byPid = new Map<number, ProcessInfo>();
@@ -91,21 +92,10 @@ export function indexProcesses(table: RawProcessTable, selfPid?: number): Proces
       startTime: bootTimeMs + process.startTicks * msPerTick,
     });
     if (isExited(process.state)) continue;
-    const holds = new Map<string, Attachment>();
-    for (const mapping of process.mappings) {
-      addHold(holds, fileKey(mapping.dev, mapping.inode), process, mappingAccess(mapping.perms), 'map');
-    }
+    for (const mapping of process.mappings) addHold(holders, mapping, process, mappingAccess(mapping.perms), 'map');
     for (const fd of process.fds) {
       if (process.pid === selfPid && fdAccess(fd.accessMode) === 'ro') continue;
-      addHold(holds, fileKey(fd.dev, fd.inode), process, fdAccess(fd.accessMode), 'fd');
-    }
-    for (const [key, attachment] of holds) {
-      const [dev, inode] = key.split(':').map(Number) as [number, number];
-      let byInode = holders.get(dev);
-      if (!byInode) holders.set(dev, (byInode = new Map()));
-      const list = byInode.get(inode);
-      if (list) list.push(attachment);
-      else byInode.set(inode, [attachment]);
+      addHold(holders, fd, process, fdAccess(fd.accessMode), 'fd');
     }
   }
   return { byPid, raw, holders };

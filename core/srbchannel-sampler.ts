@@ -10,7 +10,7 @@ export interface ChannelSource {
 }
 
 /** Bytes the sampler reads per channel: both counts and both fdsems (reference §5). */
-const SAMPLE_BYTES = 32;
+export const SAMPLE_BYTES = 32;
 /** Words kept per sample: readCount, writeCount, then 3 + 3 fdsem words. */
 const WORDS = 8;
 

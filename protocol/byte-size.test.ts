@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteSize, parseMode } from './byte-size';
+import { parseByteSize, parseMode, parseWholeNumber } from './byte-size';
 
 describe('parseByteSize', () => {
   it('reads plain bytes and binary and decimal units', () => {
@@ -25,5 +25,13 @@ describe('parseMode', () => {
   });
   it('returns null for non-octal text', () => {
     for (const text of ['', '0800', 'rwx', '7a']) expect(parseMode(text)).toBeNull();
+  });
+});
+
+describe('parseWholeNumber', () => {
+  it('reads digits only', () => {
+    expect(parseWholeNumber('30')).toBe(30);
+    expect(parseWholeNumber('0')).toBe(0);
+    for (const text of ['', ' 3', '-1', '1.5', '1e3', '0x10', 'abc']) expect(parseWholeNumber(text)).toBeNull();
   });
 });

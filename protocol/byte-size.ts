@@ -26,6 +26,11 @@ export function parseByteSize(text: string): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
+/** Parses a whole number of digits only ("30"; not "-1", "1.5", "1e3" or " 3"), or null. */
+export function parseWholeNumber(text: string): number | null {
+  return /^[0-9]+$/.test(text) ? Number(text) : null;
+}
+
 /** Parses a file mode written in octal ("0700", "700", "0o700"), or null. */
 export function parseMode(text: string): number | null {
   const match = /^\s*(?:0o?)?([0-7]{1,6})\s*$/i.exec(text);

@@ -5,7 +5,7 @@
  */
 import type { Access } from '../../protocol/scan-result';
 import type { Holder } from '../../protocol/memory';
-import { isExited, type ProcessIndex } from '../process-index';
+import { fdAccess, isExited, mappingAccess, type ProcessIndex } from '../process-index';
 import { fdLink, mapFilesLink, systemErrorCode, type FileOpener, type OpenedFile } from './proc-file';
 
 /** What a mapping and an fd have in common, for choosing which ones belong to a discovery. */
@@ -37,19 +37,6 @@ interface Gathering {
   startLinks: string[];
   otherLinks: string[];
   holders: Map<number, Holder>;
-}
-
-/**
- * A shared mapping that can write: only then do writes reach the file. A private
- * writable mapping ("rw-p") writes to its own copy-on-write pages.
- */
-function mappingAccess(perms: string): Access {
-  return perms[1] === 'w' && perms[3] === 's' ? 'rw' : 'ro';
-}
-
-/** O_WRONLY or O_RDWR: the fd can write. */
-function fdAccess(accessMode: number): Access {
-  return accessMode === 1 || accessMode === 2 ? 'rw' : 'ro';
 }
 
 function hold(gathering: Gathering, pid: number, comm: string, uid: number, access: Access, via: 'map' | 'fd'): void {

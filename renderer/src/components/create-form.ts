@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { RequestOf } from '../../../protocol/channels';
-import { parseByteSize, parseMode } from '../../../protocol/byte-size';
+import { parseByteSize, parseMode, parseWholeNumber } from '../../../protocol/byte-size';
 import { createRequest, labPoolRequest, labSrbchannelRequest } from '../../../protocol/requests';
 
 export type CreateKind = 'segment' | 'pool' | 'srbchannel';
@@ -45,11 +45,9 @@ export type FieldErrors = Partial<Record<CreateField, string>>;
 
 export type CreateValidation = { ok: true; submission: CreateSubmission } | { ok: false; errors: FieldErrors };
 
-const WHOLE_NUMBER = /^\s*[0-9]+\s*$/;
-
 /** A field's text as a whole number, or an error message for it. */
 function wholeNumber(text: string): number | string {
-  return WHOLE_NUMBER.test(text) ? Number(text) : 'write a whole number';
+  return parseWholeNumber(text.trim()) ?? 'write a whole number';
 }
 
 /** The schema's issues, the first one per field. */
