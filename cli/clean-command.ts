@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
+import { deletionEntry } from '../core/audit/deletion-entry';
 import { executeCleanup, dryRunResult } from '../core/cleanup-execute';
 import { planCleanup } from '../core/cleanup-plan';
 import { scanShm } from '../core/scan-shm';
@@ -87,5 +89,19 @@ export async function cleanCommand(args: string[], io: Io): Promise<number> {
       return EXIT_OK;
     }
   }
-  return show(executeCleanup(plan));
+  return show(executeLogged(plan, io));
+}
+
+/** Executes the plan, recording every attempt in the audit log, which is opened before anything is removed. */
+function executeLogged(plan: CleanupPlan, io: Io): CleanupResult {
+  if (plan.remove.length === 0) return executeCleanup(plan);
+  const log = AuditLog.open(defaultAuditLogPath());
+  try {
+    return executeCleanup(plan, (item, failure) =>
+      log.write(deletionEntry(plan.dir, item, failure, 'cli', Date.now())),
+    );
+  } finally {
+    log.close();
+    io.err(`Recorded in ${log.file}`);
+  }
 }

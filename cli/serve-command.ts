@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
 import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost } from '../server/browser-host';
 import { isLoopbackHost } from '../server/access-guard';
@@ -47,7 +48,13 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
         'delete segments. Add --allow-remote to listen there anyway.',
     );
   }
-  const inspector = createInspector(values.dir === undefined ? {} : { dir: values.dir });
+  // A read-only host deletes nothing, so it needs no log.
+  const audit = values['read-only'] ? null : AuditLog.open(defaultAuditLogPath());
+  const inspector = createInspector({
+    ...(values.dir === undefined ? {} : { dir: values.dir }),
+    ...(audit ? { onDeletion: (entry) => audit.write(entry) } : {}),
+  });
+  if (audit) io.err(`Deletions are recorded in ${audit.file}`);
   try {
     const host = await startBrowserHost({
       inspector,
@@ -63,6 +70,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     await host.close();
   } finally {
     inspector.close();
+    audit?.close();
   }
   return EXIT_OK;
 }

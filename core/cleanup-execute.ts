@@ -56,27 +56,34 @@ function removeOne(
   }
 }
 
+/** Told of every removal attempted, as soon as it is decided: `failure` is null when it was removed. */
+export type AttemptListener = (item: PlannedRemoval, failure: CleanupFailure | null) => void;
+
 /**
  * Carries out a plan. Every removal is re-checked right before its unlink against a
  * fresh process table and a fresh read of the entry: same inode, same verdict, still
  * removable under the plan's options. Names come only from the plan, which came from
- * reading the directory, and the unlink is relative to that directory.
+ * reading the directory, and the unlink is relative to that directory. `onAttempt` hears
+ * of each attempt at once (for the audit log), so a later failure cannot hide an
+ * earlier removal.
  */
-export function executeCleanup(plan: CleanupPlan): CleanupResult {
+export function executeCleanup(plan: CleanupPlan, onAttempt: AttemptListener = () => {}): CleanupResult {
   const failed: CleanupFailure[] = [...plan.failed];
   const removed: CleanupResult['removed'] = [];
   if (plan.remove.length > 0) {
     const processes = indexProcesses(readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }), process.pid);
     const initialPidNamespace = inInitialPidNamespace();
     for (const item of plan.remove) {
+      let failure: CleanupFailure | null;
       try {
-        const failure = removeOne(plan, item, processes, initialPidNamespace);
-        if (failure) failed.push(failure);
-        else removed.push({ name: item.name, bytes: item.bytes, size: item.size, reason: item.reason });
+        failure = removeOne(plan, item, processes, initialPidNamespace);
       } catch (error) {
         if (!(error instanceof NativeError)) throw error;
-        failed.push({ name: item.name, code: error.code, message: `${item.name}: ${error.message}` });
+        failure = { name: item.name, code: error.code, message: `${item.name}: ${error.message}` };
       }
+      if (failure) failed.push(failure);
+      else removed.push({ name: item.name, bytes: item.bytes, size: item.size, reason: item.reason });
+      onAttempt(item, failure);
     }
   }
   return {

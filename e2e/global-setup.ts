@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BUILD_OUTPUTS, REPO_ROOT } from './support/paths';
+import { BUILD_OUTPUTS, REPO_ROOT, TEST_DATA_HOME } from './support/paths';
 
 /**
  * The suite tests what `npm run build` produced (scripts/test.sh builds first): it never
@@ -15,4 +15,6 @@ export default function globalSetup(): void {
         'Run `npm run build` first (`npm test` does it), then `npx playwright test` again.',
     );
   }
+  // Inherited by the workers and by every host they start.
+  process.env.XDG_DATA_HOME = TEST_DATA_HOME;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   cell,
   expect,
@@ -9,6 +9,17 @@ import {
   showOnlyPulseSegments,
   test,
 } from './support/fixtures';
+import { AUDIT_LOG } from './support/paths';
+
+/** The audit log's lines about one name (the log is shared by the whole run). */
+function auditLinesFor(name: string): unknown[] {
+  if (!existsSync(AUDIT_LOG)) return [];
+  return readFileSync(AUDIT_LOG, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { name: string })
+    .filter((entry) => entry.name === name);
+}
 
 test('a segment appears within 1 s as live, turns stale when its owner exits, and Clean removes it', async ({
   page,
@@ -70,6 +81,9 @@ test('a segment appears within 1 s as live, turns stale when its owner exits, an
   await expect(dialog.getByTestId('cleanup-result')).toContainText(created.name);
   expect(existsSync(created.path!), 'the file is gone from the shm directory').toBe(false);
   await expect(row, 'and the row from the table').toHaveCount(0);
+  expect(auditLinesFor(created.name), 'the deletion is in the audit log, made through the WebSocket').toEqual([
+    expect.objectContaining({ interface: 'websocket', dir: scratch, name: created.name, outcome: 'removed' }),
+  ]);
 
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);

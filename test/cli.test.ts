@@ -2,7 +2,7 @@
  * bin/shm-inspector as a user runs it: the JSON contract of scan, what create makes on
  * disk, exit codes (0 done, 1 failed, 2 usage), and that refused commands touch nothing.
  */
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../native';
@@ -217,6 +217,57 @@ describe('the shm-inspector command line', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`removed ${stale}`);
     expect(listing()).toEqual([]);
+  });
+
+  it('clean --yes records every removal in audit.jsonl in the user’s data directory, with the interface and identity', async () => {
+    const stale = await staleSegment();
+    const { dev, ino: inode } = statSync(path.join(dir, stale));
+    const dataHome = path.join(dir, 'data-home');
+    const result = await run(cliArgv(['clean', '--yes', '--dir', dir]), {
+      env: { ...process.env, XDG_DATA_HOME: dataHome },
+    });
+    expect(result.code).toBe(0);
+    const log = path.join(dataHome, 'shm-inspector', 'audit.jsonl');
+    expect(result.stderr).toContain(`Recorded in ${log}`);
+    const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      {
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+        interface: 'cli',
+        dir,
+        name: stale,
+        dev,
+        inode,
+        reason: expect.stringContaining('no longer exists') as unknown,
+        bytes: expect.any(Number) as unknown,
+        outcome: 'removed',
+        message: null,
+      },
+    ]);
+  });
+
+  it('clean exits 1 and removes nothing when the audit log cannot be written', async () => {
+    const stale = await staleSegment();
+    const notADirectory = path.join(dir, 'data-home');
+    writeFileSync(notADirectory, '');
+    const result = await run(cliArgv(['clean', '--yes', '--dir', dir]), {
+      env: { ...process.env, XDG_DATA_HOME: notADirectory },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot write the audit log');
+    expect(result.stderr).toContain('nothing is deleted');
+    expect(listing()).toEqual(['data-home', stale].sort());
+  });
+
+  it('serve will not start a host that can delete when the audit log cannot be written', async () => {
+    const notADirectory = path.join(dir, 'data-home');
+    writeFileSync(notADirectory, '');
+    const result = await run(cliArgv(['serve', '--port', '0', '--dir', dir]), {
+      env: { ...process.env, XDG_DATA_HOME: notADirectory },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot write the audit log');
+    expect(result.stdout).not.toContain('http://');
   });
 
   it('clean without --yes and without a terminal exits 2 and removes nothing', async () => {

@@ -3,10 +3,11 @@
  * service: requests in, patches out. Hosts are transports and nothing more.
  */
 import type { ErrorValue, Patch, RequestChannel, ResponseOf, Result } from '../../protocol/channels';
+import type { Interface } from '../audit/deletion-entry';
 
 /** Which interface a request came through: recorded with every deletion, and checked for read-only. */
 export interface RequestContext {
-  via: 'ipc' | 'websocket' | 'cli';
+  via: Interface;
   /** The host refuses create, clean and lab requests (browser host `--read-only`). */
   readOnly: boolean;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
-import type { DeletionEntry } from './deletion-audit';
+import type { DeletionEntry } from '../audit/deletion-entry';
 import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
 
@@ -247,7 +247,8 @@ describe('Inspector service: requests', () => {
     expect(deletions).toEqual([
       {
         time: 1234,
-        via: 'ipc',
+        interface: 'ipc',
+        dir,
         name,
         dev,
         inode,

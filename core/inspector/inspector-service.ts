@@ -14,10 +14,10 @@ import {
 } from '../../protocol/channels';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
+import type { DeletionListener } from '../audit/deletion-entry';
 import type { CreatedSegment } from '../create-segment';
 import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
 import { channelSources } from './channel-sources';
-import type { DeletionListener } from './deletion-audit';
 import { DirWatcher } from './dir-watcher';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
 import { failedHeader, headerOf, type Header } from './inspector-header';
@@ -98,9 +98,7 @@ class InspectorService implements InspectorApi {
       plans: this.plans,
       settings: () => ({ ...this.settings }),
       applySettings: (change) => this.applySettings(change),
-      audit: (entries) => {
-        for (const entry of entries) attempt(() => options.onDeletion?.(entry));
-      },
+      audit: (entry) => options.onDeletion?.(entry),
       now: this.now,
     });
     this.refreshQuietly();

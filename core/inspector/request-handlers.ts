@@ -14,11 +14,11 @@ import {
 import type { CleanupPlan } from '../../protocol/cleanup';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
+import { deletionEntry, type DeletionEntry } from '../audit/deletion-entry';
 import { executeCleanup } from '../cleanup-execute';
 import { planCleanup } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
-import { deletionEntries, type DeletionEntry } from './deletion-audit';
 import { errorValue, type RequestContext } from './inspector-api';
 import type { LabItems } from './lab-items';
 import type { PlanStore } from './plan-store';
@@ -46,7 +46,7 @@ export interface HandlerDeps {
   plans: PlanStore;
   settings(): Settings;
   applySettings(change: Partial<Settings>): Settings;
-  audit(entries: DeletionEntry[]): void;
+  audit(entry: DeletionEntry): void;
   now(): number;
 }
 
@@ -83,8 +83,9 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       const plan = deps.plans.take(request.planId);
       if (!plan)
         throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
-      const result = executeCleanup(plan);
-      deps.audit(deletionEntries(plan, result, context.via, deps.now()));
+      const result = executeCleanup(plan, (item, failure) =>
+        deps.audit(deletionEntry(plan.dir, item, failure, context.via, deps.now())),
+      );
       changed();
       return result;
     },

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -18,3 +19,7 @@ export const BUILD_OUTPUTS: readonly { file: string; what: string }[] = [
     what: 'the native addon, npm run build:native',
   },
 ];
+
+/** The hosts the tests start audit their deletions here (XDG_DATA_HOME, set by global-setup), not in the user's data directory. */
+export const TEST_DATA_HOME = path.join(os.tmpdir(), 'shm-inspector-test-data');
+export const AUDIT_LOG = path.join(TEST_DATA_HOME, 'shm-inspector', 'audit.jsonl');

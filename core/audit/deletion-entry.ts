@@ -1,0 +1,52 @@
+/**
+ * What is recorded for every removal a cleanup attempts, whichever interface asked for
+ * it: which file, why, and what happened.
+ */
+import type { CleanupFailure, PlannedRemoval } from '../../protocol/cleanup';
+
+/** The interface a request came through. */
+export type Interface = 'ipc' | 'websocket' | 'cli';
+
+export interface DeletionEntry {
+  /** ms since the epoch, when the attempt finished. */
+  time: number;
+  interface: Interface;
+  /** The shm directory the name is in. */
+  dir: string;
+  name: string;
+  dev: number;
+  inode: number;
+  /** Why the plan removes it. */
+  reason: string;
+  /** Bytes it had allocated when planned (what removing it frees). */
+  bytes: number;
+  /** `removed`, or the failure's code: CHANGED, ENOENT, EACCES... */
+  outcome: string;
+  /** The failure's message, or null when it was removed. */
+  message: string | null;
+}
+
+export type DeletionListener = (entry: DeletionEntry) => void;
+
+/** The entry for one attempted removal: `failure` is null when the file was removed. */
+export function deletionEntry(
+  dir: string,
+  item: PlannedRemoval,
+  failure: CleanupFailure | null,
+  via: Interface,
+  time: number,
+): DeletionEntry {
+  const { name, dev, inode, reason, bytes } = item;
+  return {
+    time,
+    interface: via,
+    dir,
+    name,
+    dev,
+    inode,
+    reason,
+    bytes,
+    outcome: failure ? failure.code : 'removed',
+    message: failure ? failure.message : null,
+  };
+}
