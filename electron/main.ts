@@ -2,14 +2,18 @@
  * The Electron main process: lifecycle, one window, the IPC wiring. Every rule about
  * segments lives in core/; this file only transports.
  */
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AuditLog, auditLogPathIn } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
 import { wireIpc } from './ipc-wiring';
 import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security';
 import { loadBounds, saveBounds } from './window-state';
 
+// This file runs as dist/electron/main.js (tsc) or dist/app/main.js (the esbuild bundle
+// that is packaged, scripts/bundle-electron.js): both two levels below the root, in the
+// repository as inside app.asar, with their preload.js beside them.
 const rendererIndex = path.join(__dirname, '..', '..', 'renderer', 'dist', 'index.html');
 const appUrlPrefix = pathToFileURL(path.dirname(rendererIndex)).href;
 
@@ -43,9 +47,18 @@ function start(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
   );
+  // Deletions are recorded before any can happen: without a log the app does not start.
+  let audit: AuditLog;
+  try {
+    audit = AuditLog.open(auditLogPathIn(app.getPath('userData')));
+  } catch (error) {
+    dialog.showErrorBox('SHM Inspector cannot start', (error as Error).message);
+    app.quit();
+    return;
+  }
   // SHM_INSPECTOR_DIR inspects another shm directory (as `serve --dir` does), e.g. for tests.
   const dir = process.env.SHM_INSPECTOR_DIR;
-  const inspector = createInspector(dir ? { dir } : {});
+  const inspector = createInspector({ ...(dir ? { dir } : {}), onDeletion: (entry) => audit.write(entry) });
   const window = createWindow();
   wireIpc(
     ipcMain,
@@ -57,7 +70,10 @@ function start(): void {
     inspector,
     appUrlPrefix,
   );
-  app.on('before-quit', () => inspector.close());
+  app.on('before-quit', () => {
+    inspector.close();
+    audit.close();
+  });
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
     window.focus();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the tests use are installed: a real PulseAudio daemon
 # and its tools, sox to make audio, lsof for the benchmark's comparison, a C compiler
-# for the benchmark's baseline. On Debian/Ubuntu as root it installs them; elsewhere
-# it stops with the exact command to run.
+# for the benchmark's baseline, rsvg-convert for the packaging test's icon set. On
+# Debian/Ubuntu as root it installs them; elsewhere it stops with the exact command.
 set -euo pipefail
 
 declare -A package_of=(
@@ -15,6 +15,7 @@ declare -A package_of=(
   [gcc]=gcc
   [python3]=python3
   [chromium]=chromium
+  [rsvg-convert]=librsvg2-bin
 )
 
 missing=()

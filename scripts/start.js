@@ -2,7 +2,7 @@
 // `npm start`: builds what is missing, then opens the Electron app; where no Electron
 // runtime exists (its installer downloads one; ELECTRON_OVERRIDE_DIST_PATH points at
 // one you have), it says so in one line and starts the browser host instead.
-const { spawn, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { ensureBuilt } = require('./ensure-built.js');
@@ -49,6 +49,9 @@ function startBrowserHost() {
 ensureBuilt(root, true);
 const electron = electronBinary();
 if (electron) {
+  // Electron runs package.json "main": the bundle that is also packaged (dist/app/main.js).
+  if (!existsSync(path.join(root, 'dist', 'app', 'main.js')))
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle-electron.js')], { stdio: 'inherit' });
   const app = spawn(electron, [root], { stdio: 'inherit' });
   app.on('exit', (code) => process.exit(code ?? 0));
 } else {

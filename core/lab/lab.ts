@@ -89,7 +89,14 @@ export class Lab {
       'const r = a.createSegment(process.env.DIR, null, Number(process.env.SIZE), Number(process.env.MODE), process.pid);' +
       'process.stdout.write(JSON.stringify(r));';
     const child = spawnSync(process.execPath, ['-e', script], {
-      env: { ADDON: addonPath(), DIR: this.dir, SIZE: String(dataSize), MODE: String(DEFAULT_MODE) },
+      env: {
+        ADDON: addonPath(),
+        DIR: this.dir,
+        SIZE: String(dataSize),
+        MODE: String(DEFAULT_MODE),
+        // In the packaged app execPath is the Electron binary: make it run the script as node.
+        ELECTRON_RUN_AS_NODE: '1',
+      },
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`the creating process failed: ${child.stderr.trim()}`);

@@ -1,0 +1,262 @@
+/**
+ * Packaging with electron-builder and electron-builder.yml, offline: the `dir` target
+ * holds what the app runs and nothing else (app.asar with the main and preload bundles
+ * and the renderer, no node_modules, under 5 MB; the addon in app.asar.unpacked, loading
+ * from there), the packaged entry point finds its preload, its page and the addon from
+ * where it lies, and the deb target is handed the desktop entry and the icon set.
+ *
+ * STAND-INS, because this machine has no Electron runtime and cannot download tools:
+ * - Electron: electronDist is a directory holding only a fake `electron` (a shell script).
+ *   electron-builder copies it and renames it shm-inspector; that is all `dir` needs.
+ * - fpm: CUSTOM_FPM_PATH is a script that records the files electron-builder hands it
+ *   and makes no package.
+ * - Running the app: the packaged main bundle runs in Node, from the asar extracted to a
+ *   directory named app.asar beside a link to the real app.asar.unpacked, with a stub
+ *   module in place of 'electron' that records the window it opens and sends one IPC
+ *   request through the wiring main.ts set up.
+ * Everything else (the config, the bundles, the asar, the addon, the icons) is real.
+ */
+import { listPackage, extractAll, extractFile } from '@electron/asar';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeShmTempDir } from './support/segments';
+
+const root = path.resolve(__dirname, '..');
+const ADDON_IN_APP = 'native/build/Release/shm_inspector.node';
+const ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512];
+const MAX_ASAR_BYTES = 5 * 1024 * 1024;
+
+const FAKE_FPM = `#!/bin/sh
+# Stand-in for fpm: records its arguments and the desktop entry, makes no package.
+printf '%s\\n' "$@" > "$(dirname "$0")/fpm-args.txt"
+for arg in "$@"; do
+  case "$arg" in *.desktop=*) cp "\${arg%%=*}" "$(dirname "$0")/fpm.desktop" ;; esac
+done
+`;
+
+/** Stand-in for Electron's 'electron' module: just enough API for electron/main.ts to start. */
+const ELECTRON_STUB = `'use strict';
+const { pathToFileURL } = require('node:url');
+const handlers = new Map();
+const mainFrame = { url: '' };
+const opened = { preload: null, page: null };
+class BrowserWindow {
+  constructor(options) {
+    opened.preload = options.webPreferences.preload;
+    this.webContents = { mainFrame, on() {}, setWindowOpenHandler() {}, send() {} };
+  }
+  once() {}
+  on() {}
+  loadFile(file) {
+    opened.page = file;
+    mainFrame.url = pathToFileURL(file).href;
+    return Promise.resolve();
+  }
+  isDestroyed() { return false; }
+}
+const app = {
+  requestSingleInstanceLock: () => true,
+  on() {},
+  quit() {},
+  getPath: () => process.env.STUB_USER_DATA,
+  whenReady() {
+    // Runs after main.ts's start(): one request from the window's frame, then the report.
+    setImmediate(async () => {
+      const ask = (channel, request) => handlers.get('inspector:request')({ senderFrame: mainFrame }, channel, request);
+      const response = await ask('create', { size: 4096, mode: 0o600, memfd: false });
+      // A stale segment cleaned through IPC: the deletion lands in the audit log in userData.
+      const stale = await ask('lab-stale', {});
+      const plan = await ask('plan-cleanup', { includeZombie: false, includeReused: false, force: [] });
+      const cleaned = await ask('execute-cleanup', { planId: plan.value.planId });
+      const addons = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
+      process.stdout.write(JSON.stringify({ ...opened, response, stale, cleaned, addons }));
+      process.exit(0);
+    });
+    return Promise.resolve();
+  },
+};
+module.exports = {
+  app,
+  BrowserWindow,
+  ipcMain: { handle: (channel, listener) => handlers.set(channel, listener), on() {} },
+  Menu: { buildFromTemplate: (template) => template, setApplicationMenu() {} },
+  session: { defaultSession: { webRequest: { onHeadersReceived() {} }, setPermissionRequestHandler() {} } },
+  shell: { openExternal() {} },
+};
+`;
+
+interface StubReport {
+  preload: string;
+  page: string;
+  response: { ok: boolean; value?: { path: string | null } };
+  stale: { ok: boolean; value?: { name: string } };
+  cleaned: { ok: boolean; value?: { removed: { name: string }[] } };
+  addons: string[];
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): [number, number] {
+  const bytes = readFileSync(file);
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+describe('packaging (electron-builder, offline, with stand-ins for Electron and fpm)', () => {
+  let tmp: string;
+  let appDir: string;
+  let asar: string;
+  let unpacked: string;
+  let shmDir: string;
+
+  beforeAll(async () => {
+    for (const built of ['dist/app/main.js', 'dist/app/preload.js', 'renderer/dist/index.html', ADDON_IN_APP]) {
+      if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run npm run build first`);
+    }
+    // realpath: the addon's path in require.cache is a real path.
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-packaging-')));
+    const electronDist = path.join(tmp, 'electron-stand-in');
+    mkdirSync(electronDist);
+    writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for Electron" >&2\nexit 1\n');
+    chmodSync(path.join(electronDist, 'electron'), 0o755);
+    const fpm = path.join(tmp, 'fpm-stand-in', 'fpm');
+    mkdirSync(path.dirname(fpm));
+    writeFileSync(fpm, FAKE_FPM);
+    chmodSync(fpm, 0o755);
+    execFileSync('bash', [path.join(root, 'scripts', 'render-icons.sh'), path.join(tmp, 'icons')]);
+
+    const cli = require.resolve('electron-builder/cli.js', { paths: [root] });
+    const args = [cli, '--linux', 'dir', 'deb', '--publish', 'never'];
+    args.push(`-c.electronDist=${electronDist}`, `-c.directories.output=${path.join(tmp, 'out')}`);
+    args.push(`-c.linux.icon=${path.join(tmp, 'icons')}`);
+    const env = { ...process.env, ELECTRON_BUILDER_CACHE: path.join(tmp, 'cache'), CUSTOM_FPM_PATH: fpm };
+    try {
+      await promisify(execFile)(process.execPath, args, { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`electron-builder failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+    }
+    appDir = path.join(tmp, 'out', 'linux-unpacked');
+    asar = path.join(appDir, 'resources', 'app.asar');
+    unpacked = path.join(appDir, 'resources', 'app.asar.unpacked');
+    shmDir = makeShmTempDir();
+  });
+
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (shmDir) rmSync(shmDir, { recursive: true, force: true });
+  });
+
+  it('app.asar holds the main and preload bundles, the renderer and package.json, no node_modules, under 5 MB', ({
+    annotate,
+  }) => {
+    const size = statSync(asar).size;
+    const report = `app.asar is ${(size / 1024 / 1024).toFixed(2)} MiB (${size} bytes)`;
+    console.log(report);
+    void annotate(report);
+    expect(size).toBeLessThan(MAX_ASAR_BYTES);
+
+    const entries = listPackage(asar, { isPack: false });
+    for (const file of ['/package.json', '/dist/app/main.js', '/dist/app/preload.js', '/renderer/dist/index.html']) {
+      expect(entries).toContain(file);
+    }
+    expect(entries.filter((entry) => entry.includes('node_modules'))).toEqual([]);
+    // Only the bundles from dist/: not the tsc output, nor tests or sources.
+    expect(entries.filter((entry) => entry.startsWith('/dist/') && !entry.startsWith('/dist/app'))).toEqual([]);
+    expect(entries.filter((entry) => entry.endsWith('.ts'))).toEqual([]);
+
+    const metadata = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string };
+    expect(metadata.main).toBe('dist/app/main.js');
+  });
+
+  it('the addon is in app.asar.unpacked, marked unpacked in the asar, and loads from there', () => {
+    expect(listPackage(asar, { isPack: true })).toContain(`unpack : /${ADDON_IN_APP}`);
+    const addon = path.join(unpacked, ADDON_IN_APP);
+    const script =
+      'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.scanDirectory(process.argv[2])));';
+    const scan = JSON.parse(execFileSync(process.execPath, ['-e', script, addon, shmDir], { encoding: 'utf8' })) as {
+      dev: number;
+      entries: unknown[];
+    };
+    expect(scan.dev).toBe(statSync(shmDir).dev);
+    expect(scan.entries).toEqual([]);
+  });
+
+  it('the packaged main bundle finds its preload, its page and the addon from inside app.asar', () => {
+    // The layout Electron presents: resources/app.asar/<files> beside resources/app.asar.unpacked.
+    const run = path.join(tmp, 'run');
+    const resources = path.join(run, 'resources');
+    extractAll(asar, path.join(resources, 'app.asar'));
+    // extractAll also copies the unpacked addon in; only the one in app.asar.unpacked may load.
+    rmSync(path.join(resources, 'app.asar', ADDON_IN_APP));
+    symlinkSync(unpacked, path.join(resources, 'app.asar.unpacked'));
+    mkdirSync(path.join(run, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(path.join(run, 'node_modules', 'electron', 'index.js'), ELECTRON_STUB);
+    const userData = path.join(run, 'user-data');
+    mkdirSync(userData);
+
+    const output = execFileSync(process.execPath, [path.join(resources, 'app.asar', 'dist', 'app', 'main.js')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, SHM_INSPECTOR_DIR: shmDir, STUB_USER_DATA: userData },
+      timeout: 20_000,
+    });
+    const report = JSON.parse(output) as StubReport;
+
+    const inAsar = (file: string): string => {
+      const relative = path.relative(path.join(resources, 'app.asar'), file);
+      expect(relative.startsWith('..')).toBe(false);
+      return `/${relative}`;
+    };
+    const entries = listPackage(asar, { isPack: false });
+    expect(entries).toContain(inAsar(report.preload));
+    expect(inAsar(report.preload)).toBe('/dist/app/preload.js');
+    expect(entries).toContain(inAsar(report.page));
+    expect(inAsar(report.page)).toBe('/renderer/dist/index.html');
+    // The addon main.ts's engine loaded is the packaged one in app.asar.unpacked.
+    expect(report.addons).toEqual([path.join(unpacked, ADDON_IN_APP)]);
+    // And it works: the request went through the IPC wiring and the engine made a segment.
+    expect(report.response.ok).toBe(true);
+    const created = report.response.value?.path ?? '';
+    expect(path.dirname(created)).toBe(shmDir);
+    expect(existsSync(created)).toBe(true);
+    // A deletion through IPC is in the audit log in Electron's userData directory.
+    const stale = report.stale.value?.name;
+    expect(report.cleaned.value?.removed.map((item) => item.name)).toEqual([stale]);
+    const audit = readFileSync(path.join(userData, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(audit.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ interface: 'ipc', dir: shmDir, name: stale, outcome: 'removed' }),
+    ]);
+  });
+
+  it('the deb target gets a System desktop entry and the icon set rendered from build-resources/icon.svg', () => {
+    const desktop = readFileSync(path.join(tmp, 'fpm-stand-in', 'fpm.desktop'), 'utf8');
+    expect(desktop).toMatch(/^Name=SHM Inspector$/m);
+    expect(desktop).toMatch(/^Categories=System;$/m);
+    expect(desktop).toMatch(/^Icon=shm-inspector$/m);
+    expect(desktop).toMatch(/^Exec="\/opt\/SHM Inspector\/shm-inspector" %U$/m);
+    expect(desktop).toMatch(/^StartupWMClass=shm-inspector$/m);
+
+    const args = readFileSync(path.join(tmp, 'fpm-stand-in', 'fpm-args.txt'), 'utf8').split('\n');
+    for (const size of ICON_SIZES) {
+      const icon = path.join(tmp, 'icons', `${size}x${size}.png`);
+      expect(pngSize(icon)).toEqual([size, size]);
+      expect(args).toContain(`${icon}=/usr/share/icons/hicolor/${size}x${size}/apps/shm-inspector.png`);
+    }
+    expect(args).toContain(`${appDir}/=/opt/SHM Inspector`);
+    expect(args[args.indexOf('--url') + 1]).toMatch(/^https:\/\//);
+    expect(args[args.indexOf('--maintainer') + 1]).toMatch(/<.+@.+>$/);
+  });
+});
