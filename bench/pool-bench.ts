@@ -119,6 +119,7 @@ function poolFile(dir: string, name: string): PoolFile {
   const entry = scanEntry(dir, name);
   return {
     path: path.join(dir, name),
+    identity: entry,
     dataSize: entry.size - MARKER_SIZE,
     resident: entry.allocatedBytes,
     ranges: entry.dataRanges,
@@ -238,7 +239,13 @@ function channelSource(lab: Lab, object: LabObject): ChannelSource {
         `the lab made one at ${object.channelOffset}`,
     );
   }
-  return { key: object.name, path: file.path, offset: channel.offset, capacity: channel.capacity };
+  return {
+    key: object.name,
+    path: file.path,
+    identity: file.identity,
+    offset: channel.offset,
+    capacity: channel.capacity,
+  };
 }
 
 type Variant = () => void;
@@ -340,7 +347,13 @@ async function benchEmptySampler(lab: Lab, oneChannelUs: number, problems: strin
   if (found.length > 0) problems.push(`readPool of a pool with no channel found ${found.length} srbchannel(s)`);
   const sampler = new SrbchannelSampler();
   sampler.track(
-    found.map(({ offset, capacity }) => ({ key: `${object.name}@${offset}`, path: file.path, offset, capacity })),
+    found.map(({ offset, capacity }) => ({
+      key: `${object.name}@${offset}`,
+      path: file.path,
+      identity: file.identity,
+      offset,
+      capacity,
+    })),
   );
   const [samples = []] = await alternate(
     [

@@ -101,6 +101,7 @@ function decodeSegmentPool(dir: string, entry: RawEntry, segment: Segment, proce
   try {
     return readPool({
       path: path.join(dir, entry.name),
+      identity: entry,
       dataSize: entry.size - MARKER_SIZE,
       resident: entry.allocatedBytes,
       ranges: entry.dataRanges,

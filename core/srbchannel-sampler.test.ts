@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeSrbchannelHeader } from './pool/pool-encoding';
 import { SrbchannelSampler } from './srbchannel-sampler';
+import { identityOf } from './open-to-read';
 
 const OFFSET = 64;
 let dir: string;
@@ -38,7 +39,7 @@ const sampler = (windowSeconds = 60) =>
 describe('SrbchannelSampler', () => {
   it('records fill levels over time and counts the samples that changed', () => {
     const s = sampler();
-    s.track([{ key: 'c', path: file, offset: OFFSET, capacity: 32712 }]);
+    s.track([{ key: 'c', path: file, identity: identityOf(file), offset: OFFSET, capacity: 32712 }]);
     const levels = [0, 100, 100, 4000, 0];
     for (const level of levels) {
       setCounts(level, 32712 - level);
@@ -59,7 +60,7 @@ describe('SrbchannelSampler', () => {
 
   it('reads the semaphore words, and calls a channel idle once nothing changed for a while', () => {
     const s = sampler();
-    s.track([{ key: 'c', path: file, offset: OFFSET, capacity: 32712 }]);
+    s.track([{ key: 'c', path: file, identity: identityOf(file), offset: OFFSET, capacity: 32712 }]);
     setCounts(5, 0, 1);
     s.sampleOnce();
     expect(s.stats('c')?.last?.readSemaphore.waiting).toBe(1);
@@ -72,7 +73,7 @@ describe('SrbchannelSampler', () => {
 
   it('keeps a fixed number of samples however long it runs', () => {
     const s = sampler(1);
-    s.track([{ key: 'c', path: file, offset: OFFSET, capacity: 32712 }]);
+    s.track([{ key: 'c', path: file, identity: identityOf(file), offset: OFFSET, capacity: 32712 }]);
     for (let i = 0; i < 35; i += 1) {
       setCounts(i, 0);
       s.sampleOnce();
@@ -84,7 +85,7 @@ describe('SrbchannelSampler', () => {
 
   it('reports a pool that went away as an error and keeps its history', () => {
     const s = sampler();
-    s.track([{ key: 'c', path: file, offset: OFFSET, capacity: 32712 }]);
+    s.track([{ key: 'c', path: file, identity: identityOf(file), offset: OFFSET, capacity: 32712 }]);
     s.sampleOnce();
     unlinkSync(file);
     s.sampleOnce();
@@ -93,7 +94,7 @@ describe('SrbchannelSampler', () => {
 
   it('forgets channels that are no longer tracked, and refuses a rate out of range', () => {
     const s = sampler();
-    s.track([{ key: 'c', path: file, offset: OFFSET, capacity: 32712 }]);
+    s.track([{ key: 'c', path: file, identity: identityOf(file), offset: OFFSET, capacity: 32712 }]);
     s.track([]);
     expect(s.stats('c')).toBeNull();
     expect(() => new SrbchannelSampler({ rateHz: 0 })).toThrow(RangeError);

@@ -1,10 +1,16 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openToRead, type FileIdentity } from './open-to-read';
 import type { SrbchannelSample } from '../protocol/pool';
 
 /** Where a channel's header can be read: a file that opens the pool and the header's offset in it. */
 export interface ChannelSource {
   key: string;
+  /** What opens the pool: its file in the shm directory, or a /proc link to a memfd (followed). */
   path: string;
+  /** The pool's file as the scan saw it: a sample never reads another one. */
+  identity: FileIdentity;
+  /** True for a /proc link (default false). */
+  followLink?: boolean;
   offset: number;
   capacity: number;
 }
@@ -135,7 +141,7 @@ export class SrbchannelSampler {
       const ring = this.rings.get(key);
       if (!ring) continue;
       try {
-        const fd = openSync(source.path, 'r');
+        const fd = openToRead(source.path, source.identity, { followLink: source.followLink === true });
         try {
           const read = readSync(fd, this.buffer, 0, SAMPLE_BYTES, source.offset);
           if (read !== SAMPLE_BYTES) throw Object.assign(new Error('short read'), { code: 'ESHORT' });

@@ -135,6 +135,7 @@ describe('a real PulseAudio daemon with POSIX shm (--enable-memfd=no) and paplay
     const source = {
       key: clientPool.name,
       path: path.join(shm.outsidePath, clientPool.name),
+      identity: clientPool,
       offset: 64,
       capacity: SRB.capacity,
     };

@@ -3,7 +3,7 @@
  * links /proc keeps to it: /proc/<pid>/fd/<n> and /proc/<pid>/map_files/<start>-<end>
  * (reference §6). The only I/O of the discovery code; tests pass their own opener.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { scanEntry } from '../../native';
 import { PAGE_SIZE, type ReadAt } from '../pool/pool-layout';
 import { preadReader } from '../pool/read-pool';
@@ -78,11 +78,16 @@ function nativeRanges(fd: number, dev: number, inode: number): number[] | null {
   return same && entry.error === null ? entry.dataRanges : null;
 }
 
-/** Opens a /proc link (or any path) read-only: fstat for size and allocation, pread for contents, the addon for ranges. */
+/**
+ * Opens a /proc link read-only: fstat for size and allocation, pread for contents, the
+ * addon for ranges. Never blocks (a held FIFO would), and refuses what is not a regular
+ * file; the caller checks it is the file it wanted.
+ */
 export function openProcLink(link: string): OpenedFile {
-  const fd = openSync(link, 'r');
+  const fd = openSync(link, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
+    if (!stats.isFile()) throw Object.assign(new Error(`${link} is not a regular file`), { code: 'CHANGED' });
     const read = preadReader(fd);
     const file: OpenedFile = {
       dev: stats.dev,

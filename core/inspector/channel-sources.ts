@@ -41,6 +41,8 @@ export function channelSources(result: ScanResult, processes: ProcessIndex): Cha
       sources.push({
         key: channelId(segmentId(segment.name), channel.offset),
         path: path.join(result.dir, segment.name),
+        identity: segment,
+        followLink: false,
         offset: channel.offset,
         capacity: channel.capacity,
       });
@@ -54,6 +56,8 @@ export function channelSources(result: ScanResult, processes: ProcessIndex): Cha
       sources.push({
         key: channelId(memfdId(memfd.dev, memfd.inode), channel.offset),
         path: link,
+        identity: memfd,
+        followLink: true,
         offset: channel.offset,
         capacity: channel.capacity,
       });

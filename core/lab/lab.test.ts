@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { labPoolRequest } from '../../protocol/requests';
 import { scanShm } from '../scan-shm';
 import { SrbchannelSampler } from '../srbchannel-sampler';
+import { identityOf } from '../open-to-read';
 import { Lab, LAB_MEMFD_NAME } from './lab';
 
 // A scratch directory on tmpfs, like /dev/shm itself; removed after each test.
@@ -57,7 +58,8 @@ describe('Lab', () => {
       decoded?.srbchannels.map((found) => [found.offset, found.capacity, found.readOffset, found.writeOffset]),
     ).toEqual([[64, 32712, 48, 32760]]);
     const sampler = new SrbchannelSampler({ rateHz: 50 });
-    sampler.track([{ key: 'lab', path: path.join(dir, channel.name), offset: 64, capacity: 32712 }]);
+    const channelPath = path.join(dir, channel.name);
+    sampler.track([{ key: 'lab', path: channelPath, identity: identityOf(channelPath), offset: 64, capacity: 32712 }]);
     for (let i = 0; i < 40; i += 1) {
       sampler.sampleOnce();
       await waitMs(20);

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import type { PoolDecode } from '../../protocol/pool';
+import { openToRead, type FileIdentity } from '../open-to-read';
 import { decodePool } from './decode-pool';
 import type { ReadAt } from './pool-layout';
 
@@ -14,8 +15,9 @@ export function preadReader(fd: number): ReadAt {
 }
 
 export interface PoolFile {
-  /** A path that opens the pool: a file in the shm directory, /proc/<pid>/fd/<n> or /proc/<pid>/map_files/<range>. */
+  /** The pool's file in the shm directory, as the scan saw it. */
   path: string;
+  identity: FileIdentity;
   dataSize: number;
   resident: number;
   ranges: number[] | null;
@@ -24,7 +26,7 @@ export interface PoolFile {
 
 /** Opens a pool read-only and decodes it; failing to open it is an error for the caller to report. */
 export function readPool(file: PoolFile): PoolDecode {
-  const fd = openSync(file.path, 'r');
+  const fd = openToRead(file.path, file.identity);
   try {
     return decodePool({ ...file, read: preadReader(fd) });
   } finally {
