@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
+import { labDeletionEntry } from '../core/audit/deletion-entry';
 import { Lab, type LabObject } from '../core/lab/lab';
 import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
@@ -57,6 +59,12 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   });
   const lab = new Lab(resolveShmDir(values.dir));
   const seconds = wholeNumber('--seconds', values.seconds, 0);
+  // What the lab removes when it stops is audited; the log is opened before anything is made.
+  const audit = values.keep || what === 'stale' ? null : AuditLog.open(defaultAuditLogPath());
+  const stop = (): void => {
+    lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
+    audit?.close();
+  };
   const report = (object: LabObject, extra: object = {}): void =>
     io.out(values.json ? toJson({ ...object, dir: lab.dir, ...extra }, io) : describeObject(object, lab.dir));
 
@@ -71,7 +79,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
       if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
       report(lab.createPool(parsed.data));
       await waitFor(seconds);
-      lab.stop({ keep: values.keep });
+      stop();
       return EXIT_OK;
     }
     case 'srbchannel': {
@@ -85,7 +93,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
       report(channel);
       await waitFor(seconds);
       const traffic = lab.trafficOf(channel);
-      lab.stop({ keep: values.keep });
+      stop();
       io.out(values.json ? toJson({ traffic }, io) : `traffic: ${JSON.stringify(traffic)}`);
       return EXIT_OK;
     }

@@ -5,11 +5,13 @@
  * Every command gets --dir, a scratch directory on the real /dev/shm tmpfs.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { SrbchannelSampler } from '../core/srbchannel-sampler';
+import { identityOf } from '../core/open-to-read';
 import type { ScanResult } from '../protocol/scan-result';
 import { cliArgv, firstLine, run, start, stopAll, type RunResult, type Running } from './support/processes';
 import type { LabObject } from '../core/lab/lab';
@@ -85,6 +87,11 @@ describe('shm-inspector lab', () => {
     expect(await running.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
     expect(readdirSync(dir)).toEqual([]);
+    // The removal is audited (the tests' XDG_DATA_HOME, see vitest.config.mts).
+    const audit = readFileSync(defaultAuditLogPath(), 'utf8').trimEnd().split('\n');
+    expect(
+      audit.map((line) => JSON.parse(line) as { name: string }).filter((entry) => entry.name === object.name),
+    ).toEqual([expect.objectContaining({ interface: 'cli', dir, inode: object.inode, outcome: 'removed' })]);
   });
 
   it('lab pool --memfd: while it runs, scan lists one memfd named shm-inspector-lab held by the lab’s PID, with inUse equal to --allocated; nothing appears in --dir', async () => {
@@ -135,7 +142,8 @@ describe('shm-inspector lab', () => {
     // Continuous traffic: 20 samples at 20 Hz see the header change.
     const sampler = new SrbchannelSampler({ rateHz: 20 });
     const key = object.name;
-    sampler.track([{ key, path: path.join(dir, object.name), offset: 64, capacity: 32712 }]);
+    const channelPath = path.join(dir, object.name);
+    sampler.track([{ key, path: channelPath, identity: identityOf(channelPath), offset: 64, capacity: 32712 }]);
     for (let sample = 0; sample < 10; sample += 1) {
       sampler.sampleOnce();
       await sleep(50);

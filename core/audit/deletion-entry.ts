@@ -2,7 +2,9 @@
  * What is recorded for every removal a cleanup attempts, whichever interface asked for
  * it: which file, why, and what happened.
  */
+import type { UnlinkOutcome } from '../../native';
 import type { CleanupFailure, PlannedRemoval } from '../../protocol/cleanup';
+import type { LabRemoval } from '../lab/lab';
 
 /** The interface a request came through. */
 export type Interface = 'ipc' | 'websocket' | 'cli';
@@ -48,5 +50,29 @@ export function deletionEntry(
     bytes,
     outcome: failure ? failure.code : 'removed',
     message: failure ? failure.message : null,
+  };
+}
+
+const LAB_OUTCOMES: Record<UnlinkOutcome, string> = {
+  removed: 'removed',
+  missing: 'ENOENT',
+  changed: 'CHANGED',
+  'not-regular': 'CHANGED',
+};
+
+/** The entry for a file the lab made and removed when the object was stopped. */
+export function labDeletionEntry(dir: string, removal: LabRemoval, via: Interface, time: number): DeletionEntry {
+  const { name, dev, inode, bytes, outcome } = removal;
+  return {
+    time,
+    interface: via,
+    dir,
+    name,
+    dev,
+    inode,
+    reason: 'made by the lab, removed when its object stopped',
+    bytes,
+    outcome: LAB_OUTCOMES[outcome],
+    message: outcome === 'removed' ? null : `${name}: ${outcome} when the lab stopped; not removed`,
   };
 }

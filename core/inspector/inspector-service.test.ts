@@ -37,6 +37,7 @@ class RecordingSink implements PatchSink {
 
 const IPC: RequestContext = { via: 'ipc', readOnly: false };
 const READ_ONLY: RequestContext = { via: 'websocket', readOnly: true };
+const READ_WRITE_WEBSOCKET: RequestContext = { via: 'websocket', readOnly: false };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` every 5 ms until it returns something truthy. */
@@ -346,6 +347,26 @@ describe('Inspector service: the lab', () => {
     expect(segmentOf(sink.latest(`seg:${stale.value.name}`))?.state).toBe('stale');
     expect(segmentOf(sink.latest(`seg:${pool.value.name}`))?.pool?.pool).toMatchObject({ inUse: 2, free: 1 });
     expect(sink.header()?.lab.map((entry) => entry.id)).toEqual([stale.value.id, pool.value.id]);
+  });
+
+  it('audits the files the lab removes, on lab-stop and on close, with the interface that made them', async () => {
+    const deletions: DeletionEntry[] = [];
+    const inspector = start({ onDeletion: (entry) => deletions.push(entry), now: () => 99 });
+    const stopped = await inspector.handle('lab-pool', { slots: 2, allocated: 1, freed: 0, memfd: false }, IPC);
+    const closed = await inspector.handle('lab-stale', {}, READ_WRITE_WEBSOCKET);
+    const memfd = await inspector.handle('lab-pool', { slots: 2, allocated: 0, freed: 0, memfd: true }, IPC);
+    if (!stopped.ok || !closed.ok || !memfd.ok) throw new Error('lab request failed');
+    await inspector.handle('lab-stop', { id: stopped.value.id, keep: false }, READ_WRITE_WEBSOCKET);
+    expect(deletions).toEqual([
+      expect.objectContaining({ time: 99, interface: 'ipc', dir, name: stopped.value.name, outcome: 'removed' }),
+    ]);
+    expect(deletions[0]?.bytes).toBeGreaterThan(0);
+    inspector.close();
+    // A memfd has no file to remove: nothing is recorded for it.
+    expect(deletions.map((entry) => [entry.interface, entry.name, entry.outcome])).toEqual([
+      ['ipc', stopped.value.name, 'removed'],
+      ['websocket', closed.value.name, 'removed'],
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 } from '../../protocol/channels';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import type { DeletionListener } from '../audit/deletion-entry';
+import { labDeletionEntry, type DeletionListener } from '../audit/deletion-entry';
 import type { CreatedSegment } from '../create-segment';
 import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
 import { channelSources } from './channel-sources';
@@ -87,7 +87,10 @@ class InspectorService implements InspectorApi {
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
     this.feed = new SampleFeed(this.now);
-    this.labs = new LabItems(this.dir);
+    // The lab's own files are deletions too: audited like a cleanup's.
+    this.labs = new LabItems(this.dir, (removal, via) =>
+      options.onDeletion?.(labDeletionEntry(this.dir, removal, via, this.now())),
+    );
     this.watcher = options.watch === false ? null : new DirWatcher(this.dir, () => this.refreshQuietly());
     this.handlers = requestHandlers({
       dir: this.dir,

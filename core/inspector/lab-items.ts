@@ -4,28 +4,35 @@
  */
 import type { LabItem } from '../../protocol/channels';
 import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/requests';
-import { Lab, type LabObject } from '../lab/lab';
+import type { Interface } from '../audit/deletion-entry';
+import { Lab, type LabObject, type LabRemoval } from '../lab/lab';
+
+/** Told of each file removed when an object stops, with the interface that asked for the object. */
+export type LabRemovalListener = (removal: LabRemoval, via: Interface) => void;
 
 export class LabItems {
-  private readonly items = new Map<string, { lab: Lab; item: LabItem }>();
+  private readonly items = new Map<string, { lab: Lab; item: LabItem; via: Interface }>();
   private made = 0;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly onRemoved: LabRemovalListener = () => {},
+  ) {}
 
   list(): LabItem[] {
     return [...this.items.values()].map((entry) => entry.item);
   }
 
-  createPool(request: LabPoolRequest): LabItem {
-    return this.add((lab) => lab.createPool(request));
+  createPool(request: LabPoolRequest, via: Interface): LabItem {
+    return this.add((lab) => lab.createPool(request), via);
   }
 
-  createSrbchannel(request: LabSrbchannelRequest): LabItem {
-    return this.add((lab) => lab.createSrbchannel(request));
+  createSrbchannel(request: LabSrbchannelRequest, via: Interface): LabItem {
+    return this.add((lab) => lab.createSrbchannel(request), via);
   }
 
-  createStale(): LabItem {
-    return this.add((lab) => lab.createStale());
+  createStale(via: Interface): LabItem {
+    return this.add((lab) => lab.createStale(), via);
   }
 
   /** Stops one object; with `keep` its POSIX file stays (stale once this process exits). False if there is no such item. */
@@ -33,7 +40,7 @@ export class LabItems {
     const entry = this.items.get(id);
     if (!entry) return false;
     this.items.delete(id);
-    entry.lab.stop({ keep });
+    entry.lab.stop({ keep }, (removal) => this.onRemoved(removal, entry.via));
     return true;
   }
 
@@ -48,7 +55,7 @@ export class LabItems {
     }
   }
 
-  private add(make: (lab: Lab) => LabObject): LabItem {
+  private add(make: (lab: Lab) => LabObject, via: Interface): LabItem {
     const lab = new Lab(this.dir);
     const object = make(lab);
     this.made += 1;
@@ -60,7 +67,7 @@ export class LabItems {
       inode: object.inode,
       slots: object.slots,
     };
-    this.items.set(item.id, { lab, item });
+    this.items.set(item.id, { lab, item, via });
     return item;
   }
 }

@@ -89,18 +89,18 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       changed();
       return result;
     },
-    'lab-pool': (request) => {
-      const item = deps.labs.createPool(request);
+    'lab-pool': (request, context) => {
+      const item = deps.labs.createPool(request, context.via);
       changed();
       return item;
     },
-    'lab-srbchannel': (request) => {
-      const item = deps.labs.createSrbchannel(request);
+    'lab-srbchannel': (request, context) => {
+      const item = deps.labs.createSrbchannel(request, context.via);
       changed();
       return item;
     },
-    'lab-stale': () => {
-      const item = deps.labs.createStale();
+    'lab-stale': (_request, context) => {
+      const item = deps.labs.createStale(context.via);
       changed();
       return item;
     },

@@ -12,6 +12,7 @@ import {
   unlinkIfUnchanged,
   unmap,
   type TrafficStats,
+  type UnlinkOutcome,
 } from '../../native';
 import { addonPath } from '../../native/load-addon';
 import { DEFAULT_MODE } from '../../protocol/limits';
@@ -37,6 +38,16 @@ export interface LabObject {
   slots: number;
   /** For an srbchannel: file offset of its header. */
   channelOffset: number | null;
+}
+
+/** A file the lab removed (or tried to) when it stopped: for the audit log. */
+export interface LabRemoval {
+  name: string;
+  dev: number;
+  inode: number;
+  /** Bytes it had allocated just before. */
+  bytes: number;
+  outcome: UnlinkOutcome;
 }
 
 interface Owned {
@@ -107,17 +118,22 @@ export class Lab {
     return object;
   }
 
-  /** Stops traffic, unmaps, and removes what the lab created unless `keep`: kept segments become stale. */
-  stop(options: { keep?: boolean } = {}): void {
-    for (const entry of this.owned.splice(0)) this.release(entry, options.keep ?? false);
+  /**
+   * Stops traffic, unmaps, and removes what the lab created unless `keep`: kept segments
+   * become stale. `onRemoved` hears of every removal attempted.
+   */
+  stop(options: { keep?: boolean } = {}, onRemoved: (removal: LabRemoval) => void = () => {}): void {
+    for (const entry of this.owned.splice(0)) this.release(entry, options.keep ?? false, onRemoved);
   }
 
-  private release(entry: Owned, keep: boolean): void {
+  private release(entry: Owned, keep: boolean, onRemoved: (removal: LabRemoval) => void = () => {}): void {
     if (entry.traffic) trafficStop(entry.traffic);
     if (entry.mapping) unmap(entry.mapping);
     if (entry.file && !keep) {
       const { name, ...identity } = entry.file;
-      unlinkIfUnchanged(this.dir, name, identity);
+      const { allocatedBytes } = scanEntry(this.dir, name);
+      const outcome = unlinkIfUnchanged(this.dir, name, identity);
+      onRemoved({ name, dev: identity.dev, inode: identity.inode, bytes: allocatedBytes, outcome });
     }
   }
 
@@ -171,7 +187,7 @@ export class Lab {
       return entry.object;
     } catch (error) {
       this.owned.splice(this.owned.indexOf(entry), 1);
-      this.release(entry, false);
+      this.release(entry, false); // a half-made object: not a deletion anyone asked for
       throw error;
     } finally {
       closeSync(fd);
