@@ -8,6 +8,7 @@ import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cle
 import { formatBytes, plural } from '../protocol/format';
 import { cleanRequest, describeIssues } from '../protocol/requests';
 import { EXIT_FAILED, EXIT_OK, UsageError, toJson, type Io } from './cli-error';
+import { printableLines } from './printable';
 
 const INCLUDABLE = ['zombie', 'reused'] as const;
 
@@ -32,14 +33,14 @@ function renderPlan(plan: CleanupPlan, all: boolean): string {
     );
   for (const item of plan.failed) lines.push(`  error   ${item.name}  ${item.message}`);
   if (plan.remove.length === 0) lines.push('Nothing to remove.');
-  return lines.join('\n');
+  return printableLines(lines);
 }
 
 function renderResult(result: CleanupResult): string {
   const lines = result.removed.map((item) => `removed ${item.name} (${formatBytes(item.bytes)})`);
   for (const item of result.failed) lines.push(`failed  ${item.name}: ${item.code}: ${item.message}`);
   lines.push(`Removed ${plural(result.removed.length, 'segment')}, freed ${formatBytes(result.bytesFreed)}.`);
-  return lines.join('\n');
+  return printableLines(lines);
 }
 
 export async function cleanCommand(args: string[], io: Io): Promise<number> {

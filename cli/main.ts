@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EngineError } from '../core/engine-error';
 import { EXIT_FAILED, EXIT_USAGE, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 export const USAGE = `Usage: shm-inspector <command> [options]
 
@@ -54,16 +55,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return await run(args, io);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`shm-inspector ${command}: ${(error as Error).message}\nRun "shm-inspector --help" for usage.`);
+      io.err(`shm-inspector ${command}: ${printable((error as Error).message)}\nRun "shm-inspector --help" for usage.`);
       return EXIT_USAGE;
     }
     if (error instanceof EngineError) {
-      io.err(`shm-inspector ${command}: ${error.code}: ${error.message}`);
+      io.err(`shm-inspector ${command}: ${error.code}: ${printable(error.message)}`);
       return error.code === 'EINVAL' ? EXIT_USAGE : EXIT_FAILED;
     }
     const { code, message } = error as { code?: string; message?: string };
     if (code && message) {
-      io.err(`shm-inspector ${command}: ${message}`);
+      io.err(`shm-inspector ${command}: ${printable(message)}`);
       return EXIT_FAILED;
     }
     throw error;

@@ -3,6 +3,7 @@ import { compareSegments, scanShm } from '../core/scan-shm';
 import { formatBytes, formatMode } from '../protocol/format';
 import type { ScanResult, Segment } from '../protocol/scan-result';
 import { EXIT_OK, toJson, type Io } from './cli-error';
+import { printableLines } from './printable';
 import { renderTable } from './table';
 
 function ownerText(segment: Segment): string {
@@ -73,13 +74,13 @@ export function renderScan(result: ScanResult, all: boolean): string {
       segment.reason,
     ]);
     lines.push(
-      renderTable(['STATE', 'NAME', 'SIZE', 'ALLOCATED', 'MODE', 'OWNER', 'ATTACHED', 'POOL', 'REASON'], rows),
+      ...renderTable(['STATE', 'NAME', 'SIZE', 'ALLOCATED', 'MODE', 'OWNER', 'ATTACHED', 'POOL', 'REASON'], rows),
     );
   } else {
     lines.push('no PulseAudio segments');
   }
   if (hidden > 0) lines.push(`${hidden} other ${hidden === 1 ? 'entry' : 'entries'} hidden (--all shows them)`);
-  return [...lines, ...renderMemory(result)].join('\n');
+  return printableLines([...lines, ...renderMemory(result)]);
 }
 
 export function scanCommand(args: string[], io: Io): number {

@@ -270,6 +270,21 @@ describe('the shm-inspector command line', () => {
     expect(result.stdout).not.toContain('http://');
   });
 
+  it('scan and clean --dry-run print a name with an escape sequence and a newline as visible escapes', async () => {
+    const hostile = 'evil\u001b[2J\nremove  pulse-shm-1';
+    writeFileSync(path.join(dir, hostile), 'x');
+    for (const args of [
+      ['scan', '--all'],
+      ['clean', '--dry-run', '--all'],
+    ]) {
+      const result = await cli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('evil\\x1b[2J\\x0aremove  pulse-shm-1');
+      expect(result.stdout).not.toContain('\u001b');
+      expect(result.stdout.split('\n').some((line) => /^\s*remove\s/.test(line))).toBe(false);
+    }
+  });
+
   it('clean without --yes and without a terminal exits 2 and removes nothing', async () => {
     const stale = await staleSegment();
     const result = await cli(['clean']);
