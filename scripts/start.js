@@ -3,7 +3,8 @@
 // runtime exists (its installer downloads one; ELECTRON_OVERRIDE_DIST_PATH points at
 // one you have), it says so in one line and starts the browser host instead.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { ensureBuilt } = require('./ensure-built.js');
 
@@ -27,10 +28,20 @@ function electronBinary() {
   }
 }
 
+/**
+ * Opens the address in the user's browser through a redirect file only the user can
+ * read (as Jupyter does): the token never appears on a command line, which any local
+ * user could read in /proc. The file goes when this process exits.
+ */
 function openInBrowser(url) {
   const desktop = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   if (!desktop || spawnSync('sh', ['-c', 'command -v xdg-open'], { stdio: 'ignore' }).status !== 0) return;
-  spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).unref();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-open-')); // mode 0700
+  const page = path.join(dir, 'open.html');
+  const target = url.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  writeFileSync(page, `<!doctype html><meta http-equiv="refresh" content="0;url=${target}">\n`, { mode: 0o600 });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  spawn('xdg-open', [page], { stdio: 'ignore', detached: true }).unref();
 }
 
 function startBrowserHost() {
