@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           env,
-          include: ['{protocol,native,core,cli,server,electron}/**/*.test.ts'],
+          include: ['{protocol,native,core,cli,server,electron,scripts}/**/*.test.ts'],
         },
       },
       {

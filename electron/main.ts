@@ -2,7 +2,7 @@
  * The Electron main process: lifecycle, one window, the IPC wiring. Every rule about
  * segments lives in core/; this file only transports.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditLog, auditLogPathIn } from '../core/audit/audit-log';
@@ -27,12 +27,9 @@ function createWindow(): BrowserWindow {
   });
   window.once('ready-to-show', () => window.show());
   window.on('close', () => saveBounds(boundsFile, window.getBounds()));
-  // Navigation and new windows are denied; links open in the user's browser.
+  // Navigation and new windows are denied (the UI has no links to follow).
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void window.loadFile(rendererIndex);
   return window;
 }

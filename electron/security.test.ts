@@ -37,4 +37,9 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender({ senderFrame: navigated }, navigated, prefix)).toBe(false);
     expect(isTrustedSender({ senderFrame: null }, mainFrame, prefix)).toBe(false);
   });
+
+  it('refuses a page from a sibling directory whose name merely starts like the app’s', () => {
+    const sibling = { url: 'file:///opt/shm-inspector/renderer/dist-other/index.html' };
+    expect(isTrustedSender({ senderFrame: sibling }, sibling, prefix)).toBe(false);
+  });
 });

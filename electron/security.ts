@@ -33,10 +33,12 @@ export interface SenderEvent {
 }
 
 /**
- * IPC is accepted only from the window's own top frame, loaded from the app's own
- * files (GitHub Desktop's trusted-ipc-sender, VS Code's ipcMain validation).
+ * IPC is accepted only from the window's own top frame, loaded from a file inside the
+ * app's directory `appDirUrl` (GitHub Desktop's trusted-ipc-sender, VS Code's ipcMain
+ * validation). The trailing slash matters: `…/dist` must not let `…/dist-other/` in.
  */
-export function isTrustedSender(event: SenderEvent, mainFrame: unknown, appUrlPrefix: string): boolean {
+export function isTrustedSender(event: SenderEvent, mainFrame: unknown, appDirUrl: string): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame === mainFrame && frame.url.startsWith(appUrlPrefix);
+  const inside = appDirUrl.endsWith('/') ? appDirUrl : `${appDirUrl}/`;
+  return frame !== null && frame === mainFrame && frame.url.startsWith(inside);
 }

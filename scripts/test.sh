@@ -7,5 +7,6 @@ bash scripts/ensure-system-deps.sh
 npm run build --silent
 npx eslint .
 npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
+node scripts/security-check.js
 npx vitest run
 npx playwright test
