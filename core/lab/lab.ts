@@ -5,6 +5,7 @@ import {
   createMemfd,
   createSegment,
   mapShared,
+  NativeError,
   scanEntry,
   trafficStart,
   trafficStats,
@@ -95,10 +96,13 @@ export class Lab {
 
   /** A segment made by a child process that then exits: stale, as a crashed creator leaves it. */
   createStale(dataSize = SLOT_SIZE): LabObject {
+    // The child reports its failure as {code, message}: the parent rethrows it as the same NativeError.
     const script =
       'const a = require(process.env.ADDON);' +
-      'const r = a.createSegment(process.env.DIR, null, Number(process.env.SIZE), Number(process.env.MODE), process.pid);' +
-      'process.stdout.write(JSON.stringify(r));';
+      'try {' +
+      ' const r = a.createSegment(process.env.DIR, null, Number(process.env.SIZE), Number(process.env.MODE), process.pid);' +
+      ' process.stdout.write(JSON.stringify(r));' +
+      '} catch (e) { process.stdout.write(JSON.stringify({ failed: { code: e.code, message: e.message } })); }';
     const child = spawnSync(process.execPath, ['-e', script], {
       env: {
         ADDON: addonPath(),
@@ -111,7 +115,10 @@ export class Lab {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`the creating process failed: ${child.stderr.trim()}`);
-    const { name, dev, inode } = JSON.parse(child.stdout) as { name: string; dev: number; inode: number };
+    const reply = JSON.parse(child.stdout) as
+      { name: string; dev: number; inode: number; failed?: undefined } | { failed: { code: string; message: string } };
+    if (reply.failed) throw new NativeError(reply.failed.code, reply.failed.message);
+    const { name, dev, inode } = reply;
     const { birthTimeMs } = scanEntry(this.dir, name);
     const object: LabObject = { kind: 'stale', storage: 'posix', name, dev, inode, slots: 1, channelOffset: null };
     this.owned.push({ object, file: { name, dev, inode, birthTimeMs }, mapping: null, traffic: null });

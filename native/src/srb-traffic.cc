@@ -1,5 +1,6 @@
 #include "srb-traffic.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -235,6 +236,11 @@ uint32_t traffic_start(int fd, uint64_t block_offset, uint64_t block_length, uin
   if (fstat(fd, &st) != 0) throw SysError{errno, "fstat", ""};
   // A mapped page beyond the end of the file raises SIGBUS when touched: refuse instead.
   if (block_offset + block_length > static_cast<uint64_t>(st.st_size)) throw SysError{EINVAL, "mmap", ""};
+
+  // The threads write the ring through the mapping: on a full tmpfs an unbacked page would
+  // raise SIGBUS there. Reserving the block first turns that into ENOSPC here.
+  int reserve = posix_fallocate(fd, static_cast<off_t>(block_offset), static_cast<off_t>(block_length));
+  if (reserve != 0) throw SysError{reserve, "posix_fallocate", ""};
 
   auto page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   uint64_t map_from = block_offset - block_offset % page;
