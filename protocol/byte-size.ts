@@ -18,11 +18,16 @@ const UNITS: Record<string, number> = {
  * including fractions of a byte.
  */
 export function parseByteSize(text: string): number | null {
-  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const match = /^\s*([0-9]+)(?:\.([0-9]+))?\s*([a-z]*)\s*$/i.exec(text);
   if (!match) return null;
-  const unit = UNITS[(match[2] ?? '').toLowerCase()];
+  const unit = UNITS[(match[3] ?? '').toLowerCase()];
   if (unit === undefined) return null;
-  const bytes = Number(match[1]) * unit;
+  // In whole numbers (BigInt), not floating point: 1.005 * 1000 is 1004.9999999999999.
+  const fraction = match[2] ?? '';
+  const scaled = BigInt(`${match[1] ?? ''}${fraction}`) * BigInt(unit);
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) return null;
+  const bytes = Number(scaled / divisor);
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 

@@ -20,7 +20,8 @@ export const MAX_PID = 4194304;
 /** Why a mode is not acceptable to PulseAudio's shm code, or null if it is. */
 export function modeProblem(mode: number): string | null {
   if (!Number.isInteger(mode) || mode < 0) return 'mode must be a non-negative integer';
-  if ((mode & ~0o777) !== 0) return `mode 0${mode.toString(8)} has bits beyond 0777`;
+  // A comparison, not `mode & ~0o777`: bitwise operators see only the low 32 bits.
+  if (mode > 0o777) return `mode 0${mode.toString(8)} has bits beyond 0777`;
   if (mode < 0o600) return `mode 0${mode.toString(8)} is below 0600 (the owner must be able to read and write)`;
   return null;
 }

@@ -68,7 +68,9 @@ export const labPoolRequest = z
   })
   .strict()
   .superRefine((request, ctx) => {
-    if (request.allocated + request.freed > request.slots) {
+    // Zod runs this even when a field failed: compare only what is itself valid.
+    const valid = [request.slots, request.allocated, request.freed].every(Number.isInteger) && request.slots >= 2;
+    if (valid && request.allocated + request.freed > request.slots) {
       ctx.addIssue({
         code: 'custom',
         path: ['allocated'],
