@@ -34,14 +34,11 @@ export function discoverDeletedSegments(
   options: DiscoverDeletedOptions = {},
 ): DeletedSegment[] {
   const open = options.open ?? openProcLink;
-  const listed = new Set((options.listed ?? []).map((file) => `${file.dev}:${file.inode}`));
+  // Listed inodes on the shm device (only those can match a held file that is checked).
+  const listed = new Set((options.listed ?? []).filter((file) => file.dev === shmDev).map((file) => file.inode));
   const files = gatherHeldFiles(
     index,
-    (held) =>
-      held.deleted &&
-      held.dev === shmDev &&
-      !held.path.startsWith(MEMFD_PREFIX) &&
-      !listed.has(`${held.dev}:${held.inode}`),
+    (held) => held.deleted && held.dev === shmDev && !held.path.startsWith(MEMFD_PREFIX) && !listed.has(held.inode),
     options.selfPid,
   );
   return files

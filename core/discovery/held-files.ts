@@ -59,10 +59,13 @@ export function gatherHeldFiles(
   wanted: (held: HeldPath) => boolean,
   selfPid?: number,
 ): HeldFile[] {
-  const byKey = new Map<string, Gathering>();
+  // By device, then inode: numeric keys, as in indexProcesses (no string per mapping).
+  const byFile = new Map<number, Map<number, Gathering>>();
+  const gatherings: Gathering[] = [];
   const gatheringOf = (held: HeldPath): Gathering => {
-    const key = `${held.dev}:${held.inode}`;
-    let gathering = byKey.get(key);
+    let byInode = byFile.get(held.dev);
+    if (!byInode) byFile.set(held.dev, (byInode = new Map()));
+    let gathering = byInode.get(held.inode);
     if (!gathering) {
       const file: HeldFile = {
         dev: held.dev,
@@ -74,7 +77,8 @@ export function gatherHeldFiles(
         mappedExtent: 0,
       };
       gathering = { file, fdLinks: [], startLinks: [], otherLinks: [], holders: new Map() };
-      byKey.set(key, gathering);
+      byInode.set(held.inode, gathering);
+      gatherings.push(gathering);
     }
     return gathering;
   };
@@ -106,7 +110,7 @@ export function gatherHeldFiles(
     }
   }
 
-  return [...byKey.values()]
+  return gatherings
     .map(({ file, fdLinks, startLinks, otherLinks, holders }) => ({
       ...file,
       holders: [...holders.values()].sort((a, b) => a.pid - b.pid),
