@@ -1,5 +1,5 @@
-import { closeSync, readSync } from 'node:fs';
-import { openToRead, type FileIdentity } from './open-to-read';
+import { readIfSame } from '../native';
+import type { FileIdentity } from './open-to-read';
 import type { SrbchannelSample } from '../protocol/pool';
 
 /** Where a channel's header can be read: a file that opens the pool and the header's offset in it. */
@@ -99,7 +99,8 @@ export interface SamplerOptions {
 /**
  * Samples srbchannel headers: 32 bytes per channel per tick with one pread, nothing
  * else, so its cost depends only on the number of channels. Each file is opened for
- * the read and closed again, so the sampler never shows up as a holder of a pool.
+ * the read and closed again, so the sampler never shows up as a holder of a pool, and
+ * checked to be the file the scan saw (see readIfSame).
  */
 export class SrbchannelSampler {
   readonly rateHz: number;
@@ -108,7 +109,6 @@ export class SrbchannelSampler {
   private readonly now: () => number;
   private readonly sources = new Map<string, ChannelSource>();
   private readonly rings = new Map<string, SampleRing>();
-  private readonly buffer = Buffer.alloc(SAMPLE_BYTES);
   private timer: NodeJS.Timeout | null = null;
 
   constructor(options: SamplerOptions = {}) {
@@ -141,14 +141,13 @@ export class SrbchannelSampler {
       const ring = this.rings.get(key);
       if (!ring) continue;
       try {
-        const fd = openToRead(source.path, source.identity, { followLink: source.followLink === true });
-        try {
-          const read = readSync(fd, this.buffer, 0, SAMPLE_BYTES, source.offset);
-          if (read !== SAMPLE_BYTES) throw Object.assign(new Error('short read'), { code: 'ESHORT' });
-        } finally {
-          closeSync(fd);
-        }
-        ring.push(time, this.buffer);
+        // One native call (open, fstat, pread, close): the cost per channel stays near a bare open+pread.
+        const bytes = readIfSame(source.path, source.identity, source.offset, SAMPLE_BYTES, {
+          followLink: source.followLink === true,
+        });
+        if (bytes === null) throw Object.assign(new Error('not the scanned file'), { code: 'CHANGED' });
+        if (bytes.length !== SAMPLE_BYTES) throw Object.assign(new Error('short read'), { code: 'ESHORT' });
+        ring.push(time, bytes);
         ring.error = null;
       } catch (error) {
         ring.error = (error as { code?: string }).code ?? String(error);

@@ -130,6 +130,14 @@ export interface Addon {
   unmap(handle: number): void;
   /** `birthTimeMs` NaN: the filesystem records none, so only dev and inode are compared. */
   unlinkIfUnchanged(dir: string, name: string, dev: number, inode: number, birthTimeMs: number): UnlinkOutcome;
+  readIfSame(
+    path: string,
+    dev: number,
+    inode: number,
+    followLink: boolean,
+    offset: number,
+    length: number,
+  ): Buffer | null;
   trafficStart(fd: number, blockOffset: number, blockLength: number, bytesPerSecond: number): number;
   trafficStats(handle: number): TrafficStats;
   trafficStop(handle: number): TrafficStats;

@@ -142,6 +142,34 @@ export function unlinkIfUnchanged(dir: string, name: string, identity: FileIdent
   return call(() => loadAddon().unlinkIfUnchanged(dir, name, dev, inode, birthTimeMs ?? Number.NaN));
 }
 
+/** The most readIfSame reads at once: it is for headers, not for contents. */
+export const MAX_READ_IF_SAME = 1024 * 1024;
+
+/**
+ * Reads up to `length` bytes at `offset` of `path` in one call, only if it is still the
+ * regular file `identity` (never blocking on a FIFO, never following a symlink unless
+ * `followLink`: /proc fd and map_files links). A copy, short at end of file; null when
+ * the path is now another file.
+ */
+export function readIfSame(
+  path: string,
+  identity: { dev: number; inode: number },
+  offset: number,
+  length: number,
+  options: { followLink?: boolean } = {},
+): Buffer | null {
+  checkDir(path);
+  checkId(identity.dev, 'device');
+  checkId(identity.inode, 'inode');
+  checkId(offset, 'offset');
+  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_READ_IF_SAME) {
+    throw invalid(`length must be a whole number of bytes up to ${MAX_READ_IF_SAME}`);
+  }
+  return call(() =>
+    loadAddon().readIfSame(path, identity.dev, identity.inode, options.followLink === true, offset, length),
+  );
+}
+
 /** Smallest srbchannel block we accept: a page, far above the 48-byte header. */
 const MIN_TRAFFIC_BLOCK = 4096;
 const MAX_TRAFFIC_RATE = 1_000_000_000;

@@ -13,6 +13,7 @@
 
 #include "directory-scan.h"
 #include "errno-name.h"
+#include "file-read.h"
 #include "process-table.h"
 #include "segment-create.h"
 #include "segment-unlink.h"
@@ -310,6 +311,17 @@ Napi::Value UnlinkIfUnchanged(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), text);
 }
 
+Napi::Value ReadIfSame(const Napi::CallbackInfo& info) {
+  std::vector<uint8_t> bytes;
+  bool same = shm::read_if_same(string_arg(info, 0), static_cast<uint64_t>(number_arg(info, 1)),
+                                static_cast<uint64_t>(number_arg(info, 2)), info[3].As<Napi::Boolean>().Value(),
+                                static_cast<uint64_t>(number_arg(info, 4)), static_cast<size_t>(number_arg(info, 5)),
+                                bytes);
+  if (!same) return info.Env().Null();
+  const uint8_t none = 0;
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), bytes.empty() ? &none : bytes.data(), bytes.size());
+}
+
 /** A handle argument; out-of-range values become 0, which no run has (not a wrapped-around valid one). */
 uint32_t handle_arg(const Napi::CallbackInfo& info, size_t i) {
   double handle = number_arg(info, i);
@@ -359,6 +371,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mapShared", Napi::Function::New<guarded<MapShared>>(env, "mapShared"));
   exports.Set("unmap", Napi::Function::New<guarded<Unmap>>(env, "unmap"));
   exports.Set("unlinkIfUnchanged", Napi::Function::New<guarded<UnlinkIfUnchanged>>(env, "unlinkIfUnchanged"));
+  exports.Set("readIfSame", Napi::Function::New<guarded<ReadIfSame>>(env, "readIfSame"));
   exports.Set("trafficStart", Napi::Function::New<guarded<TrafficStart>>(env, "trafficStart"));
   exports.Set("trafficStats", Napi::Function::New<guarded<TrafficStats>>(env, "trafficStats"));
   exports.Set("trafficStop", Napi::Function::New<guarded<TrafficStop>>(env, "trafficStop"));
