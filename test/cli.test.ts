@@ -317,6 +317,14 @@ describe('the shm-inspector command line', () => {
     expect(parseClean(result).failed).toEqual([expect.objectContaining({ name: missing, code: 'ENOENT' })]);
   });
 
+  it('starts without NODE_EXTRA_CA_CERTS: Node does not load that bundle (no warning for a missing one)', async () => {
+    const result = await run(cliArgv(['scan', '--dir', dir]), {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'missing.pem') },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('extra certs');
+  });
+
   it('scan of a directory that does not exist exits 1 with the reason', async () => {
     const result = await run(cliArgv(['scan', '--dir', path.join(dir, 'missing')]));
     expect(result.code).toBe(1);
