@@ -1,8 +1,31 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const FOCUSABLE = 'input, select, textarea, button, [href], [tabindex]:not([tabindex="-1"])';
+
+/** Keeps Tab and Shift+Tab inside `dialog`: from the last control to the first, and back. */
+function trapTab(event: KeyboardEvent, dialog: HTMLElement): void {
+  const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (element) => !element.hasAttribute('disabled'),
+  );
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) {
+    event.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || active === dialog)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
 
 /**
- * A modal dialog: labelled by its title, closed by Escape, focus moved into it on open
- * and back where it was on close.
+ * A modal dialog: labelled by its title, closed by Escape, focus moved into it on open,
+ * kept inside it by Tab, and moved back where it was on close.
  */
 export function Dialog({
   title,
@@ -19,7 +42,7 @@ export function Dialog({
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = ref.current?.querySelector<HTMLElement>('input, select, button, [tabindex]');
+    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? ref.current)?.focus();
     return () => previous?.focus();
   }, []);
@@ -37,6 +60,8 @@ export function Dialog({
           if (event.key === 'Escape') {
             event.stopPropagation();
             onClose();
+          } else if (event.key === 'Tab' && ref.current) {
+            trapTab(event, ref.current);
           }
         }}
       >
