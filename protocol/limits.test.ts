@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dataSizeProblem, entryNameProblem, MAX_DATA_SIZE, modeProblem, pulseSegmentId, utf8Length } from './limits';
 
@@ -59,6 +60,25 @@ describe('pulseSegmentId', () => {
     ]) {
       expect(pulseSegmentId(name)).toBeNull();
     }
+  });
+  it('agrees with the definition, /^pulse-shm-[0-9]{1,10}$/ read as a number up to 2^32 - 1, for any suffix', () => {
+    const byDefinition = (name: string): number | null => {
+      const match = /^pulse-shm-([0-9]{1,10})$/.exec(name);
+      return match && Number(match[1]) <= 0xffffffff ? Number(match[1]) : null;
+    };
+    const suffix = fc.oneof(fc.stringMatching(/^[0-9]{0,12}$/), fc.string({ maxLength: 12 }), fc.nat().map(String));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          suffix.map((text) => `pulse-shm-${text}`),
+          fc.string(),
+        ),
+        (name) => {
+          expect(pulseSegmentId(name)).toBe(byDefinition(name));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -49,15 +49,20 @@ export function entryNameProblem(name: string): string | null {
 
 /** Whether a name is `pulse-shm-<u32>`: what PulseAudio creates and cleans. */
 export function isPulseSegmentName(name: string): boolean {
-  return name.startsWith(PULSE_NAME_PREFIX) && pulseSegmentId(name) !== null;
+  return pulseSegmentId(name) !== null;
 }
 
 /** The id of a PulseAudio segment name (`pulse-shm-<u32>`), or null if the name is not one. */
 export function pulseSegmentId(name: string): number | null {
-  if (!name.startsWith(PULSE_NAME_PREFIX)) return null;
-  const digits = name.slice(PULSE_NAME_PREFIX.length);
-  if (!/^[0-9]{1,10}$/.test(digits)) return null;
-  const id = Number(digits);
+  // Digit by digit, allocating nothing: a scan asks this of every entry (10,000 and more).
+  const digits = name.length - PULSE_NAME_PREFIX.length;
+  if (digits < 1 || digits > 10 || !name.startsWith(PULSE_NAME_PREFIX)) return null;
+  let id = 0;
+  for (let i = PULSE_NAME_PREFIX.length; i < name.length; i++) {
+    const digit = name.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    id = id * 10 + digit;
+  }
   return id <= MAX_U32 ? id : null;
 }
 
