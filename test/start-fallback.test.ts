@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { start, stopAll, waitFor } from './support/processes';
+import { start, stopAll, waitFor, type Running } from './support/processes';
 import { makeShmTempDir } from './support/segments';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -15,11 +15,18 @@ const ROOT = path.resolve(__dirname, '..');
 describe('npm start without an Electron runtime', () => {
   let bin: string;
   let shmDir: string;
+  let app: Running | null = null;
   beforeEach(() => {
     bin = mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-xdg-'));
     shmDir = makeShmTempDir();
   });
   afterEach(async () => {
+    // SIGINT, which start.js passes on: a SIGKILL would leave its `serve` child running.
+    if (app && !app.closed()) {
+      app.child.kill('SIGINT');
+      await Promise.race([app.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
+    app = null;
     await stopAll();
     rmSync(bin, { recursive: true, force: true });
     rmSync(shmDir, { recursive: true, force: true });
@@ -33,7 +40,7 @@ describe('npm start without an Electron runtime', () => {
       `#!/bin/sh\nprintf '%s\\n' "$*" > "${opened}.args"\nstat -c %a "$1" > "${opened}.mode"\ncp "$1" "${opened}.html"\n`,
     );
     chmodSync(path.join(bin, 'xdg-open'), 0o755);
-    const app = start([process.execPath, path.join(ROOT, 'scripts', 'start.js'), '--port', '0', '--dir', shmDir], {
+    const started = start([process.execPath, path.join(ROOT, 'scripts', 'start.js'), '--port', '0', '--dir', shmDir], {
       env: {
         ...process.env,
         PATH: `${bin}:${process.env.PATH ?? ''}`,
@@ -41,9 +48,10 @@ describe('npm start without an Electron runtime', () => {
         ELECTRON_OVERRIDE_DIST_PATH: bin,
       },
     });
+    app = started;
     const printed = await waitFor(
       'the printed address',
-      () => /SHM Inspector: (http:\/\/\S+)/.exec(app.stdout())?.[1],
+      () => /SHM Inspector: (http:\/\/\S+)/.exec(started.stdout())?.[1],
       20_000,
     );
     const html = await waitFor(
@@ -68,8 +76,8 @@ describe('npm start without an Electron runtime', () => {
     expect(html).toContain(`url=${printed.replace(/&/g, '&#38;')}`);
 
     // Ctrl-C stops the host too, and the redirect file goes with them.
-    app.child.kill('SIGINT');
-    expect(await app.exited).toMatchObject({ code: 0 });
+    started.child.kill('SIGINT');
+    expect(await started.exited).toMatchObject({ code: 0 });
     expect(existsSync(path.dirname(args))).toBe(false);
   });
 });
