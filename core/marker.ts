@@ -1,16 +1,16 @@
+import type { RawTail } from '../native';
 import { MARKER_MAGIC, MARKER_SIZE } from '../protocol/limits';
 import type { Marker } from '../protocol/scan-result';
 
 /**
- * Decodes the last 40 bytes of a segment (reference §2): i32 magic 0xbeefcafe, i32 PID,
- * then 32 reserved bytes. Little endian, as PulseAudio writes it on x86-64.
- * Returns null when there are not 40 bytes to decode.
+ * The marker in a file's last 40 bytes (reference §2): i32 magic 0xbeefcafe, i32 PID, then
+ * 32 reserved bytes, little endian as PulseAudio writes it on x86-64 (the addon reads
+ * the two words). Null when there were not 40 bytes to read.
  */
-export function decodeMarker(tail: Buffer | null): Marker | null {
-  if (!tail || tail.length !== MARKER_SIZE) return null;
-  const magic = tail.readUInt32LE(0);
-  const pid = tail.readInt32LE(4);
-  return { valid: magic === MARKER_MAGIC && pid > 0, magic, pid, hex: tail.toString('hex') };
+export function markerOf(tail: RawTail | null): Marker | null {
+  if (!tail) return null;
+  const { magic, pid, hex } = tail;
+  return { valid: magic === MARKER_MAGIC && pid > 0, magic, pid, hex };
 }
 
 /** Why a marker is not one PulseAudio would trust, or null if it is valid. */

@@ -5,7 +5,7 @@ import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
 import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
 import { classifySegment, type ClassifyContext } from './classify-segment';
-import { decodeMarker } from './marker';
+import { markerOf } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
 import { discoverMemory } from './discovery/discover-memory';
 import { SLOT_SIZE } from './pool/pool-layout';
@@ -48,7 +48,7 @@ export function toSegment(
   context: ClassifyContext,
   owners: Map<number, OwnerProcess> = new Map(),
 ): Segment {
-  const marker = decodeMarker(entry.tail);
+  const marker = markerOf(entry.tail);
   const attached = holdersOf(processes, entry.dev, entry.inode);
   const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
   const readError = entry.error?.code ?? null;

@@ -30,9 +30,19 @@ export interface RawEntry {
   allocatedBytes: number;
   /** Allocated ranges from SEEK_DATA/SEEK_HOLE as flat [start, end, start, end...]. */
   dataRanges: number[] | null;
-  /** A copy of the last 40 bytes (the PulseAudio marker), or null if the file is smaller or unreadable. */
-  tail: Buffer | null;
+  /** The last 40 bytes (where PulseAudio puts its marker), or null if the file is smaller or unreadable. */
+  tail: RawTail | null;
   error: EntryError | null;
+}
+
+/** The last 40 bytes of a file, as the addon read them with pread. */
+export interface RawTail {
+  /** Bytes 0-3 as an unsigned 32-bit little-endian number (a marker's magic). */
+  magic: number;
+  /** Bytes 4-7 as a signed 32-bit little-endian number (a marker's PID). */
+  pid: number;
+  /** All 40 bytes as 80 lowercase hex digits. */
+  hex: string;
 }
 
 export interface RawDirectoryScan {

@@ -23,6 +23,7 @@ import {
   type FileIdentity,
   type RawEntry,
   type RawProcess,
+  type RawTail,
 } from './index';
 
 const SHM_DIR = '/dev/shm';
@@ -117,6 +118,11 @@ function expectedMarker(pid: number): Buffer {
   marker.writeUInt32LE(0xbeefcafe, 0);
   marker.writeInt32LE(pid, 4);
   return marker;
+}
+
+/** The tail the addon reports for these 40 bytes, decoded here with Node's own readers. */
+function tailOf(bytes: Buffer): RawTail {
+  return { magic: bytes.readUInt32LE(0), pid: bytes.readInt32LE(4), hex: bytes.toString('hex') };
 }
 
 /** The NativeError `run` throws (fails the test if it throws something else or nothing). */
@@ -268,7 +274,7 @@ describe.each([
     // ext4 and tmpfs (on current kernels) both keep a birth time.
     expect(entry.birthTimeMs).not.toBeNull();
     expect(Math.abs((entry.birthTimeMs ?? 0) - before)).toBeLessThan(5000);
-    expect(entry.tail?.equals(expectedMarker(777))).toBe(true);
+    expect(entry.tail).toEqual(tailOf(expectedMarker(777)));
     expect(entry.allocatedBytes).toBeGreaterThan(0);
     expect(covered(entry.dataRanges ?? [], DATA_SIZE, DATA_SIZE + MARKER_SIZE)).toBe(true);
     expect(entry.error).toBeNull();
@@ -307,7 +313,23 @@ describe.each([
     const entry = scanEntry(dir, name);
     expect(entry.allocatedBytes).toBe(0);
     expect(entry.dataRanges).toEqual([]);
-    expect(entry.tail?.equals(Buffer.alloc(MARKER_SIZE))).toBe(true);
+    expect(entry.tail).toEqual(tailOf(Buffer.alloc(MARKER_SIZE)));
+  });
+
+  it('reads the two words of a tail little endian, the magic unsigned and the PID signed, as a real daemon wrote them', () => {
+    const dir = directory();
+    // The marker a live PulseAudio 16.1 daemon wrote (reference §2): magic, PID 3349, zeros.
+    const daemon = Buffer.concat([Buffer.from('fecaefbe150d0000', 'hex'), Buffer.alloc(32)]);
+    const negative = Buffer.from(daemon);
+    negative.writeInt32LE(-5, 4);
+    for (const [bytes, magic, pid] of [
+      [daemon, 0xbeefcafe, 3349],
+      [negative, 0xbeefcafe, -5],
+    ] as const) {
+      const name = uniqueName();
+      fs.writeFileSync(path.join(dir, name), Buffer.concat([Buffer.alloc(100, 7), bytes]));
+      expect(scanEntry(dir, name).tail).toEqual({ magic, pid, hex: bytes.toString('hex') });
+    }
   });
 
   it('gives a null tail for a file smaller than the marker', () => {
@@ -475,7 +497,7 @@ describe('scanEntry through /proc links', () => {
       size: SIZE,
       allocatedBytes: WRITTEN.length * PAGE_SIZE,
       dataRanges: WRITTEN_RANGES,
-      tail: Buffer.alloc(MARKER_SIZE), // the last page was never written
+      tail: tailOf(Buffer.alloc(MARKER_SIZE)), // the last page was never written
       error: null,
     });
   });
@@ -509,7 +531,7 @@ describe('scanEntry through /proc links', () => {
       error: null,
     });
     expect(entry.dataRanges).toEqual([DATA_SIZE, DATA_SIZE + PAGE_SIZE, SIZE, SIZE + MARKER_SIZE]);
-    expect(entry.tail?.equals(expectedMarker(process.pid))).toBe(true);
+    expect(entry.tail).toEqual(tailOf(expectedMarker(process.pid)));
   });
 
   it('describes a link to something other than a file without opening it', () => {
@@ -559,7 +581,7 @@ describe('scanDirectory failures', () => {
     const scan = scanDirectory(SHM_DIR);
     // Other programs may add and remove entries meanwhile, so no exact count.
     expect(new Set(scan.entries.map((entry) => entry.name)).size).toBe(scan.entries.length);
-    expect(entryNamed(scan.entries, created.name).tail?.equals(expectedMarker(process.pid))).toBe(true);
+    expect(entryNamed(scan.entries, created.name).tail).toEqual(tailOf(expectedMarker(process.pid)));
   });
 });
 
