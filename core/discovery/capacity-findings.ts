@@ -35,9 +35,8 @@ export function capacityFindings(capacity: Capacity, segments: readonly Segment[
   for (const segment of segments) {
     if (segment.kind !== 'file') continue;
     if (!segment.pulse && !segment.pool?.pool) continue;
-    if (writtenByNoOne(segment)) continue;
     const untouched = Math.max(0, segment.size - segment.allocated);
-    if (untouched <= capacity.free) continue;
+    if (untouched <= capacity.free || writtenByNoOne(segment)) continue;
     findings.push({
       severity: 'high',
       kind: 'capacity',

@@ -34,11 +34,16 @@ export function discoverDeletedSegments(
   options: DiscoverDeletedOptions = {},
 ): DeletedSegment[] {
   const open = options.open ?? openProcLink;
-  // Listed inodes on the shm device (only those can match a held file that is checked).
-  const listed = new Set((options.listed ?? []).filter((file) => file.dev === shmDev).map((file) => file.inode));
+  // The listed inodes on the shm device, gathered only if some held file is marked deleted
+  // (usually none is, and a scan may list 10,000 files).
+  let listed: Set<number> | null = null;
+  const isListed = (inode: number): boolean =>
+    (listed ??= new Set((options.listed ?? []).filter((file) => file.dev === shmDev).map((file) => file.inode))).has(
+      inode,
+    );
   const files = gatherHeldFiles(
     index,
-    (held) => held.deleted && held.dev === shmDev && !held.path.startsWith(MEMFD_PREFIX) && !listed.has(held.inode),
+    (held) => held.deleted && held.dev === shmDev && !held.path.startsWith(MEMFD_PREFIX) && !isListed(held.inode),
     options.selfPid,
   );
   return files
