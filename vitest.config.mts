@@ -1,24 +1,19 @@
-import os from 'node:os';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-
-// Deletions made by tests are audited into a scratch data directory, not the user's own.
-const env = { XDG_DATA_HOME: path.join(os.tmpdir(), 'shm-inspector-test-data') };
 
 export default defineConfig({
   test: {
+    // Deletions made by tests are audited into a data directory of the run's own.
+    globalSetup: ['test/support/scratch-data-home.ts'],
     projects: [
       {
         test: {
           name: 'unit',
-          env,
           include: ['{protocol,native,core,cli,server,electron,scripts}/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
-          env,
           include: ['test/**/*.test.ts'],
           // Real daemons and processes: one file at a time, generous timeouts.
           fileParallelism: false,

@@ -98,11 +98,12 @@ function executeLogged(plan: CleanupPlan, io: Io): CleanupResult {
   if (plan.remove.length === 0) return executeCleanup(plan);
   const log = AuditLog.open(defaultAuditLogPath());
   try {
-    return executeCleanup(plan, (item, failure) =>
+    const result = executeCleanup(plan, (item, failure) =>
       log.write(deletionEntry(plan.dir, item, failure, 'cli', Date.now())),
     );
+    io.err(`Recorded in ${log.file}`);
+    return result;
   } finally {
     log.close();
-    io.err(`Recorded in ${log.file}`);
   }
 }

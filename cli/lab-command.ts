@@ -59,8 +59,10 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   });
   const lab = new Lab(resolveShmDir(values.dir));
   const seconds = wholeNumber('--seconds', values.seconds, 0);
-  // What the lab removes when it stops is audited; the log is opened before anything is made.
-  const audit = values.keep || what === 'stale' ? null : AuditLog.open(defaultAuditLogPath());
+  // What the lab removes when it stops (a POSIX pool's file) is audited; the log is opened
+  // before anything is made.
+  const removesFiles = (what === 'pool' || what === 'srbchannel') && !values.memfd && !values.keep;
+  const audit = removesFiles ? AuditLog.open(defaultAuditLogPath()) : null;
   const stop = (): void => {
     lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
     audit?.close();

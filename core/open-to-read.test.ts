@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, readSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { identityOf, openToRead } from './open-to-read';
@@ -53,17 +53,6 @@ describe('re-opening a scanned file, whatever was swapped in since', () => {
     const scanned = identityOf(segment);
     swapIn((at) => writeFileSync(at, 'another file'));
     expect(() => openToRead(segment, scanned)).toThrow(expect.objectContaining({ code: 'CHANGED' }) as Error);
-  });
-
-  it('follows a /proc fd link when told to, as memfds are opened', () => {
-    const held = openSync(segment, 'r');
-    try {
-      const link = `/proc/self/fd/${held}`;
-      expect(() => openToRead(link, identityOf(segment))).toThrow(expect.objectContaining({ code: 'ELOOP' }) as Error);
-      closeSync(openToRead(link, identityOf(segment), { followLink: true }));
-    } finally {
-      closeSync(held);
-    }
   });
 
   it('a pool read and an srbchannel sample report a FIFO swapped in as an error, without blocking', () => {

@@ -11,19 +11,15 @@ export interface FileIdentity {
   inode: number;
 }
 
-export interface OpenToReadOptions {
-  /** Follow a symlink: only for /proc/<pid>/fd and map_files links, which are how a memfd opens. */
-  followLink?: boolean;
-}
-
 /**
- * Opens `file` read-only, returning the fd. Never blocks: a plain open of a FIFO put in
- * a segment's place waits forever for a writer. Never follows a symlink unless told to
- * (it would read whatever file the link names). Then accepts only a regular file that is
- * `expected`: anything else is closed and refused with code CHANGED.
+ * Opens `file` in the shm directory read-only, returning the fd. Never blocks: a plain
+ * open of a FIFO put in a segment's place waits forever for a writer. Never follows a
+ * symlink (it would read whatever file the link names: ELOOP). Then accepts only a
+ * regular file that is `expected`: anything else is closed and refused with code CHANGED.
+ * (One read at a time goes through readIfSame in the addon, which does all of this in one call.)
  */
-export function openToRead(file: string, expected: FileIdentity, options: OpenToReadOptions = {}): number {
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.followLink ? 0 : constants.O_NOFOLLOW);
+export function openToRead(file: string, expected: FileIdentity): number {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
   const fd = openSync(file, flags);
   try {
     const stats = fstatSync(fd);

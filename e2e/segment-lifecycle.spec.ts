@@ -9,12 +9,12 @@ import {
   showOnlyPulseSegments,
   test,
 } from './support/fixtures';
-import { AUDIT_LOG } from './support/paths';
+import { auditLogPath } from './support/paths';
 
 /** The audit log's lines about one name (the log is shared by the whole run). */
 function auditLinesFor(name: string): unknown[] {
-  if (!existsSync(AUDIT_LOG)) return [];
-  return readFileSync(AUDIT_LOG, 'utf8')
+  if (!existsSync(auditLogPath())) return [];
+  return readFileSync(auditLogPath(), 'utf8')
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as { name: string })

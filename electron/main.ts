@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AuditLog, auditLogPathIn } from '../core/audit/audit-log';
+import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
 import { wireIpc } from './ipc-wiring';
 import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security';
@@ -45,9 +45,10 @@ function start(): void {
     Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
   );
   // Deletions are recorded before any can happen: without a log the app does not start.
+  // The same log as the command line's and the browser host's, so one file answers for all.
   let audit: AuditLog;
   try {
-    audit = AuditLog.open(auditLogPathIn(app.getPath('userData')));
+    audit = AuditLog.open(defaultAuditLogPath());
   } catch (error) {
     dialog.showErrorBox('SHM Inspector cannot start', (error as Error).message);
     app.quit();

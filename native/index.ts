@@ -36,6 +36,11 @@ function checkDir(dir: string): void {
   if (dir.includes('\0')) throw invalid('directory contains a NUL byte');
 }
 
+function checkPath(file: string): void {
+  if (!file.startsWith('/')) throw invalid(`path "${file}" must be absolute`);
+  if (file.includes('\0')) throw invalid('path contains a NUL byte');
+}
+
 function checkName(name: string): void {
   const problem = entryNameProblem(name);
   if (problem) throw invalid(problem);
@@ -158,7 +163,7 @@ export function readIfSame(
   length: number,
   options: { followLink?: boolean } = {},
 ): Buffer | null {
-  checkDir(path);
+  checkPath(path);
   checkId(identity.dev, 'device');
   checkId(identity.inode, 'inode');
   checkId(offset, 'offset');

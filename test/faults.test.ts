@@ -301,7 +301,9 @@ describe('an owner that exits during a scan', () => {
 
   it('owners that exit and are reaped at arbitrary moments during repeated scans: every scan succeeds and each verdict only moves forward, live → stale-zombie → stale', async () => {
     const count = 8;
-    const owners = startDyingOwners(dir, count, randomInt(0, 2 ** 31));
+    const seed = randomInt(0, 2 ** 31);
+    console.log(`dying owners seed: ${seed}`); // printed with a failure, to replay it
+    const owners = startDyingOwners(dir, count, seed);
     const rank: Partial<Record<SegmentState, number>> = { live: 0, 'stale-zombie': 1, stale: 2 };
     const seen = new Map<string, SegmentState[]>();
     let last: Segment[] = [];

@@ -210,7 +210,7 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
 
     const output = execFileSync(process.execPath, [path.join(resources, 'app.asar', 'dist', 'app', 'main.js')], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, SHM_INSPECTOR_DIR: shmDir, STUB_USER_DATA: userData },
+      env: { PATH: process.env.PATH, SHM_INSPECTOR_DIR: shmDir, STUB_USER_DATA: userData, XDG_DATA_HOME: userData },
       timeout: 20_000,
     });
     const report = JSON.parse(output) as StubReport;
@@ -232,10 +232,12 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     const created = report.response.value?.path ?? '';
     expect(path.dirname(created)).toBe(shmDir);
     expect(existsSync(created)).toBe(true);
-    // A deletion through IPC is in the audit log in Electron's userData directory.
+    // A deletion through IPC is in the audit log, the same file the CLI and the browser host write.
     const stale = report.stale.value?.name;
     expect(report.cleaned.value?.removed.map((item) => item.name)).toEqual([stale]);
-    const audit = readFileSync(path.join(userData, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
+    const audit = readFileSync(path.join(userData, 'shm-inspector', 'audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(audit.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ interface: 'ipc', dir: shmDir, name: stale, outcome: 'removed' }),
     ]);

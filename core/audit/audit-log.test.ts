@@ -65,10 +65,18 @@ describe('the audit log', () => {
     }
     expect(thrown).toBeInstanceOf(AuditLogError);
     expect(thrown).toMatchObject({
-      code: 'EEXIST',
-      message: expect.stringContaining(`cannot write the audit log ${file}`),
+      code: 'ENOTDIR',
+      message: expect.stringContaining(`cannot write the audit log ${file} (${blocker} is not a directory)`) as unknown,
     });
     expect(readFileSync(blocker, 'utf8')).toBe('');
+  });
+
+  it('says what was removed but not recorded when a write fails (a full disk)', () => {
+    const log = AuditLog.open('/dev/full');
+    expect(() => log.write(entry('pulse-shm-9'))).toThrow(
+      'pulse-shm-9 was removed, but the audit log /dev/full could not record it (ENOSPC: no space left on device, write); nothing more is deleted',
+    );
+    log.close();
   });
 
   it('will not write after it is closed', () => {

@@ -16,11 +16,6 @@ export function defaultAuditLogPath(env: NodeJS.ProcessEnv = process.env, home: 
   return path.join(dataHome, 'shm-inspector', LOG_FILE);
 }
 
-/** The audit log in a directory of the app's own (Electron's userData). */
-export function auditLogPathIn(dataDir: string): string {
-  return path.join(dataDir, LOG_FILE);
-}
-
 /** The log cannot be opened: deleting would go unrecorded. `.code` is the errno name. */
 export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
@@ -49,15 +44,31 @@ export class AuditLog {
       return new AuditLog(file, openSync(file, 'a', 0o600));
     } catch (error) {
       const { code = 'EIO', message } = error as NodeJS.ErrnoException;
-      throw new AuditLogError(code, `cannot write the audit log ${file} (${message}), so nothing is deleted`);
+      // mkdir says EEXIST when a part of the path is a file: say what is wrong instead.
+      const [why, reason] =
+        code === 'EEXIST' ? ['ENOTDIR', `${path.dirname(file)} is not a directory`] : [code, message];
+      throw new AuditLogError(why, `cannot write the audit log ${file} (${reason}), so nothing is deleted`);
     }
   }
 
-  /** Appends one line. One write on an O_APPEND file: lines from several processes do not interleave. */
+  /**
+   * Appends one line. One write on an O_APPEND file: lines from several processes do not
+   * interleave. A failed write (a full disk) throws an AuditLogError that says what was
+   * done but not recorded: the caller stops deleting.
+   */
   write(entry: DeletionEntry): void {
     if (this.fd === null) throw new Error(`the audit log ${this.file} is closed`);
     const { time, ...rest } = entry;
-    writeSync(this.fd, `${JSON.stringify({ time: new Date(time).toISOString(), ...rest })}\n`);
+    try {
+      writeSync(this.fd, `${JSON.stringify({ time: new Date(time).toISOString(), ...rest })}\n`);
+    } catch (error) {
+      const { code = 'EIO', message } = error as NodeJS.ErrnoException;
+      const done = entry.outcome === 'removed' ? 'was removed' : `was not removed (${entry.outcome})`;
+      throw new AuditLogError(
+        code,
+        `${entry.name} ${done}, but the audit log ${this.file} could not record it (${message}); nothing more is deleted`,
+      );
+    }
   }
 
   close(): void {

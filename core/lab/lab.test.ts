@@ -5,7 +5,7 @@ import { labPoolRequest } from '../../protocol/requests';
 import { scanShm } from '../scan-shm';
 import { SrbchannelSampler } from '../srbchannel-sampler';
 import { identityOf } from '../open-to-read';
-import { Lab, LAB_MEMFD_NAME } from './lab';
+import { Lab, LAB_MEMFD_NAME, type LabRemoval } from './lab';
 
 // A scratch directory on tmpfs, like /dev/shm itself; removed after each test.
 let dir: string;
@@ -95,6 +95,20 @@ describe('Lab', () => {
     lab.stop({ keep: true });
     expect(existsSync(path.join(dir, kept.name))).toBe(true);
     expect([channel.name, stale.name].some((name) => existsSync(path.join(dir, name)))).toBe(false);
+  });
+
+  it('stops cleanly when a cleanup already removed one of its files, reporting it missing and releasing the rest', () => {
+    const stale = lab.createStale();
+    const pool = lab.createPool({ slots: 2, allocated: 1, freed: 0, memfd: false });
+    rmSync(path.join(dir, stale.name)); // as Clean would, the point of a stale lab segment
+    const removals: LabRemoval[] = [];
+    lab.stop({}, (removal) => removals.push(removal));
+    expect(removals.map(({ name, outcome, bytes }) => ({ name, outcome, freed: bytes > 0 }))).toEqual([
+      { name: stale.name, outcome: 'missing', freed: false },
+      { name: pool.name, outcome: 'removed', freed: true },
+    ]);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(path.join(dir, pool.name));
   });
 
   it('refuses pools out of range and creates nothing', () => {

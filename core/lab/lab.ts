@@ -138,9 +138,19 @@ export class Lab {
     if (entry.mapping) unmap(entry.mapping);
     if (entry.file && !keep) {
       const { name, ...identity } = entry.file;
-      const { allocatedBytes } = scanEntry(this.dir, name);
+      const bytes = this.allocatedBytes(name);
       const outcome = unlinkIfUnchanged(this.dir, name, identity);
-      onRemoved({ name, dev: identity.dev, inode: identity.inode, bytes: allocatedBytes, outcome });
+      onRemoved({ name, dev: identity.dev, inode: identity.inode, bytes, outcome });
+    }
+  }
+
+  /** What removing `name` frees, for the audit log; 0 when it is gone already (a cleanup removed it). */
+  private allocatedBytes(name: string): number {
+    try {
+      return scanEntry(this.dir, name).allocatedBytes;
+    } catch (error) {
+      if (error instanceof NativeError && error.code === 'ENOENT') return 0;
+      throw error;
     }
   }
 

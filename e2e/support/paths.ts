@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -20,6 +19,10 @@ export const BUILD_OUTPUTS: readonly { file: string; what: string }[] = [
   },
 ];
 
-/** The hosts the tests start audit their deletions here (XDG_DATA_HOME, set by global-setup), not in the user's data directory. */
-export const TEST_DATA_HOME = path.join(os.tmpdir(), 'shm-inspector-test-data');
-export const AUDIT_LOG = path.join(TEST_DATA_HOME, 'shm-inspector', 'audit.jsonl');
+/** The audit log of the hosts the tests start: in this run's own XDG_DATA_HOME, which global-setup makes. */
+export function auditLogPath(): string {
+  const dataHome = process.env.XDG_DATA_HOME;
+  if (!dataHome?.includes('shm-inspector-e2e-data-'))
+    throw new Error('XDG_DATA_HOME is not the run’s own (global-setup)');
+  return path.join(dataHome, 'shm-inspector', 'audit.jsonl');
+}

@@ -175,10 +175,9 @@ function deadPid(): number {
   return child.pid;
 }
 
-/** A PID above pid_max: no process can ever have it, so its segments stay stale for the whole file. */
+/** pid_max itself: PIDs are always below it, so no process can ever have it and its segments stay stale. */
 function impossiblePid(): number {
-  const max = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
-  return max < 4_194_304 ? max + 1 : deadPid();
+  return Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
 }
 
 /** Forks a child that exits at once and never reaps it: the child stays a zombie until we stop. */
