@@ -131,6 +131,13 @@ Napi::Float64Array float64_array(Napi::Env env, const std::vector<double>& value
   return Napi::Float64Array::New(env, values.size(), buffer, 0);
 }
 
+/** An ASCII string (hex digits), created without the UTF-8 decoding Napi::String::New does. */
+Napi::String latin1_string(Napi::Env env, const std::string& text) {
+  napi_value value;
+  NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, text.data(), text.size(), &value), Napi::String());
+  return Napi::String(env, value);
+}
+
 /** Collects scanned entries in columns, then builds all their objects in one JS call. */
 class EntryBatch {
  public:
@@ -159,9 +166,12 @@ class EntryBatch {
     f[kTailMagic] = f[kTailPid] = 0;
     if (e.has_tail) {
       static constexpr char kHex[] = "0123456789abcdef";
+      size_t at = tails_hex_.size();
+      tails_hex_.resize(at + 2 * e.tail.size());
+      char* out = &tails_hex_[at];
       for (uint8_t byte : e.tail) {
-        tails_hex_.push_back(kHex[byte >> 4]);
-        tails_hex_.push_back(kHex[byte & 15]);
+        *out++ = kHex[byte >> 4];
+        *out++ = kHex[byte & 15];
       }
       const uint8_t* t = e.tail.data();
       uint32_t magic = t[0] | t[1] << 8 | t[2] << 16 | static_cast<uint32_t>(t[3]) << 24;
@@ -183,7 +193,7 @@ class EntryBatch {
     Napi::Function build_entries = env_.GetInstanceData<AddonData>()->build_entries.Value();
     return build_entries
         .Call({Napi::Number::New(env_, count_), Napi::String::New(env_, names_), float64_array(env_, numbers_),
-               float64_array(env_, ranges_), Napi::String::New(env_, tails_hex_), errors_})
+               float64_array(env_, ranges_), latin1_string(env_, tails_hex_), errors_})
         .As<Napi::Array>();
   }
 
