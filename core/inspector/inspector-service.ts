@@ -65,7 +65,6 @@ class InspectorService implements InspectorApi {
   private settings: Settings;
   private seq = 0;
   private items = new Map<string, InspectorItem>();
-  private fingerprints = new Map<string, string>();
   private header: Header | null = null;
   private headerPrint = '';
   private readonly subscribers = new Set<CoalescingSubscriber>();
@@ -175,9 +174,8 @@ class InspectorService implements InspectorApi {
   }
 
   private apply(items: Map<string, InspectorItem>, header: Header): void {
-    const diff = diffItems(this.fingerprints, items);
+    const diff = diffItems(this.items, items);
     this.items = items;
-    this.fingerprints = diff.fingerprints;
     const headerPrint = JSON.stringify(header);
     const headerChanged = headerPrint !== this.headerPrint;
     this.header = header;

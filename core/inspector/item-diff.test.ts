@@ -3,7 +3,7 @@ import type { InspectorItem } from '../../protocol/channels';
 import type { MemfdPool } from '../../protocol/memory';
 import type { PoolDecode } from '../../protocol/pool';
 import type { ScanResult, Segment } from '../../protocol/scan-result';
-import { diffItems, fingerprint, isMemfdPool, itemsOf } from './item-diff';
+import { diffItems, isMemfdPool, itemsOf, sameItem } from './item-diff';
 
 function segment(name: string, change: Partial<Segment> = {}): Segment {
   return {
@@ -45,8 +45,6 @@ function scan(segments: Segment[]): ScanResult {
   };
 }
 
-const printsOf = (items: Map<string, InspectorItem>) => diffItems(new Map(), items).fingerprints;
-
 describe('itemsOf', () => {
   it('keys segments by name, memfds and deleted segments by device and inode', () => {
     expect([...itemsOf(scan([segment('pulse-shm-1')])).keys()]).toEqual([
@@ -67,7 +65,7 @@ describe('diffItems', () => {
 
   it('finds nothing when a rescan sees the same items', () => {
     const first = itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')]));
-    const diff = diffItems(printsOf(first), itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')])));
+    const diff = diffItems(first, itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')])));
     expect(diff.upserts).toEqual([]);
     expect(diff.removals).toEqual([]);
   });
@@ -75,7 +73,7 @@ describe('diffItems', () => {
   it('upserts changed and new items and removes gone ones', () => {
     const first = itemsOf(scan([segment('pulse-shm-1'), segment('pulse-shm-2')]));
     const next = itemsOf(scan([segment('pulse-shm-1', { state: 'stale' }), segment('pulse-shm-3')]));
-    const diff = diffItems(printsOf(first), next);
+    const diff = diffItems(first, next);
     expect(diff.upserts.map((item) => item.id)).toEqual(['seg:pulse-shm-1', 'seg:pulse-shm-3']);
     expect(diff.removals).toEqual(['seg:pulse-shm-2']);
   });
@@ -87,8 +85,8 @@ describe('diffItems', () => {
       type: 'segment',
       segment: segment('a', { owner: { ...owner, startTime } }),
     });
-    expect(fingerprint(item(500.3574))).toBe(fingerprint(item(500.3577)));
-    expect(fingerprint(item(500.3574))).not.toBe(fingerprint(item(1500)));
+    expect(sameItem(item(500.3574), item(500.3577))).toBe(true);
+    expect(sameItem(item(500.3574), item(1500))).toBe(false);
   });
 
   it('ignores an srbchannel’s last sample but not its other fields', () => {
@@ -129,8 +127,8 @@ describe('diffItems', () => {
         },
       }),
     });
-    expect(fingerprint(withChannel(1))).toBe(fingerprint(withChannel(999)));
-    expect(fingerprint(withChannel(1))).not.toBe(fingerprint(withChannel(1, 16000)));
+    expect(sameItem(withChannel(1), withChannel(999))).toBe(true);
+    expect(sameItem(withChannel(1), withChannel(1, 16000))).toBe(false);
   });
 });
 
@@ -153,14 +151,33 @@ describe('isMemfdPool', () => {
   });
 });
 
-describe('fingerprint of an owner', () => {
+describe('sameItem', () => {
+  const withAttached = (attached: Segment['attached']): InspectorItem => ({
+    id: 'seg:a',
+    type: 'segment',
+    segment: segment('a', { attached }),
+  });
+  const holder = { pid: 7, comm: 'paplay', access: 'rw' as const, via: ['map' as const] };
+
+  it('sees a nested change, a holder more or less, and a field that appears', () => {
+    expect(sameItem(withAttached([holder]), withAttached([{ ...holder }]))).toBe(true);
+    expect(sameItem(withAttached([holder]), withAttached([{ ...holder, access: 'ro' }]))).toBe(false);
+    expect(sameItem(withAttached([holder]), withAttached([holder, { ...holder, pid: 8 }]))).toBe(false);
+    expect(sameItem(withAttached([]), withAttached([holder]))).toBe(false);
+    const extra: InspectorItem = { id: 'seg:a', type: 'segment', segment: { ...segment('a'), more: 1 } as Segment };
+    expect(sameItem(withAttached([]), extra)).toBe(false);
+    expect(sameItem(extra, withAttached([]))).toBe(false);
+  });
+});
+
+describe('sameItem and an owner', () => {
   it('ignores the owner flipping between running and sleeping, but not its exit', () => {
     const withOwner = (state: string): InspectorItem => ({
       id: 'seg:a',
       type: 'segment',
       segment: segment('a', { owner: { pid: 5, comm: 'pulseaudio', state, startTime: 1000.4 } }),
     });
-    expect(fingerprint(withOwner('R'))).toBe(fingerprint(withOwner('S')));
-    expect(fingerprint(withOwner('Z'))).not.toBe(fingerprint(withOwner('S')));
+    expect(sameItem(withOwner('R'), withOwner('S'))).toBe(true);
+    expect(sameItem(withOwner('Z'), withOwner('S'))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The live state's items and how one scan differs from the last: the Inspector sends
- * only what changed, decided by comparing a cheap fingerprint per item.
+ * only what changed, decided by comparing each item with the one it had.
  */
 import type { InspectorItem } from '../../protocol/channels';
 import type { MemfdPool } from '../../protocol/memory';
@@ -42,39 +42,63 @@ export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
   return items;
 }
 
+const isExited = (state: unknown): boolean => state === 'Z' || state === 'X';
+
 /**
- * What identifies an item's content, leaving out what moves without meaning a change:
+ * Whether two values show the same thing, key by key, leaving out what moves without
+ * meaning a change:
  * - an srbchannel's `last` sample moves hundreds of times a second and reaches hosts as
  *   samples, so it must not make the pool look changed on every scan;
  * - an owner's `startTime` comes from a boot time computed anew on every scan, which
- *   jitters by microseconds: compared to the millisecond.
+ *   jitters by microseconds: compared to the millisecond;
+ * - an owner flips between R and S all the time: only "exited or not" matters to a verdict.
+ * A walk that stops at the first difference: a rescan of 10,000 unchanged items costs a
+ * few ms, where comparing them as JSON took a third of the rescan.
  */
-export function fingerprint(item: InspectorItem): string {
-  return JSON.stringify(item, function (this: object, key: string, value: unknown) {
-    if (key === 'last' && 'writeOffset' in this) return undefined;
-    if (key === 'startTime' && typeof value === 'number') return Math.round(value);
-    // An owner flips between R and S all the time; only "exited or not" matters to a verdict.
-    if (key === 'state' && 'startTime' in this) return value === 'Z' || value === 'X' ? 'exited' : 'running';
-    return value;
-  });
+function same(a: unknown, b: unknown, key: string, holder: object | null): boolean {
+  if (holder !== null) {
+    if (key === 'last' && 'writeOffset' in holder) return true;
+    if (key === 'startTime' && typeof a === 'number' && typeof b === 'number') return Math.round(a) === Math.round(b);
+    if (key === 'state' && 'startTime' in holder) return isExited(a) === isExited(b);
+  }
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++) if (!same(a[index], b[index], '', a)) return false;
+    return true;
+  }
+  // for...in over plain objects (their own keys only): V8 caches their keys by shape.
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const name in left) {
+    if (!(name in right) || !same(left[name], right[name], name, left)) return false;
+    keys++;
+  }
+  return keys === Object.keys(right).length;
+}
+
+/** Whether an item shows the same as before (see `same` for what is left out). */
+export function sameItem(previous: InspectorItem, next: InspectorItem): boolean {
+  return same(previous, next, '', null);
 }
 
 export interface ItemDiff {
   upserts: InspectorItem[];
   removals: string[];
-  /** The fingerprints of `next`, to diff the following scan against. */
-  fingerprints: Map<string, string>;
 }
 
 /** Upserts for new and changed items, removals for items that are gone. */
-export function diffItems(previous: ReadonlyMap<string, string>, next: ReadonlyMap<string, InspectorItem>): ItemDiff {
+export function diffItems(
+  previous: ReadonlyMap<string, InspectorItem>,
+  next: ReadonlyMap<string, InspectorItem>,
+): ItemDiff {
   const upserts: InspectorItem[] = [];
-  const fingerprints = new Map<string, string>();
   for (const [id, item] of next) {
-    const print = fingerprint(item);
-    fingerprints.set(id, print);
-    if (previous.get(id) !== print) upserts.push(item);
+    const before = previous.get(id);
+    if (!before || !sameItem(before, item)) upserts.push(item);
   }
   const removals = [...previous.keys()].filter((id) => !next.has(id));
-  return { upserts, removals, fingerprints };
+  return { upserts, removals };
 }
