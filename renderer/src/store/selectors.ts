@@ -5,9 +5,17 @@ import { derive } from './derive';
 import type { InspectorState } from './inspector-store';
 import { compareRows, matchesFilter, toRow, type Row, type RowState } from './rows';
 
+/** Each item's row, kept while the item is: a patch replaces the items it changes and keeps the others. */
+const rowOf = new WeakMap<InspectorItem, Row>();
+function cachedRow(item: InspectorItem): Row {
+  let row = rowOf.get(item);
+  if (!row) rowOf.set(item, (row = toRow(item)));
+  return row;
+}
+
 export const selectRows = derive(
   (state: InspectorState) => [state.segments.items] as const,
-  (items): readonly Row[] => [...items.values()].map(toRow),
+  (items): readonly Row[] => [...items.values()].map(cachedRow),
 );
 
 /** The rows the table shows: filtered, then sorted. */
