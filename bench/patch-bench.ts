@@ -225,7 +225,8 @@ interface Measured {
  * has ROUNDS clean patches, or MAX_ROUNDS rounds have run.
  */
 async function measurePatches(fixture: Fixture, problems: string[]): Promise<Measured> {
-  const inspector = createInspector({ dir: fixture.dir, watch: true, rescanMs: RESCAN_MS });
+  // It deletes nothing through the service: no audit log (and none created in the user's data directory).
+  const inspector = createInspector({ dir: fixture.dir, watch: true, rescanMs: RESCAN_MS, auditLog: null });
   const collector = new PatchCollector();
   const unsubscribe = inspector.subscribe(collector);
   try {

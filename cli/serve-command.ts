@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
+import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
 import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost } from '../server/browser-host';
 import { isLoopbackHost } from '../server/access-guard';
@@ -48,13 +48,10 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
         'delete segments. Add --allow-remote to listen there anyway.',
     );
   }
-  // A read-only host deletes nothing, so it needs no log.
-  const audit = values['read-only'] ? null : AuditLog.open(defaultAuditLogPath());
-  const inspector = createInspector({
-    ...(values.dir === undefined ? {} : { dir: values.dir }),
-    ...(audit ? { onDeletion: (entry) => audit.write(entry) } : {}),
-  });
-  if (audit) io.err(`Deletions are recorded in ${audit.file}`);
+  // A read-only host deletes nothing, so it needs no log; any other will not start without one.
+  const auditLog = values['read-only'] ? null : defaultAuditLogPath();
+  const inspector = createInspector({ ...(values.dir === undefined ? {} : { dir: values.dir }), auditLog });
+  if (auditLog) io.err(`Deletions are recorded in ${auditLog}`);
   try {
     const host = await startBrowserHost({
       inspector,
@@ -70,7 +67,6 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     await host.close();
   } finally {
     inspector.close();
-    audit?.close();
   }
   return EXIT_OK;
 }

@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
+import type { InspectorApi } from '../core/inspector/inspector-api';
 import { createInspector } from '../core/inspector/inspector-service';
 import { wireIpc } from './ipc-wiring';
 import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security';
@@ -44,19 +44,18 @@ function start(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]),
   );
-  // Deletions are recorded before any can happen: without a log the app does not start.
-  // The same log as the command line's and the browser host's, so one file answers for all.
-  let audit: AuditLog;
+  // SHM_INSPECTOR_DIR inspects another shm directory (as `serve --dir` does), e.g. for tests.
+  const dir = process.env.SHM_INSPECTOR_DIR;
+  let inspector: InspectorApi;
   try {
-    audit = AuditLog.open(defaultAuditLogPath());
+    // The service opens the user's audit log (the one the CLI and the browser host write),
+    // and will not start without it: nothing is deleted unrecorded.
+    inspector = createInspector(dir ? { dir } : {});
   } catch (error) {
     dialog.showErrorBox('SHM Inspector cannot start', (error as Error).message);
     app.quit();
     return;
   }
-  // SHM_INSPECTOR_DIR inspects another shm directory (as `serve --dir` does), e.g. for tests.
-  const dir = process.env.SHM_INSPECTOR_DIR;
-  const inspector = createInspector({ ...(dir ? { dir } : {}), onDeletion: (entry) => audit.write(entry) });
   const window = createWindow();
   wireIpc(
     ipcMain,
@@ -68,10 +67,7 @@ function start(): void {
     inspector,
     appUrlPrefix,
   );
-  app.on('before-quit', () => {
-    inspector.close();
-    audit.close();
-  });
+  app.on('before-quit', () => inspector.close());
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
     window.focus();

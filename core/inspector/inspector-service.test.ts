@@ -1,11 +1,21 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
-import type { DeletionEntry } from '../audit/deletion-entry';
+import { AuditLogError } from '../audit/audit-log';
 import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
 
@@ -68,6 +78,18 @@ function start(options: InspectorOptions = {}): InspectorApi {
   started.push(inspector);
   return inspector;
 }
+/** A fresh audit log file (beside the scratch directory, never in it; removed with it) and what it holds. */
+function auditLog(): { file: string; entries(): Record<string, unknown>[] } {
+  const file = path.join(`${dir}-audit`, 'audit.jsonl');
+  const entries = () =>
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+      : [];
+  return { file, entries };
+}
 function subscribed(inspector: InspectorApi): RecordingSink {
   const sink = new RecordingSink();
   inspector.subscribe(sink);
@@ -80,6 +102,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const inspector of started.splice(0)) inspector.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-audit`, { recursive: true, force: true });
 });
 
 describe('Inspector service: the live state', () => {
@@ -227,11 +250,11 @@ describe('Inspector service: requests', () => {
     expect(plan.ok).toBe(true);
   });
 
-  it('plans and executes a cleanup that removes a stale segment, reporting it to the audit hook', async () => {
+  it('plans and executes a cleanup that removes a stale segment, recording it in the audit log', async () => {
     const { name, dev, inode } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: deadPid() });
     const live = createSegment({ dir, dataSize: 4096, mode: 0o600 });
-    const deletions: DeletionEntry[] = [];
-    const inspector = start({ onDeletion: (entry) => deletions.push(entry), now: () => 1234 });
+    const log = auditLog();
+    const inspector = start({ auditLog: log.file, now: () => 1234 });
     const sink = subscribed(inspector);
 
     const plan = await inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC);
@@ -245,9 +268,9 @@ describe('Inspector service: requests', () => {
     expect(result.value.removed.map((item) => item.name)).toEqual([name]);
     expect(result.value.bytesFreed).toBeGreaterThan(0);
     expect(readdirSync(dir)).toEqual([live.name]);
-    expect(deletions).toEqual([
+    expect(log.entries()).toEqual([
       {
-        time: 1234,
+        time: '1970-01-01T00:00:01.234Z',
         interface: 'ipc',
         dir,
         name,
@@ -349,21 +372,33 @@ describe('Inspector service: the lab', () => {
     expect(sink.header()?.lab.map((entry) => entry.id)).toEqual([stale.value.id, pool.value.id]);
   });
 
+  it('will not start without its audit log, so that nothing can be deleted unrecorded', () => {
+    const blocker = `${dir}-audit`;
+    writeFileSync(blocker, '');
+    expect(() => start({ auditLog: path.join(blocker, 'audit.jsonl') })).toThrow(AuditLogError);
+  });
+
   it('audits the files the lab removes, on lab-stop and on close, with the interface that made them', async () => {
-    const deletions: DeletionEntry[] = [];
-    const inspector = start({ onDeletion: (entry) => deletions.push(entry), now: () => 99 });
+    const log = auditLog();
+    const inspector = start({ auditLog: log.file, now: () => 99 });
     const stopped = await inspector.handle('lab-pool', { slots: 2, allocated: 1, freed: 0, memfd: false }, IPC);
     const closed = await inspector.handle('lab-stale', {}, READ_WRITE_WEBSOCKET);
     const memfd = await inspector.handle('lab-pool', { slots: 2, allocated: 0, freed: 0, memfd: true }, IPC);
     if (!stopped.ok || !closed.ok || !memfd.ok) throw new Error('lab request failed');
     await inspector.handle('lab-stop', { id: stopped.value.id, keep: false }, READ_WRITE_WEBSOCKET);
-    expect(deletions).toEqual([
-      expect.objectContaining({ time: 99, interface: 'ipc', dir, name: stopped.value.name, outcome: 'removed' }),
+    expect(log.entries()).toEqual([
+      expect.objectContaining({
+        time: '1970-01-01T00:00:00.099Z',
+        interface: 'ipc',
+        dir,
+        name: stopped.value.name,
+        outcome: 'removed',
+      }),
     ]);
-    expect(deletions[0]?.bytes).toBeGreaterThan(0);
+    expect(log.entries()[0]?.bytes).toBeGreaterThan(0);
     inspector.close();
     // A memfd has no file to remove: nothing is recorded for it.
-    expect(deletions.map((entry) => [entry.interface, entry.name, entry.outcome])).toEqual([
+    expect(log.entries().map((entry) => [entry.interface, entry.name, entry.outcome])).toEqual([
       ['ipc', stopped.value.name, 'removed'],
       ['websocket', closed.value.name, 'removed'],
     ]);

@@ -14,7 +14,8 @@ import {
 } from '../../protocol/channels';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import { labDeletionEntry, type DeletionListener } from '../audit/deletion-entry';
+import { AuditLog, defaultAuditLogPath } from '../audit/audit-log';
+import { labDeletionEntry, type DeletionEntry } from '../audit/deletion-entry';
 import type { CreatedSegment } from '../create-segment';
 import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
 import { channelSources } from './channel-sources';
@@ -38,8 +39,13 @@ export interface InspectorOptions {
   /** Watch the directory with inotify (default true); without it changes show at the next rescan. */
   watch?: boolean;
   now?: () => number;
-  /** Called for every removal a cleanup attempts, with its outcome: the hook for an audit log. */
-  onDeletion?: DeletionListener;
+  /**
+   * The audit log every removal is recorded in (default: the user's, defaultAuditLogPath).
+   * It is opened here, before the service can delete anything: createInspector throws an
+   * AuditLogError when it cannot be. null records nothing: only for a host that refuses
+   * every deletion (a read-only browser host) or deletes nothing through the service.
+   */
+  auditLog?: string | null;
 }
 
 /** How often patches held for a busy subscriber are offered again. */
@@ -74,6 +80,7 @@ class InspectorService implements InspectorApi {
   private readonly held = new Set<Held>();
   private readonly watcher: DirWatcher | null;
   private readonly handlers: Handlers;
+  private readonly audit: AuditLog | null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -85,10 +92,11 @@ class InspectorService implements InspectorApi {
     this.settings = { rescanMs: settings.data.rescanMs ?? 1000, sampleHz: settings.data.sampleHz ?? 10 };
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
+    this.audit = options.auditLog === null ? null : AuditLog.open(options.auditLog ?? defaultAuditLogPath());
     this.feed = new SampleFeed(this.now);
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, (removal, via) =>
-      options.onDeletion?.(labDeletionEntry(this.dir, removal, via, this.now())),
+      this.record(labDeletionEntry(this.dir, removal, via, this.now())),
     );
     this.watcher = options.watch === false ? null : new DirWatcher(this.dir, () => this.refreshQuietly());
     this.handlers = requestHandlers({
@@ -100,7 +108,7 @@ class InspectorService implements InspectorApi {
       plans: this.plans,
       settings: () => ({ ...this.settings }),
       applySettings: (change) => this.applySettings(change),
-      audit: (entry) => options.onDeletion?.(entry),
+      audit: (entry) => this.record(entry),
       now: this.now,
     });
     this.refreshQuietly();
@@ -144,6 +152,12 @@ class InspectorService implements InspectorApi {
     for (const entry of [...this.held]) attempt(() => this.release(entry));
     this.labs.stopAll();
     this.subscribers.clear();
+    attempt(() => this.audit?.close());
+  }
+
+  /** Writes one removal to the audit log; a failed write throws, which stops the cleanup that made it. */
+  private record(entry: DeletionEntry): void {
+    this.audit?.write(entry);
   }
 
   /** Scans, then sends what changed. Throws (after sending the failure in the header) when the scan fails. */
