@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { NativeError, readProcessTable, scanEntry, unlinkIfUnchanged } from '../native';
+import { NativeError, readProcessTable, scanEntry, unlinkIfUnchanged, type UnlinkOutcome } from '../native';
 import type { CleanupFailure, CleanupPlan, CleanupResult, PlannedRemoval } from '../protocol/cleanup';
 import { decideRemoval } from './cleanup-plan';
 import { inInitialPidNamespace } from './pid-namespace';
@@ -44,15 +44,20 @@ function removeOne(
     inode: item.inode,
     birthTimeMs: item.birthTime,
   });
+  return unlinkFailure(item.name, outcome);
+}
+
+/** What an unlinkIfUnchanged outcome other than `removed` means as a failure; null when it was removed. */
+export function unlinkFailure(name: string, outcome: UnlinkOutcome): CleanupFailure | null {
   switch (outcome) {
     case 'removed':
       return null;
     case 'missing':
-      return { name: item.name, code: 'ENOENT', message: `${item.name} disappeared before it could be removed` };
+      return { name, code: 'ENOENT', message: `${name} disappeared before it could be removed` };
     case 'changed':
-      return changed(item.name, 'replaced by another file at the moment of removal');
+      return changed(name, 'replaced by another file at the moment of removal');
     case 'not-regular':
-      return changed(item.name, 'is no longer a regular file');
+      return changed(name, 'is no longer a regular file');
   }
 }
 

@@ -2,8 +2,8 @@
  * What is recorded for every removal a cleanup attempts, whichever interface asked for
  * it: which file, why, and what happened.
  */
-import type { UnlinkOutcome } from '../../native';
 import type { CleanupFailure, PlannedRemoval } from '../../protocol/cleanup';
+import { unlinkFailure } from '../cleanup-execute';
 import type { LabRemoval } from '../lab/lab';
 
 /** The interface a request came through. */
@@ -33,7 +33,7 @@ export type DeletionListener = (entry: DeletionEntry) => void;
 /** The entry for one attempted removal: `failure` is null when the file was removed. */
 export function deletionEntry(
   dir: string,
-  item: PlannedRemoval,
+  item: Pick<PlannedRemoval, 'name' | 'dev' | 'inode' | 'reason' | 'bytes'>,
   failure: CleanupFailure | null,
   via: Interface,
   time: number,
@@ -53,26 +53,9 @@ export function deletionEntry(
   };
 }
 
-const LAB_OUTCOMES: Record<UnlinkOutcome, string> = {
-  removed: 'removed',
-  missing: 'ENOENT',
-  changed: 'CHANGED',
-  'not-regular': 'CHANGED',
-};
-
 /** The entry for a file the lab made and removed when the object was stopped. */
 export function labDeletionEntry(dir: string, removal: LabRemoval, via: Interface, time: number): DeletionEntry {
   const { name, dev, inode, bytes, outcome } = removal;
-  return {
-    time,
-    interface: via,
-    dir,
-    name,
-    dev,
-    inode,
-    reason: 'made by the lab, removed when its object stopped',
-    bytes,
-    outcome: LAB_OUTCOMES[outcome],
-    message: outcome === 'removed' ? null : `${name}: ${outcome} when the lab stopped; not removed`,
-  };
+  const reason = 'made by the lab, removed when its object stopped';
+  return deletionEntry(dir, { name, dev, inode, reason, bytes }, unlinkFailure(name, outcome), via, time);
 }
