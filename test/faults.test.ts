@@ -32,7 +32,7 @@ import {
   type HeldOwner,
 } from './support/racing-processes';
 import { makeShmTempDir, MARKER_SIZE, names, parseScan, segmentNamed, writeMarkerPid } from './support/segments';
-import { PAGE_SIZE, SmallShm } from './support/small-shm';
+import { PAGE_SIZE, PrivateShm } from './support/private-shm';
 
 const DATA_SIZE = 4096;
 const defaults: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };
@@ -490,7 +490,7 @@ print(os.fstat(fd).st_ino)
  * cannot make a memfd create fail; their 1 GiB request limit is tested in cli.test.ts.
  */
 describe('a full shm filesystem', () => {
-  let shm: SmallShm | undefined;
+  let shm: PrivateShm | undefined;
 
   afterEach(async () => {
     await stopAll();
@@ -499,7 +499,7 @@ describe('a full shm filesystem', () => {
   });
 
   it('the native createSegment fails with ENOSPC from posix_fallocate, leaves no file behind, and this process survives', async () => {
-    shm = await SmallShm.start({ size: '1m' });
+    shm = await PrivateShm.start({ size: '1m' });
     shm.fill(0);
 
     const error = thrownBy(() => createSegment({ dir: shm?.outsidePath ?? '', dataSize: 4 << 20, mode: 0o700 }));
@@ -510,7 +510,7 @@ describe('a full shm filesystem', () => {
   });
 
   it('create --size 4MiB (plain, --json, --hold) exits 1 with an ENOSPC message, prints nothing on stdout, leaves no file, and is not killed by a signal', async () => {
-    shm = await SmallShm.start({ size: '1m' });
+    shm = await PrivateShm.start({ size: '1m' });
     shm.fill(0);
 
     for (const extra of [[], ['--json'], ['--hold', '300']]) {
@@ -526,7 +526,7 @@ describe('a full shm filesystem', () => {
   });
 
   it('out of inodes, create fails with ENOSPC at open, exit 1, nothing left behind', async () => {
-    shm = await SmallShm.start({ size: '1m', inodes: 8 });
+    shm = await PrivateShm.start({ size: '1m', inodes: 8 });
     const made: string[] = [];
     for (;;) {
       try {
@@ -546,8 +546,8 @@ describe('a full shm filesystem', () => {
   });
 
   it('a 4 MiB segment in a 1 MiB shm is created sparse, as PulseAudio’s are (tmpfs allocates a page only when written, so no ENOSPC), and while its owner holds it scan reports a high capacity finding naming the owner', async () => {
-    shm = await SmallShm.start({ size: '1m' });
-    const holder = shm.startCli(['create', '--size', '4MiB', '--hold', '300', '--json']);
+    shm = await PrivateShm.start({ size: '1m' });
+    const holder = shm.start(cliArgv(['create', '--size', '4MiB', '--hold', '300', '--json']));
     const { name } = JSON.parse(await firstLine(holder)) as { name: string };
 
     const scanned = await shm.cli(['scan', '--json']);
@@ -563,7 +563,7 @@ describe('a full shm filesystem', () => {
 
   // Lab.createStale's child reports its errno, so the CLI prints one line, not a stack trace.
   it('lab stale fails with a one-line ENOSPC message (no "unexpected error", no stack trace), exit 1', async () => {
-    shm = await SmallShm.start({ size: '1m' });
+    shm = await PrivateShm.start({ size: '1m' });
     shm.fill(0);
 
     const result = await shm.cli(['lab', 'stale']);
@@ -575,7 +575,7 @@ describe('a full shm filesystem', () => {
   // The srbchannel's block is reserved (posix_fallocate) before its threads write it
   // through a mapping: a page tmpfs cannot back would otherwise raise SIGBUS.
   it('lab srbchannel with too few free pages for its block fails with ENOSPC, exit 1: no SIGBUS, no pool left behind', async () => {
-    shm = await SmallShm.start({ size: '1m' });
+    shm = await PrivateShm.start({ size: '1m' });
     // Room for the marker's page and the first page of the block, not for the rings.
     shm.fill(2 * PAGE_SIZE);
 

@@ -1,17 +1,22 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { cliArgv, firstLine, run, start, type RunOptions, type RunResult, type Running } from './processes';
+
+export const PAGE_SIZE = 4096;
 
 /**
  * A private /dev/shm: a keeper process in its own mount namespace with a fresh tmpfs on
  * /dev/shm. Commands run inside it with nsenter (mount namespace only, so PIDs, kill -9
  * and zombies behave as usual). The real /dev/shm may hold other programs' segments, so
  * everything that could remove PulseAudio segments (pulseaudio --cleanup-shm, a real
- * `clean`) runs in here. The tmpfs disappears with the keeper.
+ * `clean`) runs in here, and so does anything that fills the filesystem up (a small
+ * `size`, few `inodes`). The tmpfs disappears with the keeper.
  */
 export class PrivateShm {
   private constructor(private readonly keeper: Running) {}
 
-  static async start(): Promise<PrivateShm> {
+  static async start(options: { size?: string; inodes?: number } = {}): Promise<PrivateShm> {
+    const mountOptions = [`size=${options.size ?? '512m'}`, ...(options.inodes ? [`nr_inodes=${options.inodes}`] : [])];
     const keeper = start([
       'unshare',
       '-m',
@@ -19,11 +24,11 @@ export class PrivateShm {
       'private',
       'sh',
       '-c',
-      'mount -t tmpfs -o size=512m shm-test /dev/shm && echo ready && exec sleep infinity',
+      `mount -t tmpfs -o ${mountOptions.join(',')} shm-test /dev/shm && echo ready && exec sleep infinity`,
     ]);
     const shm = new PrivateShm(keeper);
     try {
-      await firstLine(keeper);
+      await firstLine(keeper, 30_000);
     } catch (error) {
       await keeper.stop();
       throw new Error(
@@ -67,6 +72,18 @@ export class PrivateShm {
   /** bin/shm-inspector run inside the namespace (so its /dev/shm is the private one). */
   cli(args: readonly string[]): Promise<RunResult> {
     return this.run(cliArgv(args));
+  }
+
+  freeBytes(): number {
+    const stats = statfsSync(this.outsidePath);
+    return stats.bavail * stats.bsize;
+  }
+
+  /** Writes a filler file so that exactly `leave` bytes (whole pages) stay free. */
+  fill(leave = 0): void {
+    if (leave % PAGE_SIZE !== 0) throw new Error('fill: leave whole pages');
+    writeFileSync(path.join(this.outsidePath, 'filler'), Buffer.alloc(this.freeBytes() - leave));
+    if (this.freeBytes() !== leave) throw new Error(`fill: ${this.freeBytes()} bytes free, wanted ${leave}`);
   }
 
   /** Names in the private /dev/shm, sorted. */
