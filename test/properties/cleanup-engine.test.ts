@@ -11,7 +11,7 @@ import { executeCleanup } from '../../core/cleanup-execute';
 import { planCleanup } from '../../core/cleanup-plan';
 import { scanShm } from '../../core/scan-shm';
 import type { CleanupPlan, PlannedRemoval } from '../../protocol/cleanup';
-import type { SegmentState } from '../../protocol/scan-result';
+import { SEGMENT_STATES } from '../../protocol/scan-result';
 import { fixtureSpecs, namePick, optionPicks, resolveName, resolveOptions } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, removableUnder, snapshot } from '../support/cleanup-oracle';
 import { CleanupWorld, isLink } from '../support/cleanup-world';
@@ -114,15 +114,6 @@ describe('cleanup engine on real files (plan, then execute)', () => {
     );
   });
 
-  const states: SegmentState[] = [
-    'live',
-    'stale',
-    'stale-zombie',
-    'stale-pid-reused',
-    'unverifiable',
-    'no-marker',
-    'foreign',
-  ];
   const oddNumber = fc.oneof(
     fc.integer(),
     fc.double(),
@@ -137,7 +128,7 @@ describe('cleanup engine on real files (plan, then execute)', () => {
         arbitrary: fc.record({ dev: oddNumber, inode: oddNumber, birthTime: fc.option(oddNumber) }),
       },
     ),
-    state: fc.constantFrom(...states),
+    state: fc.constantFrom(...SEGMENT_STATES),
   });
 
   it('a crafted plan removes only entries it names with their true identity and state, and only when the rules allow it', () => {
