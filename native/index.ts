@@ -31,15 +31,13 @@ function call<T>(run: () => T): T {
   }
 }
 
-function checkDir(dir: string): void {
-  if (!dir.startsWith('/')) throw invalid(`directory "${dir}" must be an absolute path`);
-  if (dir.includes('\0')) throw invalid('directory contains a NUL byte');
+/** A directory or file the addon opens by path: absolute, and a C string. */
+function checkAbsolute(what: 'directory' | 'path', value: string): void {
+  if (!value.startsWith('/')) throw invalid(`${what} "${value}" must be an absolute path`);
+  if (value.includes('\0')) throw invalid(`${what} contains a NUL byte`);
 }
 
-function checkPath(file: string): void {
-  if (!file.startsWith('/')) throw invalid(`path "${file}" must be absolute`);
-  if (file.includes('\0')) throw invalid('path contains a NUL byte');
-}
+const checkDir = (dir: string): void => checkAbsolute('directory', dir);
 
 function checkName(name: string): void {
   const problem = entryNameProblem(name);
@@ -163,7 +161,7 @@ export function readIfSame(
   length: number,
   options: { followLink?: boolean } = {},
 ): Buffer | null {
-  checkPath(path);
+  checkAbsolute('path', path);
   checkId(identity.dev, 'device');
   checkId(identity.inode, 'inode');
   checkId(offset, 'offset');
