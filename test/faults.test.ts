@@ -22,15 +22,8 @@ import type { CleanupOptions } from '../protocol/cleanup';
 import type { Segment, SegmentState } from '../protocol/scan-result';
 import { FaultGate, gateAction } from './support/fault-gate';
 import { startWithPid } from './support/pid-reuse';
-import { cliArgv, firstLine, processState, run, start, stopAll } from './support/processes';
-import {
-  asNobody,
-  linesOf,
-  startChurn,
-  startDyingOwners,
-  startHeldOwner,
-  type HeldOwner,
-} from './support/racing-processes';
+import { cliArgv, firstLine, linesOf, processState, run, start, stopAll } from './support/processes';
+import { asNobody, startChurn, startDyingOwners, startHeldOwner, type HeldOwner } from './support/racing-processes';
 import { makeShmTempDir, MARKER_SIZE, names, parseScan, segmentNamed, writeMarkerPid } from './support/segments';
 import { PAGE_SIZE, PrivateShm } from './support/private-shm';
 

@@ -124,20 +124,30 @@ export async function waitFor<T>(
   }
 }
 
-/** The first complete line a child writes on stdout; fails if it exits without one. */
-export function firstLine(process: Running, timeoutMs = 15_000): Promise<string> {
+/** The complete lines a child has written on stdout so far. */
+export function linesOf(process: Running): string[] {
+  return process.stdout().split('\n').slice(0, -1);
+}
+
+/** The `index`th (from 0) complete line a child writes on stdout; fails if it exits first. */
+export function nthLine(process: Running, index: number, timeoutMs = 15_000): Promise<string> {
   return waitFor(
-    `a line from PID ${process.pid}`,
+    `line ${index + 1} from PID ${process.pid}`,
     () => {
-      const end = process.stdout().indexOf('\n');
-      if (end >= 0) return process.stdout().slice(0, end);
+      const line = linesOf(process)[index];
+      if (line !== undefined) return line;
       if (process.closed()) {
-        throw new Error(`PID ${process.pid} exited without a line; stderr: ${process.stderr().trim()}`);
+        throw new Error(`PID ${process.pid} exited before line ${index + 1}; stderr: ${process.stderr().trim()}`);
       }
       return undefined;
     },
     timeoutMs,
   );
+}
+
+/** The first complete line a child writes on stdout; fails if it exits without one. */
+export function firstLine(process: Running, timeoutMs = 15_000): Promise<string> {
+  return nthLine(process, 0, timeoutMs);
 }
 
 /** The state letter of /proc/<pid>/stat (field 3: Z = zombie), or null when there is no such process. */

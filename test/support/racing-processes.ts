@@ -1,29 +1,9 @@
 import path from 'node:path';
-import { cliArgv, firstLine, start, waitFor, type Running } from './processes';
+import { cliArgv, firstLine, nthLine, start, type Running } from './processes';
 
 const SUPPORT = __dirname;
 /** Generous: a child's start-up on a loaded 2-core machine can take seconds. */
 const WAIT_MS = 30_000;
-
-/** The complete lines a child has written so far. */
-export function linesOf(process: Running): string[] {
-  const lines = process.stdout().split('\n');
-  return lines.slice(0, -1);
-}
-
-/** The `index`th (from 0) complete line a child writes; fails if it exits first. */
-export function nthLine(process: Running, index: number, timeoutMs = WAIT_MS): Promise<string> {
-  return waitFor(
-    `line ${index + 1} from PID ${process.pid}`,
-    () => {
-      const line = linesOf(process)[index];
-      if (line !== undefined) return line;
-      if (process.closed()) throw new Error(`PID ${process.pid} exited early; stderr: ${process.stderr().trim()}`);
-      return undefined;
-    },
-    timeoutMs,
-  );
-}
 
 /** shm-churn.py: creates, truncates, renames and removes files in `dir` until stopped. */
 export async function startChurn(dir: string, markerPid: number): Promise<Running> {
@@ -56,8 +36,8 @@ export async function startHeldOwner(dir: string): Promise<HeldOwner> {
     path.join(SUPPORT, 'hold-parent.py'),
     ...cliArgv(['create', '--size', '64KiB', '--hold', '300', '--json', '--dir', dir]),
   ]);
-  const pid = Number(await nthLine(parent, 0));
-  const { name } = JSON.parse(await nthLine(parent, 1)) as { name: string };
+  const pid = Number(await nthLine(parent, 0, WAIT_MS));
+  const { name } = JSON.parse(await nthLine(parent, 1, WAIT_MS)) as { name: string };
   return {
     pid,
     name,
