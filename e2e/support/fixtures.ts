@@ -33,11 +33,16 @@ export async function startServer(
 ): Promise<InspectorServer> {
   const readOnly = options.readOnly === true;
   const child = children.start(['serve', '--port', '0', '--dir', dir, ...(readOnly ? ['--read-only'] : [])]);
-  const [, printed] = await child.line(/^SHM Inspector: (http:\/\/\S+)$/);
+  return serverOf(child, dir, readOnly);
+}
+
+/** A started `serve`, once it has printed its address (token included). */
+export async function serverOf(serve: CliProcess, dir: string, readOnly: boolean): Promise<InspectorServer> {
+  const [, printed] = await serve.line(/^SHM Inspector: (http:\/\/\S+)$/);
   const url = new URL(printed ?? '');
   const token = url.searchParams.get('token');
   if (!token) throw new Error(`the printed address has no token: ${printed}`);
-  return { url: url.href, origin: url.origin, port: Number(url.port), token, dir, readOnly, process: child };
+  return { url: url.href, origin: url.origin, port: Number(url.port), token, dir, readOnly, process: serve };
 }
 
 /** Opens the printed address as a user does, and waits until the app is connected and shows `server.dir`. */

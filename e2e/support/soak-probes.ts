@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
-import type { InspectorServer } from './fixtures';
+import { serverOf, type InspectorServer } from './fixtures';
 import { CLI, REPO_ROOT } from './paths';
 import { CliProcess } from './processes';
 
@@ -191,19 +191,6 @@ export async function startInspectedServer(
   });
   // Awaited below; a failure before that must not surface as an unhandled rejection.
   inspectorUrl.catch(() => undefined);
-  const serve = new CliProcess(['--inspect', ...args], child);
-  const [, printed] = await serve.line(/^SHM Inspector: (http:\/\/\S+)$/);
-  const url = new URL(printed ?? '');
-  const token = url.searchParams.get('token');
-  if (!token) throw new Error(`the printed address has no token: ${printed}`);
-  const server: InspectorServer = {
-    url: url.href,
-    origin: url.origin,
-    port: Number(url.port),
-    token,
-    dir,
-    readOnly: false,
-    process: serve,
-  };
+  const server = await serverOf(new CliProcess(['--inspect', ...args], child), dir, false);
   return { server, inspector: await NodeInspector.connect(await inspectorUrl) };
 }
