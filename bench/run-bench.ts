@@ -19,7 +19,7 @@ import path from 'node:path';
 import { indexProcesses } from '../core/process-index';
 import { compareSegments, readCapacity, resolveShmDir, scanShm, toSegment } from '../core/scan-shm';
 import { inInitialPidNamespace } from '../core/pid-namespace';
-import { readProcessTable, scanDirectory } from '../native';
+import { readProcessTable, scanDirectoryColumns } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { ScanResult } from '../protocol/scan-result';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
@@ -121,7 +121,7 @@ function runSteps(dir: string, samples: Record<string, number[]>): void {
   };
   const resolved = resolveShmDir(dir);
   step('resolveDir');
-  const directory = scanDirectory(resolved);
+  const directory = scanDirectoryColumns(resolved);
   step('scanDirectory');
   const table = readProcessTable({ dev: directory.dev, dir: resolved });
   step('readProcessTable');
@@ -129,7 +129,8 @@ function runSteps(dir: string, samples: Record<string, number[]>): void {
   step('indexProcesses');
   const context = { initialPidNamespace: inInitialPidNamespace() };
   step('pidNamespace');
-  directory.entries.map((entry) => toSegment(entry, processes, context)).sort(compareSegments);
+  const { entries } = directory;
+  Array.from({ length: entries.count }, (_, i) => toSegment(entries, i, processes, context)).sort(compareSegments);
   step('toSegment+sort');
   readCapacity(resolved);
   step('capacity');

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { NativeError, readProcessTable, scanEntry, unlinkIfUnchanged, type UnlinkOutcome } from '../native';
+import { NativeError, readProcessTable, scanEntryColumns, unlinkIfUnchanged, type UnlinkOutcome } from '../native';
 import type { CleanupFailure, CleanupPlan, CleanupResult, PlannedRemoval } from '../protocol/cleanup';
 import { decideRemoval } from './cleanup-plan';
 import { inInitialPidNamespace } from './pid-namespace';
@@ -31,11 +31,11 @@ function removeOne(
   processes: ProcessIndex,
   initialPidNamespace: boolean,
 ): CleanupFailure | null {
-  const fresh = scanEntry(plan.dir, item.name);
-  if (fresh.dev !== item.dev || fresh.inode !== item.inode || fresh.birthTimeMs !== item.birthTime) {
+  const fresh = scanEntryColumns(plan.dir, item.name);
+  if (fresh.dev(0) !== item.dev || fresh.inode(0) !== item.inode || fresh.birthTimeMs(0) !== item.birthTime) {
     return changed(item.name, 'replaced by another file since the plan was made');
   }
-  const segment = toSegment(fresh, processes, { initialPidNamespace });
+  const segment = toSegment(fresh, 0, processes, { initialPidNamespace });
   const decision = decideRemoval(segment, plan.options);
   if (!decision.remove) return changed(item.name, `no longer removable: ${decision.reason}`);
   if (segment.state !== item.state) return changed(item.name, `state changed from ${item.state} to ${segment.state}`);

@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
-import { readProcessTable, scanDirectory, type RawEntry } from '../native';
+import { readProcessTable, scanDirectoryColumns, type EntryColumns, type RawEntry } from '../native';
 import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
 import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
@@ -41,45 +41,50 @@ function ownerOf(process: ProcessInfo | undefined, owners: Map<number, OwnerProc
   return owner;
 }
 
-/** Builds the judged segment for one directory entry against a process table. */
+/** Builds the judged segment for entry `i` of a directory scan against a process table. */
 export function toSegment(
-  entry: RawEntry,
+  entries: EntryColumns,
+  i: number,
   processes: ProcessIndex,
   context: ClassifyContext,
   owners: Map<number, OwnerProcess> = new Map(),
 ): Segment {
-  const marker = markerOf(entry.tail);
-  const attached = holdersOf(processes, entry.dev, entry.inode);
+  const name = entries.name(i);
+  const kind = entries.type(i);
+  const size = entries.size(i);
+  const dev = entries.dev(i);
+  const inode = entries.inode(i);
+  const birthTime = entries.birthTimeMs(i);
+  const error = entries.error(i);
+  const marker = markerOf(entries.tail(i));
+  const attached = holdersOf(processes, dev, inode);
   const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
-  const readError = entry.error?.code ?? null;
   const verdict = classifySegment(
-    { name: entry.name, kind: entry.type, size: entry.size, birthTime: entry.birthTimeMs, marker, readError },
+    { name, kind, size, birthTime, marker, readError: error?.code ?? null },
     owner,
     attached,
     context,
   );
   return {
-    name: entry.name,
-    kind: entry.type,
-    size: entry.size,
-    allocated: entry.allocatedBytes,
-    dev: entry.dev,
-    inode: entry.inode,
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    birthTime: entry.birthTimeMs,
-    mtime: entry.mtimeMs,
-    pulse: isPulseSegmentName(entry.name),
+    name,
+    kind,
+    size,
+    allocated: entries.allocatedBytes(i),
+    dev,
+    inode,
+    mode: entries.mode(i),
+    uid: entries.uid(i),
+    gid: entries.gid(i),
+    birthTime,
+    mtime: entries.mtimeMs(i),
+    pulse: isPulseSegmentName(name),
     state: verdict.state,
     reason: verdict.reason,
     marker,
     owner: ownerOf(owner, owners),
     attached: attached as Attachment[],
     pool: null,
-    error: entry.error
-      ? { code: entry.error.code, message: `${entry.error.syscall} failed: ${entry.error.code}` }
-      : null,
+    error: error ? { code: error.code, message: `${error.syscall} failed: ${error.code}` } : null,
   };
 }
 
@@ -89,10 +94,10 @@ export function compareSegments(a: Segment, b: Segment): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Whether a segment's data could be a pool: a PulseAudio name and whole 64 KiB slots after the marker. */
-function mayBePool(entry: RawEntry): boolean {
-  const dataSize = entry.size - MARKER_SIZE;
-  return entry.type === 'file' && isPulseSegmentName(entry.name) && dataSize > 0 && dataSize % SLOT_SIZE === 0;
+/** Whether a segment's data could be a pool: a PulseAudio file name and whole 64 KiB slots after the marker. */
+function mayBePool(segment: Segment): boolean {
+  const dataSize = segment.size - MARKER_SIZE;
+  return segment.kind === 'file' && segment.pulse && dataSize > 0 && dataSize % SLOT_SIZE === 0;
 }
 
 /** Decodes a segment's slots; a segment that cannot be opened now is reported, not thrown. */
@@ -127,16 +132,18 @@ export interface ShmSnapshot {
 /** Scans a shm directory and the process table, and judges every entry. */
 export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOptions = {}): ShmSnapshot {
   const resolved = resolveShmDir(dir);
-  const directory = scanDirectory(resolved);
+  const directory = scanDirectoryColumns(resolved);
   const processes = indexProcesses(readProcessTable({ dev: directory.dev, dir: resolved }), process.pid);
   const context = { initialPidNamespace: inInitialPidNamespace() };
   const owners = new Map<number, OwnerProcess>();
-  const segments = directory.entries.map((entry) => {
-    const segment = toSegment(entry, processes, context, owners);
-    if (options.pools !== false && mayBePool(entry))
-      segment.pool = decodeSegmentPool(resolved, entry, segment, processes);
-    return segment;
-  });
+  const { entries } = directory;
+  const segments = new Array<Segment>(entries.count);
+  for (let i = 0; i < entries.count; i++) {
+    const segment = toSegment(entries, i, processes, context, owners);
+    if (options.pools !== false && mayBePool(segment))
+      segment.pool = decodeSegmentPool(resolved, entries.entry(i), segment, processes);
+    segments[i] = segment;
+  }
   const capacity = readCapacity(resolved);
   const memory =
     options.memory === false

@@ -50,6 +50,20 @@ export interface RawDirectoryScan {
   entries: RawEntry[];
 }
 
+/** Entries as the addon returns them, in columns (read through EntryColumns, entry-columns.ts). */
+export interface RawEntryColumns {
+  count: number;
+  /** The names joined by '/'. */
+  names: string;
+  /** 16 numbers per entry (binding.cc's EntryField). */
+  numbers: Float64Array;
+  /** Every entry's data ranges, one after the other. */
+  ranges: Float64Array;
+  /** Every tail as 80 hex digits, one after the other. */
+  tailsHex: string;
+  errors: EntryError[];
+}
+
 export interface RawMapping {
   start: number;
   end: number;
@@ -131,8 +145,8 @@ export interface TrafficStats {
 
 /** The addon's exports, exactly as binding.cc registers them. */
 export interface Addon {
-  scanDirectory(dir: string): RawDirectoryScan;
-  scanEntry(dir: string, name: string): RawEntry;
+  scanDirectory(dir: string): { dev: number; columns: RawEntryColumns };
+  scanEntry(dir: string, name: string): RawEntryColumns;
   readProcessTable(filter: ProcessFilter): RawProcessTable;
   createSegment(dir: string, name: string | null, dataSize: number, mode: number, markerPid: number): RawCreated;
   createMemfd(name: string, size: number): number;

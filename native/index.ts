@@ -13,10 +13,12 @@ import type {
   TrafficStats,
   UnlinkOutcome,
 } from './addon-types';
+import { EntryColumns } from './entry-columns';
 import { loadAddon } from './load-addon';
 import { NativeError, toNativeError } from './native-error';
 
 export type * from './addon-types';
+export { EntryColumns } from './entry-columns';
 export { NativeError } from './native-error';
 
 function invalid(message: string): NativeError {
@@ -48,10 +50,17 @@ function checkId(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw invalid(`${what} must be a non-negative integer`);
 }
 
-/** Every entry of `dir` with its stat, marker bytes and allocated ranges, in one call. */
-export function scanDirectory(dir: string): RawDirectoryScan {
+/** Every entry of `dir` with its stat, marker bytes and allocated ranges, in one call, as columns. */
+export function scanDirectoryColumns(dir: string): { dev: number; entries: EntryColumns } {
   checkDir(dir);
-  return call(() => loadAddon().scanDirectory(dir));
+  const { dev, columns } = call(() => loadAddon().scanDirectory(dir));
+  return { dev, entries: new EntryColumns(columns) };
+}
+
+/** scanDirectoryColumns with an object per entry. */
+export function scanDirectory(dir: string): RawDirectoryScan {
+  const { dev, entries } = scanDirectoryColumns(dir);
+  return { dev, entries: entries.entries() };
 }
 
 /**
@@ -63,9 +72,14 @@ export function scanDirectory(dir: string): RawDirectoryScan {
  * scanDirectory never follows a symlink.
  */
 export function scanEntry(dir: string, name: string): RawEntry {
+  return scanEntryColumns(dir, name).entry(0);
+}
+
+/** scanEntry as columns of one entry (what the engine's judgement reads). */
+export function scanEntryColumns(dir: string, name: string): EntryColumns {
   checkDir(dir);
   checkName(name);
-  return call(() => loadAddon().scanEntry(dir, name));
+  return new EntryColumns(call(() => loadAddon().scanEntry(dir, name)));
 }
 
 /** Every process in /proc with its shared-memory mappings and fds on `filter`'s filesystem, plus memfds. */

@@ -13,6 +13,7 @@ import { pulseSegmentId } from '../protocol/limits';
 import {
   createMemfd,
   createSegment,
+  EntryColumns,
   mapShared,
   NativeError,
   readProcessTable,
@@ -22,6 +23,7 @@ import {
   unmap,
   type FileIdentity,
   type RawEntry,
+  type RawEntryColumns,
   type RawProcess,
   type RawTail,
 } from './index';
@@ -715,7 +717,7 @@ describe('readProcessTable', () => {
     );
     expect(found.comm).toBe('sleep');
     expect(found.ppid).toBe(process.pid);
-    expect(found.state).toMatch(/^[RS]$/);
+    expect(found.state).toMatch(/^[RSD]$/); // D while exec loads the binary
     const startedMs = table.bootTimeMs + (found.startTicks * 1000) / table.ticksPerSecond;
     expect(Math.abs(startedMs - spawnedAt)).toBeLessThan(1000);
   });
@@ -784,6 +786,20 @@ describe.each([
   });
 });
 
+/**
+ * A child's script text that prints the addon's entry columns as JSON: `columnsJson(expr)`
+ * (typed arrays become plain arrays); entriesOfJson reads them back as RawEntry objects.
+ */
+const COLUMNS_JSON = `const columnsJson = (c) => JSON.stringify({ ...c, numbers: Array.from(c.numbers), ranges: Array.from(c.ranges) });`;
+
+function entriesOfJson(json: RawEntryColumns & { numbers: number[]; ranges: number[] }): RawEntry[] {
+  return new EntryColumns({
+    ...json,
+    numbers: Float64Array.from(json.numbers),
+    ranges: Float64Array.from(json.ranges),
+  }).entries();
+}
+
 /** Runs `script` in a child node as user nobody, with the addon at ADDON; returns its JSON output. */
 function runAsNobody(script: string, env: Record<string, string>): unknown {
   const run = spawnSync(process.execPath, ['-e', script], {
@@ -806,8 +822,8 @@ describe('as another user', () => {
     fs.chmodSync(dir, 0o755);
     createSegment({ dir, name: 'private', dataSize: DATA_SIZE, mode: 0o600 });
     const stat = fs.statSync(path.join(dir, 'private'));
-    const script = `process.stdout.write(JSON.stringify(require(process.env.ADDON).scanDirectory(process.env.DIR).entries))`;
-    const entries = runAsNobody(script, { DIR: dir }) as RawEntry[];
+    const script = `${COLUMNS_JSON} process.stdout.write(columnsJson(require(process.env.ADDON).scanDirectory(process.env.DIR).columns))`;
+    const entries = entriesOfJson(runAsNobody(script, { DIR: dir }) as Parameters<typeof entriesOfJson>[0]);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
       name: 'private',
@@ -825,6 +841,7 @@ describe('as another user', () => {
   it('reports map_files without CAP_SYS_ADMIN as the link with error EPERM from open', (context) => {
     if (!isRoot) context.skip(needsRoot);
     const script = `
+      ${COLUMNS_JSON}
       const fs = require('node:fs');
       const addon = require(process.env.ADDON);
       const fd = addon.createMemfd('shm-inspector-test', 8192);
@@ -834,8 +851,10 @@ describe('as another user', () => {
       const line = fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').find((l) => l.split(/\\s+/)[4] === inode);
       const viaFd = addon.scanEntry('/proc/self/fd', String(fd));
       const viaMap = addon.scanEntry('/proc/self/map_files', line.split(' ')[0]);
-      process.stdout.write(JSON.stringify({ viaFd, viaMap }));`;
-    const { viaFd, viaMap } = runAsNobody(script, {}) as { viaFd: RawEntry; viaMap: RawEntry };
+      process.stdout.write('[' + columnsJson(viaFd) + ',' + columnsJson(viaMap) + ']');`;
+    const [viaFd, viaMap] = (runAsNobody(script, {}) as Parameters<typeof entriesOfJson>[0][]).map(
+      (json) => entriesOfJson(json)[0],
+    );
     expect(viaFd).toMatchObject({ type: 'file', size: 8192, dataRanges: [0, PAGE_SIZE], error: null });
     expect(viaMap).toMatchObject({
       type: 'symlink',

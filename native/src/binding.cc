@@ -53,8 +53,8 @@ double number_arg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<
 
 Napi::Number number(Napi::Env env, uint64_t value) { return Napi::Number::New(env, static_cast<double>(value)); }
 
-// Per-entry numbers of a scan, kStride doubles per entry in this order; kBuildEntries
-// below reads the same offsets. Integers stay exact: they are below 2^53 (addon-types.ts).
+// Per-entry numbers of a scan, kStride doubles per entry in this order; native/entry-columns.ts
+// reads the same offsets. Integers stay exact: they are below 2^53 (addon-types.ts).
 enum EntryField {
   kType,
   kDev,
@@ -74,56 +74,13 @@ enum EntryField {
   kTailPid,      // its second, signed (reference 2: the PID)
   kStride
 };
-static_assert(kStride == 16, "kBuildEntries reads 16 numbers per entry");
+static_assert(kStride == 16, "entry-columns.ts reads 16 numbers per entry");
 
-// Setting 14 properties per entry through N-API costs ~5 us per entry (one runtime
-// call per property, measured); building the same objects in JIT-compiled JS from
-// columns costs ~0.1 us, which is what keeps a 10,000-entry scan near a bare C loop.
-// Names come as one string joined by '/', the one byte a file name cannot contain
-// (one string instead of 10,000). Tails come as one hex string too, each a slice of it
-// (V8 keeps a slice as a reference, no copy), with their two words already read: no
-// Buffer per entry, which cost more in garbage collection than everything else here.
-constexpr const char* kBuildEntries = R"js(
-(function buildEntries(count, joinedNames, numbers, ranges, tailsHex, errors) {
-  const types = ['file', 'dir', 'symlink', 'other'];
-  const names = count > 0 ? joinedNames.split('/') : [];
-  const entries = new Array(count);
-  for (let i = 0, n = 0; i < count; i++, n += 16) {
-    const birth = numbers[n + 7];
-    const rangesAt = numbers[n + 10];
-    const rangesCount = numbers[n + 11];
-    let dataRanges = null;
-    if (rangesCount >= 0) {
-      dataRanges = new Array(rangesCount);
-      for (let j = 0; j < rangesCount; j++) dataRanges[j] = ranges[rangesAt + j];
-    }
-    const tailAt = numbers[n + 12];
-    const errorAt = numbers[n + 13];
-    entries[i] = {
-      name: names[i],
-      type: types[numbers[n]],
-      dev: numbers[n + 1],
-      inode: numbers[n + 2],
-      size: numbers[n + 3],
-      mode: numbers[n + 4],
-      uid: numbers[n + 5],
-      gid: numbers[n + 6],
-      birthTimeMs: Number.isNaN(birth) ? null : birth,
-      mtimeMs: numbers[n + 8],
-      allocatedBytes: numbers[n + 9],
-      dataRanges,
-      tail: tailAt >= 0 ? { magic: numbers[n + 14], pid: numbers[n + 15], hex: tailsHex.slice(tailAt, tailAt + 80) } : null,
-      error: errorAt >= 0 ? errors[errorAt] : null,
-    };
-  }
-  return entries;
-})
-)js";
-
-/** Per-environment state: the compiled entry builder. */
-struct AddonData {
-  Napi::FunctionReference build_entries;
-};
+// Entries go to JS as columns, not objects: setting 14 properties per entry through
+// N-API costs ~5 us per entry (one runtime call per property, measured), and even
+// objects built in JS were most of a 10,000-entry scan's garbage. Names come as one
+// string joined by '/', the one byte a file name cannot contain, and tails as one hex
+// string, with their two words already read: no string or Buffer per entry.
 
 Napi::Float64Array float64_array(Napi::Env env, const std::vector<double>& values) {
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, values.size() * sizeof(double));
@@ -138,7 +95,7 @@ Napi::String latin1_string(Napi::Env env, const std::string& text) {
   return Napi::String(env, value);
 }
 
-/** Collects scanned entries in columns, then builds all their objects in one JS call. */
+/** Collects scanned entries in columns (see EntryField). */
 class EntryBatch {
  public:
   explicit EntryBatch(Napi::Env env) : env_(env), errors_(Napi::Array::New(env)) {}
@@ -189,12 +146,15 @@ class EntryBatch {
     }
   }
 
-  Napi::Array build() {
-    Napi::Function build_entries = env_.GetInstanceData<AddonData>()->build_entries.Value();
-    return build_entries
-        .Call({Napi::Number::New(env_, count_), Napi::String::New(env_, names_), float64_array(env_, numbers_),
-               float64_array(env_, ranges_), latin1_string(env_, tails_hex_), errors_})
-        .As<Napi::Array>();
+  Napi::Object build() {
+    Napi::Object columns = Napi::Object::New(env_);
+    columns.Set("count", Napi::Number::New(env_, count_));
+    columns.Set("names", Napi::String::New(env_, names_));
+    columns.Set("numbers", float64_array(env_, numbers_));
+    columns.Set("ranges", float64_array(env_, ranges_));
+    columns.Set("tailsHex", latin1_string(env_, tails_hex_));
+    columns.Set("errors", errors_);
+    return columns;
   }
 
  private:
@@ -214,7 +174,7 @@ Napi::Value ScanDirectory(const Napi::CallbackInfo& info) {
   uint64_t dev = shm::scan_directory(string_arg(info, 0), [&](const shm::ScanEntry& entry) { batch.add(entry); });
   Napi::Object result = Napi::Object::New(env);
   result.Set("dev", number(env, dev));
-  result.Set("entries", batch.build());
+  result.Set("columns", batch.build());
   return result;
 }
 
@@ -222,7 +182,7 @@ Napi::Value ScanEntry(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EntryBatch batch(env);
   batch.add(shm::scan_entry(string_arg(info, 0), string_arg(info, 1)));
-  return batch.build().Get(0u);
+  return batch.build();
 }
 
 Napi::Object mapping_to_js(Napi::Env env, const shm::Mapping& m) {
@@ -385,7 +345,6 @@ Napi::Value TrafficStop(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new AddonData{Napi::Persistent(env.RunScript(kBuildEntries).As<Napi::Function>())});
   exports.Set("scanDirectory", Napi::Function::New<guarded<ScanDirectory>>(env, "scanDirectory"));
   exports.Set("scanEntry", Napi::Function::New<guarded<ScanEntry>>(env, "scanEntry"));
   exports.Set("readProcessTable", Napi::Function::New<guarded<ReadProcessTable>>(env, "readProcessTable"));
