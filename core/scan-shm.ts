@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
 import path from 'node:path';
-import { readProcessTable, scanDirectoryColumns, type EntryColumns, type RawEntry } from '../native';
+import { scanDirectoryWithProcesses, type EntryColumns, type RawEntry } from '../native';
 import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
 import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
@@ -132,8 +132,8 @@ export interface ShmSnapshot {
 /** Scans a shm directory and the process table, and judges every entry. */
 export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOptions = {}): ShmSnapshot {
   const resolved = resolveShmDir(dir);
-  const directory = scanDirectoryColumns(resolved);
-  const processes = indexProcesses(readProcessTable({ dev: directory.dev, dir: resolved }), process.pid);
+  const directory = scanDirectoryWithProcesses(resolved);
+  const processes = indexProcesses(directory.processes, process.pid);
   const context = { initialPidNamespace: inInitialPidNamespace() };
   const owners = new Map<number, OwnerProcess>();
   const { entries } = directory;

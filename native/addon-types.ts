@@ -148,6 +148,11 @@ export interface Addon {
   scanDirectory(dir: string): { dev: number; columns: RawEntryColumns };
   scanEntry(dir: string, name: string): RawEntryColumns;
   readProcessTable(filter: ProcessFilter): RawProcessTable;
+  /** `procDir`: the directory as ProcessFilter.dir wants it; the device is the scanned directory's. */
+  scanDirectoryWithProcesses(
+    dir: string,
+    procDir: string,
+  ): { dev: number; columns: RawEntryColumns; processes: RawProcessTable };
   createSegment(dir: string, name: string | null, dataSize: number, mode: number, markerPid: number): RawCreated;
   createMemfd(name: string, size: number): number;
   mapShared(fd: number, length: number, writable: boolean): number;

@@ -6,6 +6,7 @@
         "src/binding.cc",
         "src/directory-scan.cc",
         "src/process-table.cc",
+        "src/shm-snapshot.cc",
         "src/segment-create.cc",
         "src/segment-unlink.cc",
         "src/srb-traffic.cc",

@@ -82,11 +82,30 @@ export function scanEntryColumns(dir: string, name: string): EntryColumns {
   return new EntryColumns(call(() => loadAddon().scanEntry(dir, name)));
 }
 
+/** A directory as ProcessFilter.dir wants it: no trailing slash. */
+const withoutTrailingSlash = (dir: string): string => dir.replace(/\/+$/, '');
+
 /** Every process in /proc with its shared-memory mappings and fds on `filter`'s filesystem, plus memfds. */
 export function readProcessTable(filter: ProcessFilter): RawProcessTable {
   checkDir(filter.dir);
   checkId(filter.dev, 'device');
-  return call(() => loadAddon().readProcessTable({ dev: filter.dev, dir: filter.dir.replace(/\/+$/, '') }));
+  return call(() => loadAddon().readProcessTable({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }));
+}
+
+/**
+ * scanDirectoryColumns(dir) and readProcessTable for `dir`'s filesystem in one call: the
+ * addon reads /proc on a second thread while it reads the directory.
+ */
+export function scanDirectoryWithProcesses(dir: string): {
+  dev: number;
+  entries: EntryColumns;
+  processes: RawProcessTable;
+} {
+  checkDir(dir);
+  const { dev, columns, processes } = call(() =>
+    loadAddon().scanDirectoryWithProcesses(dir, withoutTrailingSlash(dir)),
+  );
+  return { dev, entries: new EntryColumns(columns), processes };
 }
 
 export interface CreateSegmentOptions {

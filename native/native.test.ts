@@ -18,6 +18,7 @@ import {
   NativeError,
   readProcessTable,
   scanDirectory,
+  scanDirectoryWithProcesses,
   scanEntry,
   unlinkIfUnchanged,
   unmap,
@@ -584,6 +585,40 @@ describe('scanDirectory failures', () => {
     // Other programs may add and remove entries meanwhile, so no exact count.
     expect(new Set(scan.entries.map((entry) => entry.name)).size).toBe(scan.entries.length);
     expect(entryNamed(scan.entries, created.name).tail).toEqual(tailOf(expectedMarker(process.pid)));
+  });
+});
+
+describe('scanDirectoryWithProcesses', () => {
+  it('reads the directory as scanDirectory does and the process table of its filesystem', () => {
+    const dir = makeTempDir();
+    const created = createSegment({ dir, dataSize: DATA_SIZE, mode: 0o600 });
+    const file = path.join(dir, created.name);
+    map(open(file, 'r+'), DATA_SIZE, true);
+    open(file, 'r');
+
+    const scan = scanDirectoryWithProcesses(dir);
+    expect(scan.dev).toBe(scanDirectory(dir).dev);
+    expect(scan.entries.entries()).toEqual(scanDirectory(dir).entries);
+    const me = must(
+      scan.processes.processes.find((p) => p.pid === process.pid),
+      'this process',
+    );
+    expect(me.mappings.map((m) => [m.inode, m.perms])).toContainEqual([created.inode, 'rw-s']);
+    expect(me.fds.filter((fd) => fd.inode === created.inode).map((fd) => [fd.path, fd.accessMode])).toEqual(
+      expect.arrayContaining([
+        [file, 2],
+        [file, 0],
+      ]),
+    );
+    // Filtered to the directory's device: none of /dev/shm's files.
+    const shmDev = scanDirectory(SHM_DIR).dev;
+    expect(scan.processes.processes.flatMap((p) => p.mappings).some((m) => m.dev === shmDev)).toBe(false);
+  });
+
+  it('fails as scanDirectory does, before reading anything', () => {
+    const dir = makeTempDir();
+    expect(nativeErrorOf(() => scanDirectoryWithProcesses(path.join(dir, 'missing'))).code).toBe('ENOENT');
+    expect(nativeErrorOf(() => scanDirectoryWithProcesses('dev/shm')).code).toBe('EINVAL');
   });
 });
 

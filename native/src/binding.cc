@@ -17,6 +17,7 @@
 #include "process-table.h"
 #include "segment-create.h"
 #include "segment-unlink.h"
+#include "shm-snapshot.h"
 #include "srb-traffic.h"
 #include "sys-error.h"
 
@@ -213,13 +214,7 @@ Napi::Value errno_or_null(Napi::Env env, int err) {
   return err == 0 ? env.Null() : Napi::Value(Napi::String::New(env, shm::errno_name(err)));
 }
 
-Napi::Value ReadProcessTable(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Object filter = info[0].As<Napi::Object>();
-  auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
-  std::string dir = filter.Get("dir").As<Napi::String>().Utf8Value();
-  shm::ProcessTable table = shm::read_process_table(dev, dir);
-
+Napi::Object process_table_to_js(Napi::Env env, const shm::ProcessTable& table) {
   Napi::Array processes = Napi::Array::New(env, table.processes.size());
   for (size_t i = 0; i < table.processes.size(); ++i) {
     const shm::ProcessInfo& p = table.processes[i];
@@ -244,6 +239,25 @@ Napi::Value ReadProcessTable(const Napi::CallbackInfo& info) {
   result.Set("bootTimeMs", Napi::Number::New(env, table.boot_time_ms));
   result.Set("ticksPerSecond", Napi::Number::New(env, static_cast<double>(table.ticks_per_second)));
   result.Set("processes", processes);
+  return result;
+}
+
+Napi::Value ReadProcessTable(const Napi::CallbackInfo& info) {
+  Napi::Object filter = info[0].As<Napi::Object>();
+  auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
+  std::string dir = filter.Get("dir").As<Napi::String>().Utf8Value();
+  return process_table_to_js(info.Env(), shm::read_process_table(dev, dir));
+}
+
+Napi::Value ScanDirectoryWithProcesses(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EntryBatch batch(env);
+  shm::DirectoryWithProcesses scan = shm::scan_directory_with_processes(
+      string_arg(info, 0), string_arg(info, 1), [&](const shm::ScanEntry& entry) { batch.add(entry); });
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("dev", number(env, scan.dev));
+  result.Set("columns", batch.build());
+  result.Set("processes", process_table_to_js(env, scan.processes));
   return result;
 }
 
@@ -348,6 +362,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanDirectory", Napi::Function::New<guarded<ScanDirectory>>(env, "scanDirectory"));
   exports.Set("scanEntry", Napi::Function::New<guarded<ScanEntry>>(env, "scanEntry"));
   exports.Set("readProcessTable", Napi::Function::New<guarded<ReadProcessTable>>(env, "readProcessTable"));
+  exports.Set("scanDirectoryWithProcesses",
+              Napi::Function::New<guarded<ScanDirectoryWithProcesses>>(env, "scanDirectoryWithProcesses"));
   exports.Set("createSegment", Napi::Function::New<guarded<CreateSegment>>(env, "createSegment"));
   exports.Set("createMemfd", Napi::Function::New<guarded<CreateMemfd>>(env, "createMemfd"));
   exports.Set("mapShared", Napi::Function::New<guarded<MapShared>>(env, "mapShared"));
