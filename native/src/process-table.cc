@@ -10,7 +10,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "sys-error.h"
@@ -226,6 +228,48 @@ double clock_ms(clockid_t clock) {
   return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+/** What every per-process read needs: the device and directory to keep, and a reusable read buffer. */
+struct ProcessReading {
+  unsigned want_major;
+  unsigned want_minor;
+  std::string dir_prefix;
+  ProcReader reader;
+
+  ProcessReading(uint64_t dev, const std::string& dir) : want_major(major(dev)), want_minor(minor(dev)), dir_prefix(dir + "/") {}
+};
+
+/** Reads /proc/<pid_name> into `p`; false if the process exited meanwhile (or its stat is unreadable). */
+bool read_process(int procfd, const char* pid_name, ProcessReading& filter, ProcessInfo& p) {
+  UniqueFd piddir(openat(procfd, pid_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!piddir.valid()) return false;  // exited since readdir
+  struct stat st;
+  if (fstat(piddir.get(), &st) != 0) return false;
+
+  std::string_view text;
+  p.pid = std::atoi(pid_name);
+  p.uid = st.st_uid;
+  if (filter.reader.read(piddir.get(), "stat", text) != 0 || !parse_stat(text, p)) return false;
+
+  int err = filter.reader.read(piddir.get(), "maps", text);
+  if (err == 0) parse_maps(text, filter.want_major, filter.want_minor, p.mappings);
+  else if (vanished(err)) return false;
+  else p.maps_errno = err;
+
+  err = read_fds(piddir.get(), filter.dir_prefix, p.fds, filter.reader);
+  if (vanished(err)) return false;
+  if (err != 0) {
+    p.fds_errno = err;
+    p.fds.clear();
+  }
+  return true;
+}
+
+UniqueFd open_proc() {
+  UniqueFd proc(open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!proc.valid()) throw SysError{errno, "open", "/proc"};
+  return proc;
+}
+
 }  // namespace
 
 ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
@@ -233,17 +277,12 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
   table.boot_time_ms = clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME);
   table.ticks_per_second = sysconf(_SC_CLK_TCK);
 
-  UniqueFd proc(open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!proc.valid()) throw SysError{errno, "open", "/proc"};
+  UniqueFd proc = open_proc();
   UniqueDir stream(fdopendir(proc.get()));
   if (!stream) throw SysError{errno, "fdopendir", "/proc"};
   int procfd = proc.release();
 
-  const unsigned want_major = major(dev);
-  const unsigned want_minor = minor(dev);
-  const std::string dir_prefix = dir + "/";
-  ProcReader reader;
-  std::string_view text;
+  ProcessReading filter(dev, dir);
   for (;;) {
     errno = 0;
     const struct dirent* d = readdir(stream.get());
@@ -252,30 +291,29 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
       break;
     }
     if (!is_digits(d->d_name)) continue;
-    UniqueFd piddir(openat(procfd, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!piddir.valid()) continue;  // exited since readdir
-    struct stat st;
-    if (fstat(piddir.get(), &st) != 0) continue;
-
     ProcessInfo p;
-    p.pid = std::atoi(d->d_name);
-    p.uid = st.st_uid;
-    if (reader.read(piddir.get(), "stat", text) != 0 || !parse_stat(text, p)) continue;
-
-    int err = reader.read(piddir.get(), "maps", text);
-    if (err == 0) parse_maps(text, want_major, want_minor, p.mappings);
-    else if (vanished(err)) continue;
-    else p.maps_errno = err;
-
-    err = read_fds(piddir.get(), dir_prefix, p.fds, reader);
-    if (vanished(err)) continue;
-    if (err != 0) {
-      p.fds_errno = err;
-      p.fds.clear();
-    }
-    table.processes.push_back(std::move(p));
+    if (read_process(procfd, d->d_name, filter, p)) table.processes.push_back(std::move(p));
   }
   return table;
+}
+
+void refresh_processes(ProcessTable& table, const std::vector<int>& pids, uint64_t dev, const std::string& dir) {
+  if (pids.empty()) return;
+  UniqueFd proc = open_proc();
+  ProcessReading filter(dev, dir);
+  for (int pid : pids) {
+    auto found = std::find_if(table.processes.begin(), table.processes.end(),
+                              [pid](const ProcessInfo& p) { return p.pid == pid; });
+    ProcessInfo fresh;
+    const bool alive = read_process(proc.get(), std::to_string(pid).c_str(), filter, fresh);
+    if (!alive) {
+      if (found != table.processes.end()) table.processes.erase(found);
+    } else if (found != table.processes.end()) {
+      *found = std::move(fresh);
+    } else {
+      table.processes.push_back(std::move(fresh));
+    }
+  }
 }
 
 }  // namespace shm

@@ -54,4 +54,10 @@ struct ProcessTable {
  */
 ProcessTable read_process_table(uint64_t dev, const std::string& dir);
 
+/**
+ * Reads each of `pids` again, as read_process_table would: replaces its entry, adds it
+ * if it was not there, or removes it if the process is gone now.
+ */
+void refresh_processes(ProcessTable& table, const std::vector<int>& pids, uint64_t dev, const std::string& dir);
+
 }  // namespace shm

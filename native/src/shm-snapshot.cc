@@ -2,13 +2,30 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <future>
 #include <system_error>
+#include <vector>
 
 #include "sys-error.h"
 
 namespace shm {
+
+namespace {
+
+constexpr uint32_t kMarkerMagic = 0xbeefcafe;  // reference §2
+
+/** The PID a valid PulseAudio marker names, or 0. */
+int marker_pid(const ScanEntry& entry) {
+  if (!entry.has_tail) return 0;
+  const uint8_t* t = entry.tail.data();
+  uint32_t magic = t[0] | t[1] << 8 | t[2] << 16 | static_cast<uint32_t>(t[3]) << 24;
+  int32_t pid = static_cast<int32_t>(t[4] | t[5] << 8 | t[6] << 16 | static_cast<uint32_t>(t[7]) << 24);
+  return magic == kMarkerMagic && pid > 0 ? pid : 0;
+}
+
+}  // namespace
 
 DirectoryWithProcesses scan_directory_with_processes(const std::string& dir, const std::string& proc_dir,
                                                      const std::function<void(const ScanEntry&)>& visit) {
@@ -23,11 +40,22 @@ DirectoryWithProcesses scan_directory_with_processes(const std::string& dir, con
     // No thread to be had (EAGAIN): table stays invalid and is read below, after the directory.
   }
   // If scan_directory throws, the future's destructor waits for the other thread first.
+  std::vector<int> owners;
   DirectoryWithProcesses result;
-  result.dev = scan_directory(dir, visit);
+  result.dev = scan_directory(dir, [&](const ScanEntry& entry) {
+    if (int pid = marker_pid(entry)) owners.push_back(pid);
+    visit(entry);
+  });
   // Another filesystem mounted over `dir` since the stat: the table kept the wrong device.
   const bool stale_filter = result.dev != expected_dev;
   result.processes = table.valid() && !stale_filter ? table.get() : read_process_table(result.dev, proc_dir);
+  // Read one after the other, a segment's creator is in the table whenever it is alive:
+  // the segment existed before the table was read. Read side by side, the table may be
+  // older than the segment, so every owner is read again now: one that started
+  // meanwhile is not taken for gone (stale), nor one that died meanwhile for alive.
+  std::sort(owners.begin(), owners.end());
+  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  refresh_processes(result.processes, owners, result.dev, proc_dir);
   return result;
 }
 

@@ -58,6 +58,14 @@ export class FaultGate {
     );
   }
 
+  /**
+   * The gate's own PID. While it holds an open it has an fd to the file (fanotify's event
+   * fd), so a process table read meanwhile lists it as holding the file.
+   */
+  get pid(): number {
+    return this.process.pid;
+  }
+
   /** The PID whose open or read was held while the actions ran; fails if they failed. */
   async fired(): Promise<number> {
     return Number((await this.line(/^fired \d+$/)).slice('fired '.length));
