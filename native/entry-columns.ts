@@ -50,74 +50,79 @@ export class EntryColumns {
     this.errors = raw.errors;
   }
 
+  /** Number `field` of entry `i`. */
+  private at(i: number, field: number): number {
+    return this.numbers[i * STRIDE + field] as number;
+  }
+
   name(i: number): string {
     return this.names[i] as string;
   }
 
   type(i: number): EntryType {
-    return TYPES[this.numbers[i * STRIDE + TYPE] as number] as EntryType;
+    return TYPES[this.at(i, TYPE)] as EntryType;
   }
 
   dev(i: number): number {
-    return this.numbers[i * STRIDE + DEV] as number;
+    return this.at(i, DEV);
   }
 
   inode(i: number): number {
-    return this.numbers[i * STRIDE + INODE] as number;
+    return this.at(i, INODE);
   }
 
   size(i: number): number {
-    return this.numbers[i * STRIDE + SIZE] as number;
+    return this.at(i, SIZE);
   }
 
   mode(i: number): number {
-    return this.numbers[i * STRIDE + MODE] as number;
+    return this.at(i, MODE);
   }
 
   uid(i: number): number {
-    return this.numbers[i * STRIDE + UID] as number;
+    return this.at(i, UID);
   }
 
   gid(i: number): number {
-    return this.numbers[i * STRIDE + GID] as number;
+    return this.at(i, GID);
   }
 
   birthTimeMs(i: number): number | null {
-    const birth = this.numbers[i * STRIDE + BIRTH_TIME] as number;
+    const birth = this.at(i, BIRTH_TIME);
     return Number.isNaN(birth) ? null : birth;
   }
 
   mtimeMs(i: number): number {
-    return this.numbers[i * STRIDE + MTIME] as number;
+    return this.at(i, MTIME);
   }
 
   allocatedBytes(i: number): number {
-    return this.numbers[i * STRIDE + ALLOCATED] as number;
+    return this.at(i, ALLOCATED);
   }
 
   dataRanges(i: number): number[] | null {
-    const count = this.numbers[i * STRIDE + RANGES_COUNT] as number;
+    const count = this.at(i, RANGES_COUNT);
     if (count < 0) return null;
-    const at = this.numbers[i * STRIDE + RANGES_AT] as number;
+    const at = this.at(i, RANGES_AT);
     return Array.from(this.ranges.subarray(at, at + count));
   }
 
   /** Whether the last 40 bytes were read (tailMagic, tailPid and tailHex are then set). */
   hasTail(i: number): boolean {
-    return (this.numbers[i * STRIDE + TAIL_AT] as number) >= 0;
+    return this.at(i, TAIL_AT) >= 0;
   }
 
   tailMagic(i: number): number {
-    return this.numbers[i * STRIDE + TAIL_MAGIC] as number;
+    return this.at(i, TAIL_MAGIC);
   }
 
   tailPid(i: number): number {
-    return this.numbers[i * STRIDE + TAIL_PID] as number;
+    return this.at(i, TAIL_PID);
   }
 
   /** A slice of one string: V8 keeps it as a reference, no copy. */
   tailHex(i: number): string {
-    const at = this.numbers[i * STRIDE + TAIL_AT] as number;
+    const at = this.at(i, TAIL_AT);
     return this.tailsHex.slice(at, at + TAIL_HEX_LENGTH);
   }
 
@@ -126,7 +131,7 @@ export class EntryColumns {
   }
 
   error(i: number): EntryError | null {
-    const at = this.numbers[i * STRIDE + ERROR_AT] as number;
+    const at = this.at(i, ERROR_AT);
     return at >= 0 ? (this.errors[at] as EntryError) : null;
   }
 
