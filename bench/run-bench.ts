@@ -6,7 +6,8 @@
  * (bench/pool-bench.ts). Speed is reported as ratios against baselines run
  * in the same run, never as absolute limits. The engine's scan is timed as wall time, what
  * a user waits for; the addon reads /proc on a second thread meanwhile, so the scan's CPU
- * time (all threads) is reported beside it. Then the live state on 10,000 segments:
+ * time (all threads) is reported beside it. The engine is timed in a process of its own
+ * that starts no other (bench/engine-runner.ts says why). Then the live state on 10,000 segments:
  * the patch one change makes and what it costs to get and apply (bench/patch-bench.ts),
  * and the renderer's frame time in chromium while changes stream in at 4 Hz
  * (bench/frame-bench.ts); their targets are the issue's absolute ones (a patch under
@@ -14,16 +15,14 @@
  * A MISS is a finding, not a failure: the exit code is non-zero only when something
  * could not run (chromium not launching included) or gave a wrong answer.
  */
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { indexProcesses } from '../core/process-index';
-import { compareSegments, readCapacity, resolveShmDir, scanShm, toSegment } from '../core/scan-shm';
-import { inInitialPidNamespace } from '../core/pid-namespace';
-import { scanDirectoryWithProcesses } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { ScanResult } from '../protocol/scan-result';
+import { scanProblems } from './check-scan';
+import type { EngineReply, EngineRequest } from './engine-runner';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
 import { benchFrames, reportFrames, type FrameBenchResult } from './frame-bench';
 import { benchPatches, reportPatches, type PatchBenchResult } from './patch-bench';
@@ -33,7 +32,6 @@ import {
   cell,
   infoRatioRow,
   median,
-  nowMs,
   ratioRow,
   timeMs,
   timing,
@@ -94,16 +92,9 @@ function runsFor(segments: number): number {
   return segments <= 2000 ? 30 : 15;
 }
 
-/** Checks a scan's judgement against what the fixture made; a wrong answer makes the run fail. */
+/** Records what is wrong with a scan's judgement of the fixture; a wrong answer makes the run fail. */
 function checkScan(what: string, result: Pick<ScanResult, 'segments'>, expected: FixtureExpectation): void {
-  const count = (state: string): number => result.segments.filter((segment) => segment.state === state).length;
-  const attached = result.segments.filter((segment) => segment.attached.length > 0).length;
-  const seen = { segments: result.segments.length, stale: count('stale'), live: count('live'), attached };
-  for (const key of Object.keys(expected) as (keyof FixtureExpectation)[]) {
-    if (seen[key] !== expected[key]) {
-      problems.push(`${what}: expected ${expected[key]} ${key} segments, saw ${seen[key]}`);
-    }
-  }
+  problems.push(...scanProblems(what, result, expected));
 }
 
 function compileBaseline(): void {
@@ -114,29 +105,6 @@ function compileBaseline(): void {
   if (gcc.error || gcc.status !== 0) {
     throw new Error(`gcc could not build the baseline: ${gcc.error?.message ?? gcc.stderr}`);
   }
-}
-
-/** The steps of scanShmSnapshot, timed one by one (the same calls in the same order). */
-function runSteps(dir: string, samples: Record<string, number[]>): void {
-  let start = nowMs();
-  const step = (name: string): void => {
-    const end = nowMs();
-    (samples[name] ??= []).push(end - start);
-    start = end;
-  };
-  const resolved = resolveShmDir(dir);
-  step('resolveDir');
-  const directory = scanDirectoryWithProcesses(resolved);
-  step('scanDirectoryWithProcesses');
-  const processes = indexProcesses(directory.processes);
-  step('indexProcesses');
-  const context = { initialPidNamespace: inInitialPidNamespace() };
-  step('pidNamespace');
-  const { entries } = directory;
-  Array.from({ length: entries.count }, (_, i) => toSegment(entries, i, processes, context)).sort(compareSegments);
-  step('toSegment+sort');
-  readCapacity(resolved);
-  step('capacity');
 }
 
 interface BaselineOutput {
@@ -172,37 +140,79 @@ interface InProcessTimings {
   processes: number;
 }
 
-/**
- * The engine and the C baselines in alternation, one run of each per round, so that a
- * change of load on the machine (other builds, tests) weighs on all of them alike.
- */
-async function measureInProcess(dir: string, runs: number, expected: FixtureExpectation): Promise<InProcessTimings> {
-  for (let i = 0; i < 3; i++) checkScan('engine scanShm', scanShm(dir), expected);
-  runSteps(dir, {});
-  const engine: number[] = [];
-  const engineCpu: number[] = [];
-  const steps: Record<string, number[]> = {};
-  const baselines: Record<BaselineMode, { files: number[]; proc: number[]; total: number[] }> = {
-    minimal: { files: [], proc: [], total: [] },
-    engine: { files: [], proc: [], total: [] },
-  };
-  let processes = 0;
-  for (let round = 0; round < runs; round++) {
-    await betweenRounds();
-    const cpuBefore = process.cpuUsage();
-    engine.push(timeMs(() => scanShm(dir)));
-    const cpu = process.cpuUsage(cpuBefore);
-    engineCpu.push((cpu.user + cpu.system) / 1000);
-    runSteps(dir, steps);
-    for (const mode of ['minimal', 'engine'] as const) {
-      const output = runBaseline(dir, mode, expected);
-      const samples = baselines[mode];
-      samples.files.push(...output.filesNs.map((ns) => ns / 1e6));
-      samples.proc.push(...output.procNs.map((ns) => ns / 1e6));
-      samples.total.push(...output.totalNs.map((ns) => ns / 1e6));
-      processes = output.processes;
-    }
+/** The engine's runner process (engine-runner.ts), asked one request at a time. */
+class EngineRunner {
+  private readonly child: ChildProcess;
+
+  constructor() {
+    this.child = fork(path.join(__dirname, 'engine-runner.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   }
+
+  ask<K extends EngineRequest['kind']>(request: EngineRequest & { kind: K }): Promise<EngineReply & { kind: K }> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`the engine runner exited (${code})`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (reply: EngineReply) => {
+        this.child.off('exit', onExit);
+        if (reply.kind === 'error') reject(new Error(`the engine runner failed: ${reply.message}`));
+        else if (reply.kind !== request.kind)
+          reject(new Error(`the engine runner answered ${reply.kind} to ${request.kind}`));
+        else resolve(reply as EngineReply & { kind: K });
+      });
+      this.child.send(request);
+    });
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+/**
+ * The engine (in its runner process) and the C baselines in alternation, one run of each
+ * per round, so that a change of load on the machine (other builds, tests) weighs on all
+ * of them alike.
+ */
+async function measureScans(dir: string, runs: number, expected: FixtureExpectation): Promise<InProcessTimings> {
+  const runner = new EngineRunner();
+  try {
+    problems.push(...(await runner.ask({ kind: 'check', dir, expected })).problems);
+    const engine: number[] = [];
+    const engineCpu: number[] = [];
+    const steps: Record<string, number[]> = {};
+    const baselines: Record<BaselineMode, { files: number[]; proc: number[]; total: number[] }> = {
+      minimal: { files: [], proc: [], total: [] },
+      engine: { files: [], proc: [], total: [] },
+    };
+    let processes = 0;
+    for (let round = 0; round < runs; round++) {
+      await betweenRounds();
+      const { wallMs, cpuMs, stepsMs } = await runner.ask({ kind: 'round', dir });
+      engine.push(wallMs);
+      engineCpu.push(cpuMs);
+      for (const [step, ms] of Object.entries(stepsMs)) (steps[step] ??= []).push(ms);
+      for (const mode of ['minimal', 'engine'] as const) {
+        const output = runBaseline(dir, mode, expected);
+        const samples = baselines[mode];
+        samples.files.push(...output.filesNs.map((ns) => ns / 1e6));
+        samples.proc.push(...output.procNs.map((ns) => ns / 1e6));
+        samples.total.push(...output.totalNs.map((ns) => ns / 1e6));
+        processes = output.processes;
+      }
+    }
+    return summarize(engine, engineCpu, baselines, steps, processes);
+  } finally {
+    runner.stop();
+  }
+}
+
+function summarize(
+  engine: number[],
+  engineCpu: number[],
+  baselines: Record<BaselineMode, { files: number[]; proc: number[]; total: number[] }>,
+  steps: Record<string, number[]>,
+  processes: number,
+): InProcessTimings {
   const phases = (mode: BaselineMode): SizeResult['baseline'] => ({
     ...timing(baselines[mode].total),
     filesMs: median(baselines[mode].files),
@@ -263,7 +273,7 @@ async function benchSize(segments: number): Promise<SizeResult> {
   });
   const loadBefore = os.loadavg()[0] ?? NaN;
   try {
-    const inProcess = await measureInProcess(fixture.dir, runsFor(segments), fixture.expected);
+    const inProcess = await measureScans(fixture.dir, runsFor(segments), fixture.expected);
     const { cli, lsof } = await measureCommands(fixture);
     const engineOverBaseline = inProcess.engine.medianMs / inProcess.baseline.medianMs;
     const cliOverLsof = cli.medianMs / lsof.medianMs;
