@@ -225,6 +225,43 @@ function heldByOthersThan(gate: FaultGate, segment: Segment): number[] {
   return segment.attached.map((holder) => holder.pid).filter((pid) => pid !== gate.pid);
 }
 
+describe('an owner that starts during a scan', () => {
+  let dir: string;
+  let started: number | undefined;
+
+  beforeEach(() => {
+    dir = makeShmTempDir();
+    started = undefined;
+  });
+
+  afterEach(async () => {
+    if (started !== undefined) process.kill(started, 'SIGKILL');
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('started while the scan reads the directory, after the process table was read, and written into a segment read later: judged live with that owner, not stale', async () => {
+    const gone = start(['true']);
+    await gone.exited;
+    const deadPid = gone.pid;
+    for (let i = 0; i < 3; i++) createSegment({ dir, dataSize: 64 * 1024, mode: 0o600, markerPid: deadPid });
+    // The scan reads entries in readdir order: hold the first, change the last.
+    const order = scanDirectory(dir).entries.map((entry) => entry.name);
+    const [first, last] = [order[0] ?? '', order[order.length - 1] ?? ''];
+    expect(segmentNamed(scanShm(dir), last)).toMatchObject({ state: 'stale', owner: null });
+
+    const held = await FaultGate.arm('open', path.join(dir, first), [gateAction.startOwner(path.join(dir, last))]);
+    const during = scanShm(dir);
+    expect(await held.fired()).toBe(process.pid);
+    started = await held.owner();
+
+    // The process table is read beside the directory and is done long before the gate lets go.
+    expect(segmentNamed(during, last)).toMatchObject({ state: 'live', owner: { pid: started } });
+    expect(segmentNamed(during, last).attached).toContainEqual(expect.objectContaining({ pid: started, access: 'rw' }));
+    expect(segmentNamed(during, first)).toMatchObject({ state: 'stale' });
+  });
+});
+
 describe('an owner that exits during a scan', () => {
   let dir: string;
   let owner: HeldOwner | undefined;

@@ -16,6 +16,9 @@ ACTIONs (paths absolute):
     rename:FROM:TO         rename(2), replacing TO
     kill:PID:zombie        SIGKILL PID and wait until /proc/PID/stat says Z
     kill:PID:gone          SIGKILL PID and wait until /proc/PID is gone (its parent reaps it)
+    owner:PATH             start a process that opens PATH read-write, writes a PulseAudio
+                           marker with its own PID at its end, and sleeps until killed;
+                           prints "owner PID" (a new owner, started during the scan)
 
 Prints "ready" once the mark is in place. Exits when stdin closes; closing the
 fanotify fd allows anything still held, so a killed gate never leaves a process stuck.
@@ -68,6 +71,30 @@ def wait_until(what, done, timeout=30.0):
         time.sleep(0.005)
 
 
+MARKER = struct.Struct("<Ii")  # magic, PID: the start of PulseAudio's 40-byte marker
+MARKER_MAGIC = 0xBEEFCAFE
+MARKER_SIZE = 40
+
+
+def start_owner(path):
+    ready_read, ready_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fd = os.open(path, os.O_RDWR)
+            os.pwrite(fd, MARKER.pack(MARKER_MAGIC, os.getpid()), os.fstat(fd).st_size - MARKER_SIZE)
+            os.write(ready_write, b"1")
+            while True:
+                signal.pause()
+        finally:
+            os._exit(1)
+    os.close(ready_write)
+    if os.read(ready_read, 1) != b"1":
+        raise RuntimeError(f"the owner of {path} failed to start")
+    os.close(ready_read)
+    print(f"owner {pid}", flush=True)
+
+
 def perform(action):
     kind, _, rest = action.partition(":")
     if kind == "unlink":
@@ -89,6 +116,8 @@ def perform(action):
             wait_until(f"PID {pid} to be a zombie", lambda: state_of(pid) == "Z")
         else:
             wait_until(f"PID {pid} to be reaped", lambda: state_of(pid) is None)
+    elif kind == "owner":
+        start_owner(rest)
     else:
         raise ValueError(f"unknown action {action}")
 

@@ -20,6 +20,8 @@ export const gateAction = {
   killToZombie: (pid: number): string => `kill:${pid}:zombie`,
   /** SIGKILL and wait until its parent has reaped it. */
   killAndReap: (pid: number): string => `kill:${pid}:gone`,
+  /** A new process that holds `file` read-write with its own PID in the marker (FaultGate.owner). */
+  startOwner: (file: string): string => `owner:${plain(file)}`,
 };
 
 /**
@@ -64,6 +66,11 @@ export class FaultGate {
    */
   get pid(): number {
     return this.process.pid;
+  }
+
+  /** The PID of the process a startOwner action started; it runs until killed. */
+  async owner(): Promise<number> {
+    return Number((await this.line(/^owner \d+$/)).slice('owner '.length));
   }
 
   /** The PID whose open or read was held while the actions ran; fails if they failed. */
