@@ -1,7 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import { EngineError } from '../core/engine-error';
+import { isTerminal } from '../core/terminal';
 import { EXIT_FAILED, EXIT_USAGE, UsageError, type Io } from './cli-error';
 import { printable } from './printable';
+import { writeLine } from './write-line';
 
 export const USAGE = `Usage: shm-inspector <command> [options]
 
@@ -71,7 +72,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function terminalConfirm(question: string): Promise<boolean> {
+/** Loaded on demand, as the commands are: readline loads Node's stream stack. */
+async function terminalConfirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   return prompt.question(question).then(
     (answer) => {
@@ -82,12 +85,17 @@ function terminalConfirm(question: string): Promise<boolean> {
   );
 }
 
+/** This process's terminal and standard streams; what a command does not use is never set up. */
 export function processIo(): Io {
   return {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-    outIsTerminal: process.stdout.isTTY === true,
-    confirm: process.stdin.isTTY && process.stderr.isTTY ? terminalConfirm : null,
+    out: (text) => writeLine(1, text),
+    err: (text) => writeLine(2, text),
+    get outIsTerminal() {
+      return isTerminal(1);
+    },
+    get confirm() {
+      return isTerminal(0) && isTerminal(2) ? terminalConfirm : null;
+    },
   };
 }
 

@@ -157,6 +157,7 @@ export interface Addon {
   createMemfd(name: string, size: number): number;
   mapShared(fd: number, length: number, writable: boolean): number;
   unmap(handle: number): void;
+  isTerminal(fd: number): boolean;
   /** `birthTimeMs` NaN: the filesystem records none, so only dev and inode are compared. */
   unlinkIfUnchanged(dir: string, name: string, dev: number, inode: number, birthTimeMs: number): UnlinkOutcome;
   readIfSame(

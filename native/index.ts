@@ -138,6 +138,16 @@ export function createSegment(options: CreateSegmentOptions): RawCreated {
   );
 }
 
+/**
+ * Whether `fd` is a terminal (isatty). What process.stdout.isTTY says, without creating
+ * the stream: Node's tty module loads its whole net and stream stack, a tenth of a
+ * short command's run.
+ */
+export function isTerminal(fd: number): boolean {
+  checkId(fd, 'fd');
+  return call(() => loadAddon().isTerminal(fd));
+}
+
 /** Creates a memfd of `size` bytes and returns its fd; it lives as long as the fd or a mapping does. */
 export function createMemfd(name: string, size: number): number {
   checkName(name);

@@ -14,6 +14,7 @@ import {
   createMemfd,
   createSegment,
   EntryColumns,
+  isTerminal,
   mapShared,
   NativeError,
   readProcessTable,
@@ -585,6 +586,16 @@ describe('scanDirectory failures', () => {
     // Other programs may add and remove entries meanwhile, so no exact count.
     expect(new Set(scan.entries.map((entry) => entry.name)).size).toBe(scan.entries.length);
     expect(entryNamed(scan.entries, created.name).tail).toEqual(tailOf(expectedMarker(process.pid)));
+  });
+});
+
+describe('isTerminal', () => {
+  it('is true for a terminal (a pseudo-terminal master) and false for /dev/null, a file and a closed fd', () => {
+    expect(isTerminal(open('/dev/ptmx', 'r+'))).toBe(true);
+    expect(isTerminal(open('/dev/null', 'r'))).toBe(false);
+    expect(isTerminal(open(path.join(makeTempDir(), 'file'), 'w'))).toBe(false);
+    expect(isTerminal(1_000_000)).toBe(false);
+    expect(nativeErrorOf(() => isTerminal(-1)).code).toBe('EINVAL');
   });
 });
 

@@ -325,6 +325,42 @@ describe('the shm-inspector command line', () => {
     expect(result.stderr).not.toContain('extra certs');
   });
 
+  describe('writing its output', () => {
+    /** About 400 bytes of JSON each: 400 of them are far more than a pipe holds (64 KiB). */
+    const manySegments = async (): Promise<void> => {
+      const gone = start(['true']);
+      await gone.exited;
+      for (let i = 0; i < 400; i++) createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: gone.pid });
+    };
+
+    it('into a pipe whose reader stops early (| head), ends quietly with exit 0', async () => {
+      await manySegments();
+      const pipeline = '"$@" | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"';
+      const result = await run(['bash', '-c', pipeline, 'bash', ...cliArgv(['scan', '--json', '--dir', dir])]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('0');
+    });
+
+    it('into a non-blocking pipe that fills up (EAGAIN), waits and writes all of it', async () => {
+      await manySegments();
+      // The write end is made non-blocking and read only after a pause, so the pipe fills.
+      const reader = `
+import json, os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+child = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(0.5)
+data = b""
+while chunk := os.read(r, 65536):
+    data += chunk
+print(child.wait(), len(json.loads(data)["segments"]))`;
+      const result = await run(['python3', '-c', reader, ...cliArgv(['scan', '--json', '--dir', dir])]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('0 400');
+    });
+  });
+
   it('scan of a directory that does not exist exits 1 with the reason', async () => {
     const result = await run(cliArgv(['scan', '--dir', path.join(dir, 'missing')]));
     expect(result.code).toBe(1);

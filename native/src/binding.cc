@@ -2,6 +2,7 @@
 // and results, and turns SysError into a JS Error with .code and .syscall.
 
 #include <napi.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -287,6 +288,10 @@ Napi::Value MapShared(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), handle);
 }
 
+Napi::Value IsTerminal(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), isatty(static_cast<int>(number_arg(info, 0))) == 1);
+}
+
 Napi::Value Unmap(const Napi::CallbackInfo& info) {
   double handle = number_arg(info, 0);
   // Out-of-range handles are unknown handles, not a wrapped-around valid one.
@@ -368,6 +373,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createMemfd", Napi::Function::New<guarded<CreateMemfd>>(env, "createMemfd"));
   exports.Set("mapShared", Napi::Function::New<guarded<MapShared>>(env, "mapShared"));
   exports.Set("unmap", Napi::Function::New<guarded<Unmap>>(env, "unmap"));
+  exports.Set("isTerminal", Napi::Function::New<guarded<IsTerminal>>(env, "isTerminal"));
   exports.Set("unlinkIfUnchanged", Napi::Function::New<guarded<UnlinkIfUnchanged>>(env, "unlinkIfUnchanged"));
   exports.Set("readIfSame", Napi::Function::New<guarded<ReadIfSame>>(env, "readIfSame"));
   exports.Set("trafficStart", Napi::Function::New<guarded<TrafficStart>>(env, "trafficStart"));
