@@ -12,7 +12,7 @@ import { PID_REUSE_MARGIN_MS } from '../core/classify-segment';
 import { createSegment } from '../native';
 import { PrivateShm } from './support/private-shm';
 import { pulseCleanupShm } from './support/pulse-daemon';
-import { cliArgv, firstLine, processState, run, start, stopAll } from './support/processes';
+import { cliArgv, deadPid, firstLine, processState, run, start, stopAll } from './support/processes';
 import {
   makeShmTempDir,
   names,
@@ -32,13 +32,6 @@ print('mapped', flush=True)
 sys.stdin.read()
 `;
 
-/** The PID of a process that has exited and been reaped (by Node). */
-async function deadPid(): Promise<number> {
-  const gone = start(['true']);
-  await gone.exited;
-  return gone.pid;
-}
-
 describe('cleanup safety in a scratch directory on /dev/shm', () => {
   let dir: string;
   const cli = (args: readonly string[]) => run(cliArgv([...args, '--dir', dir]));
@@ -53,7 +46,7 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
   });
 
   it('a stale segment still mapped by a live process is reported with that holder, kept by clean --yes, and removed only with --force', async () => {
-    const created = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: await deadPid() });
+    const created = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() });
     const file = path.join(dir, created.name);
     const mapper = start(['python3', '-c', MAP_READ_ONLY, file]);
     expect(await firstLine(mapper)).toBe('mapped');
@@ -104,7 +97,7 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
       // A pulse-shm-named symlink to a real stale segment in another directory.
       const target = path.join(
         elsewhere,
-        createSegment({ dir: elsewhere, dataSize: 65536, mode: 0o700, markerPid: await deadPid() }).name,
+        createSegment({ dir: elsewhere, dataSize: 65536, mode: 0o700, markerPid: deadPid() }).name,
       );
       const link = randomPulseName();
       symlinkSync(target, path.join(dir, link));
@@ -133,7 +126,7 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
 
   it('in a child PID namespace, segments whose owners are out of sight are unverifiable, and clean --yes removes neither', async () => {
     const liveOwned = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: process.pid }).name;
-    const deadOwned = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: await deadPid() }).name;
+    const deadOwned = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() }).name;
 
     // From the initial namespace the verdicts are plain, which is what makes the next ones meaningful.
     const outside = parseScan(await cli(['scan', '--json']));
@@ -168,7 +161,7 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
     const wrongMagic = randomPulseName();
     const bytes = Buffer.alloc(4096 + 40);
     bytes.writeUInt32LE(0xdeadbeef, 4096);
-    bytes.writeInt32LE(await deadPid(), 4100);
+    bytes.writeInt32LE(deadPid(), 4100);
     writeFileSync(path.join(dir, wrongMagic), bytes);
     const other = `other-${randomInt(0, 2 ** 32)}`;
     writeFileSync(path.join(dir, other), 'not a segment');

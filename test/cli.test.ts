@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../native';
 import type { CleanupResult } from '../protocol/cleanup';
 import type { Attachment, Capacity, Marker, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
-import { cliArgv, firstLine, run, start, stopAll } from './support/processes';
+import { cliArgv, deadPid, firstLine, run, start, stopAll } from './support/processes';
 import { makeShmTempDir, parseClean, parseScan, randomPulseName, readTail, segmentNamed } from './support/segments';
 
 /**
@@ -97,10 +97,8 @@ describe('the shm-inspector command line', () => {
   const listing = () => readdirSync(dir).sort();
 
   /** A stale segment: what a wrongly accepted `clean` would remove. */
-  async function staleSegment(): Promise<string> {
-    const gone = start(['true']);
-    await gone.exited;
-    return createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: gone.pid }).name;
+  function staleSegment(): string {
+    return createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() }).name;
   }
 
   beforeEach(() => {
@@ -115,7 +113,7 @@ describe('the shm-inspector command line', () => {
   it('scan --json prints exactly the documented fields, for live, stale, marker-less and foreign entries', async () => {
     const holder = start(cliArgv(['create', '--size', '64KiB', '--hold', '30', '--json', '--dir', dir]));
     const live = (JSON.parse(await firstLine(holder)) as { name: string }).name;
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const tiny = randomPulseName();
     writeFileSync(path.join(dir, tiny), Buffer.alloc(10));
     writeFileSync(path.join(dir, 'other-file'), 'x');
@@ -192,7 +190,7 @@ describe('the shm-inspector command line', () => {
     [['clean', '--yes', '--bogus'], /--bogus/],
     [['scan', '--bogus'], /--bogus/],
   ])('%j exits 2, says what is wrong on stderr, and changes nothing', async (args, message) => {
-    await staleSegment();
+    staleSegment();
     const before = listing();
     const result = await cli(args);
     expect(result.code).toBe(2);
@@ -212,7 +210,7 @@ describe('the shm-inspector command line', () => {
   });
 
   it('clean --yes without a terminal removes the stale segment and exits 0', async () => {
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const result = await cli(['clean', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`removed ${stale}`);
@@ -220,7 +218,7 @@ describe('the shm-inspector command line', () => {
   });
 
   it('clean --yes records every removal in audit.jsonl in the user’s data directory, with the interface and identity', async () => {
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const { dev, ino: inode } = statSync(path.join(dir, stale));
     const dataHome = path.join(dir, 'data-home');
     const result = await run(cliArgv(['clean', '--yes', '--dir', dir]), {
@@ -247,7 +245,7 @@ describe('the shm-inspector command line', () => {
   });
 
   it('clean exits 1 and removes nothing when the audit log cannot be written', async () => {
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const notADirectory = path.join(dir, 'data-home');
     writeFileSync(notADirectory, '');
     const result = await run(cliArgv(['clean', '--yes', '--dir', dir]), {
@@ -286,7 +284,7 @@ describe('the shm-inspector command line', () => {
   });
 
   it('clean without --yes and without a terminal exits 2 and removes nothing', async () => {
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const result = await cli(['clean']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--yes/);
@@ -294,7 +292,7 @@ describe('the shm-inspector command line', () => {
   });
 
   it('clean --dry-run removes nothing, in text and in JSON, while reporting what it would remove', async () => {
-    const stale = await staleSegment();
+    const stale = staleSegment();
     const text = await cli(['clean', '--dry-run']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`remove\\s+${stale}`));
@@ -327,14 +325,13 @@ describe('the shm-inspector command line', () => {
 
   describe('writing its output', () => {
     /** About 400 bytes of JSON each: 400 of them are far more than a pipe holds (64 KiB). */
-    const manySegments = async (): Promise<void> => {
-      const gone = start(['true']);
-      await gone.exited;
-      for (let i = 0; i < 400; i++) createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: gone.pid });
+    const manySegments = (): void => {
+      const markerPid = deadPid();
+      for (let i = 0; i < 400; i++) createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid });
     };
 
     it('into a pipe whose reader stops early (| head), ends quietly with exit 0', async () => {
-      await manySegments();
+      manySegments();
       const pipeline = '"$@" | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"';
       const result = await run(['bash', '-c', pipeline, 'bash', ...cliArgv(['scan', '--json', '--dir', dir])]);
       expect(result.stderr).toBe('');
@@ -342,7 +339,7 @@ describe('the shm-inspector command line', () => {
     });
 
     it('into a non-blocking pipe that fills up (EAGAIN), waits and writes all of it', async () => {
-      await manySegments();
+      manySegments();
       // The write end is made non-blocking and read only after a pause, so the pipe fills.
       const reader = `
 import json, os, subprocess, sys, time

@@ -22,20 +22,13 @@ import type { CleanupOptions } from '../protocol/cleanup';
 import type { Segment, SegmentState } from '../protocol/scan-result';
 import { FaultGate, gateAction } from './support/fault-gate';
 import { startWithPid } from './support/pid-reuse';
-import { cliArgv, firstLine, linesOf, processState, run, start, stopAll } from './support/processes';
+import { cliArgv, deadPid, firstLine, linesOf, processState, run, start, stopAll } from './support/processes';
 import { asNobody, startChurn, startDyingOwners, startHeldOwner, type HeldOwner } from './support/racing-processes';
 import { makeShmTempDir, MARKER_SIZE, names, parseScan, segmentNamed, writeMarkerPid } from './support/segments';
 import { PAGE_SIZE, PrivateShm } from './support/private-shm';
 
 const DATA_SIZE = 4096;
 const defaults: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };
-
-/** The PID of a process that has exited and been reaped (by Node). */
-async function deadPid(): Promise<number> {
-  const gone = start(['true']);
-  await gone.exited;
-  return gone.pid;
-}
 
 /** The error `call` throws; fails if it throws none. */
 function thrownBy(call: () => unknown): unknown {
@@ -49,7 +42,7 @@ function thrownBy(call: () => unknown): unknown {
 
 /** Stale segments made here, in the directory's readdir order (the order a scan reads them in). */
 async function staleSegments(dir: string, count: number, mode = 0o600): Promise<string[]> {
-  const markerPid = await deadPid();
+  const markerPid = deadPid();
   for (let i = 0; i < count; i += 1) createSegment({ dir, dataSize: DATA_SIZE, mode, markerPid });
   return scanDirectory(dir).entries.map((entry) => entry.name);
 }
@@ -119,7 +112,7 @@ describe('entries that change between the scan’s readdir and its reads', () =>
   });
 
   it('a pool-sized segment truncated between the scan’s fstat and its marker pread gives a short read: reported with its old size and no marker, no SIGBUS, and the scan goes on', async () => {
-    const markerPid = await deadPid();
+    const markerPid = deadPid();
     const pool = createSegment({ dir, dataSize: 2 * 65536, mode: 0o600, markerPid }).name;
     const other = createSegment({ dir, dataSize: DATA_SIZE, mode: 0o600, markerPid }).name;
     const held = await FaultGate.arm('read', path.join(dir, pool), [gateAction.truncate(path.join(dir, pool), 10)]);
@@ -168,7 +161,7 @@ describe('entries that change between the scan’s readdir and its reads', () =>
   });
 
   it('while another process keeps creating, truncating, renaming and removing files, every scan succeeds and every entry is either complete or carries ENOENT; the race window is hit', async () => {
-    const churn = await startChurn(dir, await deadPid());
+    const churn = await startChurn(dir, deadPid());
     let scans = 0;
     let perEntryErrors = 0;
     let shortReads = 0;
@@ -241,10 +234,8 @@ describe('an owner that starts during a scan', () => {
   });
 
   it('started while the scan reads the directory, after the process table was read, and written into a segment read later: judged live with that owner, not stale', async () => {
-    const gone = start(['true']);
-    await gone.exited;
-    const deadPid = gone.pid;
-    for (let i = 0; i < 3; i++) createSegment({ dir, dataSize: 64 * 1024, mode: 0o600, markerPid: deadPid });
+    const markerPid = deadPid();
+    for (let i = 0; i < 3; i++) createSegment({ dir, dataSize: 64 * 1024, mode: 0o600, markerPid });
     // The scan reads entries in readdir order: hold the first, change the last.
     const order = scanDirectory(dir).entries.map((entry) => entry.name);
     const [first, last] = [order[0] ?? '', order[order.length - 1] ?? ''];

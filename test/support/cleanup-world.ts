@@ -31,7 +31,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapShared, unmap } from '../../native';
 import type { SegmentState } from '../../protocol/scan-result';
-import { firstLine, processState, start, waitFor, type Running } from './processes';
+import { deadPid, firstLine, processState, start, waitFor, type Running } from './processes';
 import { MARKER_SIZE } from './segments';
 
 /** Who the marker of a generated segment names. */
@@ -167,12 +167,6 @@ export function describeEntries(dir: string): Map<string, string> {
     );
   }
   return out;
-}
-
-function deadPid(): number {
-  const child = spawnSync('true');
-  if (child.pid === undefined) throw new Error('could not spawn true');
-  return child.pid;
 }
 
 /** pid_max itself: PIDs are always below it, so no process can ever have it and its segments stay stale. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -53,6 +53,13 @@ export function run(cmd: readonly string[], options: RunOptions = {}): Promise<R
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** The PID of a process that has exited and been reaped: no process has it now. */
+export function deadPid(): number {
+  const child = spawnSync('true');
+  if (child.pid === undefined || child.status !== 0) throw new Error('could not run `true` to get a dead PID');
+  return child.pid;
 }
 
 /** A long-running child started by a test; every one is stopped by stopAll(). */
