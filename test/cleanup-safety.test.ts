@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PID_REUSE_MARGIN_MS } from '../core/classify-segment';
 import { createSegment } from '../native';
 import { PrivateShm } from './support/private-shm';
@@ -20,6 +20,7 @@ import {
   parseScan,
   randomPulseName,
   segmentNamed,
+  shmTempDirEachTest,
   writeMarkerPid,
 } from './support/segments';
 
@@ -36,14 +37,7 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
   let dir: string;
   const cli = (args: readonly string[]) => run(cliArgv([...args, '--dir', dir]));
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
 
   it('a stale segment still mapped by a live process is reported with that holder, kept by clean --yes, and removed only with --force', async () => {
     const created = createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() });

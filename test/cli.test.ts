@@ -2,14 +2,14 @@
  * bin/shm-inspector as a user runs it: the JSON contract of scan, what create makes on
  * disk, exit codes (0 done, 1 failed, 2 usage), and that refused commands touch nothing.
  */
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSegment } from '../native';
 import type { CleanupResult } from '../protocol/cleanup';
 import type { Attachment, Capacity, Marker, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
-import { cliArgv, deadPid, firstLine, run, start, stopAll } from './support/processes';
-import { makeShmTempDir, parseClean, parseScan, randomPulseName, readTail, segmentNamed } from './support/segments';
+import { cliArgv, deadPid, firstLine, run, start } from './support/processes';
+import { parseClean, parseScan, randomPulseName, readTail, segmentNamed, shmTempDirEachTest } from './support/segments';
 
 /**
  * The keys of T, checked by the compiler to be all of them: if the contract in
@@ -101,14 +101,7 @@ describe('the shm-inspector command line', () => {
     return createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() }).name;
   }
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
 
   it('scan --json prints exactly the documented fields, for live, stale, marker-less and foreign entries', async () => {
     const holder = start(cliArgv(['create', '--size', '64KiB', '--hold', '30', '--json', '--dir', dir]));

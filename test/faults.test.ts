@@ -9,7 +9,7 @@
  * started with exactly the dead owner's PID (support/spawn-with-pid.py, clone3 set_tid).
  */
 import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ import { FaultGate, gateAction } from './support/fault-gate';
 import { startWithPid } from './support/pid-reuse';
 import { cliArgv, deadPid, firstLine, linesOf, processState, run, start, stopAll } from './support/processes';
 import { asNobody, startChurn, startDyingOwners, startHeldOwner, type HeldOwner } from './support/racing-processes';
-import { makeShmTempDir, MARKER_SIZE, names, parseScan, segmentNamed, writeMarkerPid } from './support/segments';
+import { MARKER_SIZE, names, parseScan, segmentNamed, shmTempDirEachTest, writeMarkerPid } from './support/segments';
 import { PAGE_SIZE, PrivateShm } from './support/private-shm';
 
 const DATA_SIZE = 4096;
@@ -57,14 +57,7 @@ async function cliStaleSegment(dir: string): Promise<{ name: string; markerPid: 
 describe('entries that change between the scan’s readdir and its reads', () => {
   let dir: string;
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
 
   it('scanEntry of a name removed after the directory was read throws a NativeError with code ENOENT, and the next scan simply omits it', async () => {
     const [name = ''] = await staleSegments(dir, 1);
@@ -222,15 +215,14 @@ describe('an owner that starts during a scan', () => {
   let dir: string;
   let started: number | undefined;
 
+  shmTempDirEachTest((made) => (dir = made));
+
   beforeEach(() => {
-    dir = makeShmTempDir();
     started = undefined;
   });
 
-  afterEach(async () => {
+  afterEach(() => {
     if (started !== undefined) process.kill(started, 'SIGKILL');
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('started while the scan reads the directory, after the process table was read, and written into a segment read later: judged live with that owner, not stale', async () => {
@@ -257,15 +249,14 @@ describe('an owner that exits during a scan', () => {
   let dir: string;
   let owner: HeldOwner | undefined;
 
+  shmTempDirEachTest((made) => (dir = made));
+
   beforeEach(() => {
-    dir = makeShmTempDir();
     owner = undefined;
   });
 
   afterEach(async () => {
     await owner?.reap();
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('killed to a zombie while the scan reads the directory, the owner is judged stale-zombie (never live), and cleanup follows the re-check: a plan made while it ran removes nothing, a zombie is kept by default, and an --include zombie plan is refused as CHANGED once the zombie is reaped', async () => {
@@ -371,14 +362,7 @@ describe('an owner that exits during a scan', () => {
 describe('a PID reused between the cleanup plan and its execution', () => {
   let dir: string;
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
 
   it.each([
     {
@@ -436,16 +420,8 @@ describe('a segment replaced by another with the same name between plan and exec
   let dir: string;
   let elsewhere: string;
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-    elsewhere = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(elsewhere, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
+  shmTempDirEachTest((made) => (elsewhere = made));
 
   /** A replacement a cleanup would remove on its own merits: same size, marker naming the same dead PID. */
   async function staleTwin(markerPid: number): Promise<{ file: string; inode: number }> {

@@ -5,17 +5,17 @@
  * Every command gets --dir, a scratch directory on the real /dev/shm tmpfs.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { SrbchannelSampler } from '../core/srbchannel-sampler';
 import { identityOf } from '../core/open-to-read';
 import type { ScanResult } from '../protocol/scan-result';
-import { cliArgv, firstLine, run, start, stopAll, type RunResult, type Running } from './support/processes';
+import { cliArgv, firstLine, run, start, type RunResult, type Running } from './support/processes';
 import type { LabObject } from '../core/lab/lab';
-import { makeShmTempDir, parseClean, parseScan, segmentNamed } from './support/segments';
+import { parseClean, parseScan, segmentNamed, shmTempDirEachTest } from './support/segments';
 
 const SLOT = 65536;
 const MARKER = 40;
@@ -50,14 +50,7 @@ describe('shm-inspector lab', () => {
     return decode?.pool;
   };
 
-  beforeEach(() => {
-    dir = makeShmTempDir();
-  });
-
-  afterEach(async () => {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  shmTempDirEachTest((made) => (dir = made));
 
   it('lab pool --slots 16 --allocated 5 --freed 2 --seconds 3 prints the pool, scan shows it live with 5 in use and 2 free while it runs, and the file is gone when it exits', async () => {
     const started = Date.now();

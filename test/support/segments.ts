@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { afterEach, beforeEach } from 'vitest';
 import type { CleanupResult } from '../../protocol/cleanup';
 import type { ScanResult, Segment } from '../../protocol/scan-result';
-import type { RunResult } from './processes';
+import { stopAll, type RunResult } from './processes';
 
 /** Marker layout (reference §2): last 40 bytes, i32 magic at 0, i32 PID at 4, little endian. */
 export const MARKER_SIZE = 40;
@@ -10,6 +11,23 @@ export const MARKER_SIZE = 40;
 /** A fresh directory on the real /dev/shm tmpfs, for tests that pass it with --dir. */
 export function makeShmTempDir(): string {
   return mkdtempSync(`/dev/shm/shm-inspector-it-${process.pid}-`);
+}
+
+/**
+ * Gives each test of the enclosing describe a fresh makeShmTempDir, handed to `use`
+ * before the test; after it, stops every process the test started and removes the
+ * directory. A describe's own afterEach, registered after this, runs before it.
+ */
+export function shmTempDirEachTest(use: (dir: string) => void): void {
+  let dir = '';
+  beforeEach(() => {
+    dir = makeShmTempDir();
+    use(dir);
+  });
+  afterEach(async () => {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** A PulseAudio-style name with a random u32 id, unlikely to clash with anything. */
