@@ -8,25 +8,18 @@
 import fc from 'fast-check';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseByteSize, parseMode, parseWholeNumber } from '../../protocol/byte-size';
 import type { CleanupResult } from '../../protocol/cleanup';
 import { fixtureSpecs, namePick, resolveName, type NamePick } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, snapshot } from '../support/cleanup-oracle';
-import { CleanupWorld, isEntryName, isPulseName } from '../support/cleanup-world';
+import { cleanupWorldForFile, type CleanupWorld, isEntryName, isPulseName } from '../support/cleanup-world';
 import type { Io } from '../../cli/cli-error';
 import { runCli } from '../../cli/main';
-import { stopAll } from '../support/processes';
 import { names, readTail } from '../support/segments';
 
 let world: CleanupWorld;
-beforeAll(async () => {
-  world = await CleanupWorld.start();
-});
-afterAll(async () => {
-  await world?.stop();
-  await stopAll();
-});
+cleanupWorldForFile((started) => (world = started));
 
 /** An Io that records what the command prints and answers the confirmation as told. */
 function recordingIo(confirm: boolean | null, outIsTerminal: boolean) {

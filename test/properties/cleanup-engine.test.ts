@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { rmSync, symlinkSync, unlinkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { executeCleanup } from '../../core/cleanup-execute';
 import { planCleanup } from '../../core/cleanup-plan';
 import { scanShm } from '../../core/scan-shm';
@@ -14,18 +14,11 @@ import type { CleanupPlan, PlannedRemoval } from '../../protocol/cleanup';
 import { SEGMENT_STATES } from '../../protocol/scan-result';
 import { fixtureSpecs, namePick, optionPicks, resolveName, resolveOptions } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, removableUnder, snapshot } from '../support/cleanup-oracle';
-import { CleanupWorld, isLink } from '../support/cleanup-world';
-import { stopAll } from '../support/processes';
+import { cleanupWorldForFile, type CleanupWorld, isLink } from '../support/cleanup-world';
 import { names, writeMarkerPid } from '../support/segments';
 
 let world: CleanupWorld;
-beforeAll(async () => {
-  world = await CleanupWorld.start();
-});
-afterAll(async () => {
-  await world?.stop();
-  await stopAll();
-});
+cleanupWorldForFile((started) => (world = started));
 
 const scan = () => scanShm(world.scratch, { pools: false, memory: false });
 

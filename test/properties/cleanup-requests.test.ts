@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { InspectorApi, RequestContext } from '../../core/inspector/inspector-api';
 import { createInspector } from '../../core/inspector/inspector-service';
@@ -19,21 +19,14 @@ import type { CleanupOptions, CleanupResult } from '../../protocol/cleanup';
 import { CLOSE_POLICY_VIOLATION, parseRequestEnvelope } from '../../protocol/websocket-messages';
 import { fixtureSpecs, requestOptionPicks, resolveOptions, type OptionPicks } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, snapshot } from '../support/cleanup-oracle';
-import { CleanupWorld, isPulseName, type Fixture } from '../support/cleanup-world';
+import { cleanupWorldForFile, type CleanupWorld, isPulseName, type Fixture } from '../support/cleanup-world';
 import { IPC, wireIpc } from '../../electron/ipc-wiring';
 import type { SenderEvent } from '../../electron/security';
 import { startBrowserHost } from '../../server/browser-host';
-import { stopAll } from '../support/processes';
 import { names } from '../support/segments';
 
 let world: CleanupWorld;
-beforeAll(async () => {
-  world = await CleanupWorld.start();
-});
-afterAll(async () => {
-  await world?.stop();
-  await stopAll();
-});
+cleanupWorldForFile((started) => (world = started));
 
 const KNOWN_CHANNELS = Object.keys(requestSchemas);
 /** Channels an arbitrary request may go to without making processes or large files. */

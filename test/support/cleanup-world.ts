@@ -31,7 +31,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapShared, unmap } from '../../native';
 import type { SegmentState } from '../../protocol/scan-result';
-import { deadPid, firstLine, processState, start, waitFor, type Running } from './processes';
+import { afterAll, beforeAll } from 'vitest';
+import { deadPid, firstLine, processState, start, stopAll, waitFor, type Running } from './processes';
 import { MARKER_SIZE } from './segments';
 
 /** Who the marker of a generated segment names. */
@@ -358,4 +359,20 @@ export class CleanupWorld {
     rmSync(this.scratch, { recursive: true, force: true });
     rmSync(this.sentinel, { recursive: true, force: true });
   }
+}
+
+/**
+ * One CleanupWorld for the whole test file: started before its tests and handed to
+ * `use`, stopped after them, with every process they started.
+ */
+export function cleanupWorldForFile(use: (world: CleanupWorld) => void): void {
+  let world: CleanupWorld | undefined;
+  beforeAll(async () => {
+    world = await CleanupWorld.start();
+    use(world);
+  });
+  afterAll(async () => {
+    await world?.stop();
+    await stopAll();
+  });
 }
