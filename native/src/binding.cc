@@ -153,11 +153,8 @@ class EntryBatch {
         *out++ = kHex[byte >> 4];
         *out++ = kHex[byte & 15];
       }
-      const uint8_t* t = e.tail.data();
-      uint32_t magic = t[0] | t[1] << 8 | t[2] << 16 | static_cast<uint32_t>(t[3]) << 24;
-      uint32_t pid = t[4] | t[5] << 8 | t[6] << 16 | static_cast<uint32_t>(t[7]) << 24;
-      f[kTailMagic] = magic;
-      f[kTailPid] = static_cast<int32_t>(pid);
+      f[kTailMagic] = shm::tail_word(e, 0);
+      f[kTailPid] = static_cast<int32_t>(shm::tail_word(e, 1));
     }
     f[kErrorAt] = -1;
     if (e.error_errno != 0) {

@@ -8,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "marker.h"
+
 namespace shm {
 
 enum class EntryType : uint8_t { File, Dir, Symlink, Other };
 
-constexpr size_t kTailSize = 40;  // PulseAudio's marker, reference §2
+constexpr size_t kTailSize = kMarkerSize;  // the last bytes of a file: where PulseAudio's marker is
 
 struct ScanEntry {
   std::string name;
@@ -34,6 +36,9 @@ struct ScanEntry {
   int error_errno = 0;  // 0: no per-entry failure
   const char* error_syscall = nullptr;
 };
+
+/** Word `index` of the tail: 0 is a marker's magic, 1 its PID (marker.h). */
+inline uint32_t tail_word(const ScanEntry& entry, size_t index) { return read_le32(entry.tail.data() + 4 * index); }
 
 /**
  * Calls `visit` for every entry of `dir` except "." and "..". The entry passed is

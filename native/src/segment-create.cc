@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 
+#include "marker.h"
 #include "sys-error.h"
 #include "unique-fd.h"
 
@@ -18,13 +19,7 @@ namespace shm {
 
 namespace {
 
-constexpr uint32_t kMarkerMagic = 0xbeefcafe;  // reference §2
-constexpr size_t kMarkerSize = 40;
 constexpr int kNameAttempts = 100;
-
-void put_le32(uint8_t* out, uint32_t value) {
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(value >> (8 * i));
-}
 
 std::string random_pulse_name() {
   uint32_t id = 0;
@@ -45,8 +40,8 @@ int fill_segment(int fd, uint64_t data_size, uint32_t mode, int32_t marker_pid, 
   syscall = "posix_fallocate";
   if (int err = posix_fallocate(fd, static_cast<off_t>(data_size), kMarkerSize)) return err;
   uint8_t marker[kMarkerSize] = {};
-  put_le32(marker, kMarkerMagic);
-  put_le32(marker + 4, static_cast<uint32_t>(marker_pid));
+  write_le32(marker, kMarkerMagic);
+  write_le32(marker + 4, static_cast<uint32_t>(marker_pid));
   syscall = "pwrite";
   ssize_t n = pwrite(fd, marker, kMarkerSize, static_cast<off_t>(data_size));
   if (n < 0) return errno;

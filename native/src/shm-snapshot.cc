@@ -14,15 +14,11 @@ namespace shm {
 
 namespace {
 
-constexpr uint32_t kMarkerMagic = 0xbeefcafe;  // reference §2
-
 /** The PID a valid PulseAudio marker names, or 0. */
 int marker_pid(const ScanEntry& entry) {
   if (!entry.has_tail) return 0;
-  const uint8_t* t = entry.tail.data();
-  uint32_t magic = t[0] | t[1] << 8 | t[2] << 16 | static_cast<uint32_t>(t[3]) << 24;
-  int32_t pid = static_cast<int32_t>(t[4] | t[5] << 8 | t[6] << 16 | static_cast<uint32_t>(t[7]) << 24);
-  return magic == kMarkerMagic && pid > 0 ? pid : 0;
+  const auto pid = static_cast<int32_t>(tail_word(entry, 1));
+  return tail_word(entry, 0) == kMarkerMagic && pid > 0 ? pid : 0;
 }
 
 }  // namespace
