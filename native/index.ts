@@ -50,17 +50,14 @@ function checkId(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw invalid(`${what} must be a non-negative integer`);
 }
 
-/** Every entry of `dir` with its stat, marker bytes and allocated ranges, in one call, as columns. */
-export function scanDirectoryColumns(dir: string): { dev: number; entries: EntryColumns } {
+/**
+ * Every entry of `dir` with its stat, marker bytes and allocated ranges, in one call, an
+ * object per entry (the engine reads scanDirectoryWithProcesses's columns instead).
+ */
+export function scanDirectory(dir: string): RawDirectoryScan {
   checkDir(dir);
   const { dev, columns } = call(() => loadAddon().scanDirectory(dir));
-  return { dev, entries: new EntryColumns(columns) };
-}
-
-/** scanDirectoryColumns with an object per entry. */
-export function scanDirectory(dir: string): RawDirectoryScan {
-  const { dev, entries } = scanDirectoryColumns(dir);
-  return { dev, entries: entries.entries() };
+  return { dev, entries: new EntryColumns(columns).entries() };
 }
 
 /**
@@ -93,8 +90,8 @@ export function readProcessTable(filter: ProcessFilter): RawProcessTable {
 }
 
 /**
- * scanDirectoryColumns(dir) and readProcessTable for `dir`'s filesystem in one call: the
- * addon reads /proc on a second thread while it reads the directory.
+ * scanDirectory(dir), as columns, and readProcessTable for `dir`'s filesystem in one
+ * call: the addon reads /proc on a second thread while it reads the directory.
  */
 export function scanDirectoryWithProcesses(dir: string): {
   dev: number;
