@@ -16,7 +16,7 @@
  * could not run (chromium not launching included) or gave a wrong answer.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MARKER_SIZE } from '../protocol/limits';
@@ -54,8 +54,10 @@ const MAPPERS = 4;
 const PER_MAPPER = 8;
 const ENGINE_TARGET = 1.5;
 const CLI_TARGET = 1.0;
-const CLI_RUNS = 5;
-const LSOF_RUNS = 3;
+/** Runs of each whole command, in alternation: a median of few would move with the machine's noise. */
+const COMMAND_RUNS = 9;
+/** Where the timed commands write: see timeCommand. */
+const DEV_NULL = openSync('/dev/null', 'w');
 /** Far above the pretty-printed JSON of 10,000 segments (about 8 MB). */
 const MAX_OUTPUT = 1024 * 1024 * 1024;
 
@@ -228,20 +230,31 @@ function summarize(
   };
 }
 
-/** Runs a command as a whole process and returns its wall time and stdout. */
-function timeCommand(command: string, args: string[], okStatus: readonly number[]): { ms: number; stdout: string } {
+/** Runs a command once, untimed, and returns its stdout, to check what it found. */
+function captureCommand(command: string, args: string[], okStatus: readonly number[]): string {
+  return runCommand(command, args, okStatus, 'pipe').stdout;
+}
+
+/**
+ * A command's wall time as a whole process, its stdout going to /dev/null, as hyperfine
+ * times commands: reading 5 MB of JSON through a pipe into this process's strings costs
+ * this process about 90 ms at 10,000 segments, which is the bench's time, not the
+ * command's. lsof's few lines cost next to nothing that way, so capturing both would
+ * charge the CLI alone.
+ */
+function timeCommand(command: string, args: string[], okStatus: readonly number[]): number {
+  return timeMs(() => runCommand(command, args, okStatus, DEV_NULL));
+}
+
+function runCommand(command: string, args: string[], okStatus: readonly number[], stdout: 'pipe' | number) {
   // bin/shm-inspector builds a missing addon itself: never let it race a rebuild running elsewhere.
   if (command === CLI && !existsSync(ADDON)) throw new Error(`${ADDON} is gone (a rebuild in progress?)`);
-  let stdout = '';
-  const ms = timeMs(() => {
-    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: MAX_OUTPUT });
-    if (run.error) throw new Error(`${command} could not run: ${run.error.message}`);
-    if (!okStatus.includes(run.status ?? -1)) {
-      throw new Error(`${command} ${args.join(' ')} failed (status ${run.status}): ${run.stderr}`);
-    }
-    stdout = run.stdout;
-  });
-  return { ms, stdout };
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: MAX_OUTPUT, stdio: ['ignore', stdout, 'pipe'] });
+  if (run.error) throw new Error(`${command} could not run: ${run.error.message}`);
+  if (!okStatus.includes(run.status ?? -1)) {
+    throw new Error(`${command} ${args.join(' ')} failed (status ${run.status}): ${run.stderr}`);
+  }
+  return run;
 }
 
 /** The whole CLI command and `lsof +D` in alternation, after one untimed run of each. */
@@ -250,19 +263,19 @@ async function measureCommands(fixture: Fixture): Promise<{ cli: Timing; lsof: T
   const lsofArgs = ['+D', fixture.dir];
   // lsof exits 1 when some of the files it was asked about are open nowhere.
   const lsofStatus = [0, 1];
-  const cliOutput = timeCommand(CLI, cliArgs, [0]).stdout;
+  const cliOutput = captureCommand(CLI, cliArgs, [0]);
   checkScan('CLI scan --json', JSON.parse(cliOutput) as ScanResult, fixture.expected);
-  const lsofOutput = timeCommand('lsof', lsofArgs, lsofStatus).stdout;
+  const lsofOutput = captureCommand('lsof', lsofArgs, lsofStatus);
   const pidsSeen = new Set(lsofOutput.split('\n').map((line) => Number(line.split(/\s+/)[1])));
   const missing = fixture.mapperPids.filter((pid) => !pidsSeen.has(pid));
   if (missing.length > 0) problems.push(`lsof +D did not list the mapper PIDs ${missing.join(', ')}`);
 
   const cli: number[] = [];
   const lsof: number[] = [];
-  for (let round = 0; round < Math.max(CLI_RUNS, LSOF_RUNS); round++) {
+  for (let round = 0; round < COMMAND_RUNS; round++) {
     await betweenRounds();
-    if (round < CLI_RUNS) cli.push(timeCommand(CLI, cliArgs, [0]).ms);
-    if (round < LSOF_RUNS) lsof.push(timeCommand('lsof', lsofArgs, lsofStatus).ms);
+    cli.push(timeCommand(CLI, cliArgs, [0]));
+    lsof.push(timeCommand('lsof', lsofArgs, lsofStatus));
   }
   return { cli: timing(cli), lsof: timing(lsof) };
 }

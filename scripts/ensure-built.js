@@ -3,7 +3,6 @@
 // bin/shm-inspector and `npm start` work right after `npm install` (which runs no
 // scripts). A lock directory keeps concurrent first runs from building at once.
 const { existsSync, mkdirSync, rmSync, statSync } = require('node:fs');
-const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const STALE_LOCK_MS = 10 * 60 * 1000;
@@ -13,6 +12,8 @@ function sleep(ms) {
 }
 
 function run(root, args) {
+  // Required here, not at the top: child_process loads a dozen modules that every run would pay for.
+  const { execFileSync } = require('node:child_process');
   execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
