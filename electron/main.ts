@@ -12,7 +12,7 @@ import { CONTENT_SECURITY_POLICY, secureWebPreferences } from './security';
 import { loadBounds, saveBounds } from './window-state';
 
 // This file runs as dist/electron/main.js (tsc) or dist/app/main.js (the esbuild bundle
-// that is packaged, scripts/bundle-electron.js): both two levels below the root, in the
+// that is packaged, scripts/bundle.js): both two levels below the root, in the
 // repository as inside app.asar, with their preload.js beside them.
 const rendererIndex = path.join(__dirname, '..', '..', 'renderer', 'dist', 'index.html');
 const appUrlPrefix = pathToFileURL(path.dirname(rendererIndex)).href;

@@ -9,9 +9,9 @@ const ADDON_FILE = 'shm_inspector.node';
  * app.asar.unpacked when packaged (a .node file cannot load from inside an asar).
  */
 function candidatePaths(): string[] {
-  // This file runs from native/ (sources, tests), dist/native/ (compiled) or inside
-  // dist/app/main.js (the bundle of the Electron main process, scripts/bundle-electron.js):
-  // the root is one or two levels up. Packaged, the root is resources/app.asar.
+  // This file runs from native/ (sources, tests), dist/native/ (compiled) or inside a
+  // bundle of scripts/bundle.js (dist/app/main.js, the Electron main process, or
+  // dist/bin/shm-inspector.js, the CLI): the root is one or two levels up. Packaged, the root is resources/app.asar.
   const roots = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')];
   const built = roots.map((root) => path.join(root, 'native', 'build', 'Release', ADDON_FILE));
   const asar = `${path.sep}app.asar${path.sep}`;

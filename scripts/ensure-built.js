@@ -1,5 +1,5 @@
 'use strict';
-// Builds the native addon and the TypeScript when their outputs are missing, so that
+// Builds the native addon and the command line's bundle when they are missing, so that
 // bin/shm-inspector and `npm start` work right after `npm install` (which runs no
 // scripts). A lock directory keeps concurrent first runs from building at once.
 const { existsSync, mkdirSync, rmSync, statSync } = require('node:fs');
@@ -20,7 +20,7 @@ function run(root, args) {
 function outputs(root) {
   return {
     addon: path.join(root, 'native', 'build', 'Release', 'shm_inspector.node'),
-    cli: path.join(root, 'dist', 'cli', 'main.js'),
+    cli: path.join(root, 'dist', 'bin', 'shm-inspector.js'), // scripts/bundle.js cli
     renderer: path.join(root, 'renderer', 'dist', 'index.html'),
   };
 }
@@ -41,9 +41,17 @@ function takeLock(lock, ready) {
   }
 }
 
-/** Builds what is missing: the addon and the TypeScript, and with `withRenderer` the UI bundle. */
+/**
+ * Builds what is missing: the addon and the CLI bundle, and with `withRenderer` the UI
+ * bundle. Returns their paths.
+ */
 function ensureBuilt(root, withRenderer = false) {
-  const { addon, cli, renderer } = outputs(root);
+  const built = outputs(root);
+  build(root, built, withRenderer);
+  return built;
+}
+
+function build(root, { addon, cli, renderer }, withRenderer) {
   const ready = () => existsSync(addon) && existsSync(cli) && (!withRenderer || existsSync(renderer));
   if (ready()) return;
   const lock = path.join(root, '.build-lock');
@@ -55,8 +63,8 @@ function ensureBuilt(root, withRenderer = false) {
       run(root, [nodeGyp, 'rebuild', '--directory', 'native', `--nodedir=${process.env.npm_config_nodedir || '/usr'}`]);
     }
     if (!existsSync(cli)) {
-      process.stderr.write('shm-inspector: compiling TypeScript (first run)...\n');
-      run(root, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b']);
+      process.stderr.write('shm-inspector: bundling the command line (first run)...\n');
+      run(root, [path.join(root, 'scripts', 'bundle.js'), 'cli']);
     }
     if (withRenderer && !existsSync(renderer)) {
       process.stderr.write('shm-inspector: building the UI (first run)...\n');

@@ -62,7 +62,7 @@ const electron = electronBinary();
 if (electron) {
   // Electron runs package.json "main": the bundle that is also packaged (dist/app/main.js).
   if (!existsSync(path.join(root, 'dist', 'app', 'main.js')))
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle-electron.js')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js'), 'electron'], { stdio: 'inherit' });
   const app = spawn(electron, [root], { stdio: 'inherit' });
   app.on('exit', (code) => process.exit(code ?? 0));
 } else {

@@ -11,7 +11,7 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'e2e', 'screenshots');
 /** What `npm run build` makes and the suite needs. */
 export const BUILD_OUTPUTS: readonly { file: string; what: string }[] = [
   { file: path.join(REPO_ROOT, 'renderer', 'dist', 'index.html'), what: 'the UI bundle, npm run build:renderer' },
-  { file: path.join(REPO_ROOT, 'dist', 'cli', 'main.js'), what: 'the compiled TypeScript, npm run build:ts' },
+  { file: path.join(REPO_ROOT, 'dist', 'bin', 'shm-inspector.js'), what: 'the CLI bundle, npm run build:ts' },
   { file: path.join(REPO_ROOT, 'dist', 'electron', 'main.js'), what: 'the Electron main process, npm run build:ts' },
   {
     file: path.join(REPO_ROOT, 'native', 'build', 'Release', 'shm_inspector.node'),

@@ -4,15 +4,15 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The CLI as users run it (compiled JS in dist/; run `npx tsc -b` after changing sources). */
+/** The CLI as users run it (bundled into dist/bin/; run `npm run build:ts` after changing sources). */
 export const CLI = path.join(ROOT, 'bin', 'shm-inspector');
 
 /**
  * The argv that runs the CLI. Refuses when a build output is missing: bin/shm-inspector
- * would then start node-gyp or tsc itself, racing whoever is building.
+ * would then start node-gyp or esbuild itself, racing whoever is building.
  */
 export function cliArgv(args: readonly string[]): string[] {
-  for (const output of ['native/build/Release/shm_inspector.node', 'dist/cli/main.js']) {
+  for (const output of ['native/build/Release/shm_inspector.node', 'dist/bin/shm-inspector.js']) {
     if (!existsSync(path.join(ROOT, output))) {
       throw new Error(`${output} is missing: build first (npm run build); the tests do not build`);
     }
