@@ -7,7 +7,7 @@ import { scanShm } from '../core/scan-shm';
 import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cleanup';
 import { formatBytes, plural } from '../protocol/format';
 import { cleanRequest, describeIssues } from '../protocol/requests';
-import { EXIT_FAILED, EXIT_OK, UsageError, toJson, type Io } from './cli-error';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
 import { printableLines } from './printable';
 
 const INCLUDABLE = ['zombie', 'reused'] as const;
@@ -70,7 +70,8 @@ export async function cleanCommand(args: string[], io: Io): Promise<number> {
   // A plan needs the verdicts only: no pool decoding, no memfd discovery.
   const plan = planCleanup(scanShm(values.dir, { pools: false, memory: false }), options);
   const show = (result: CleanupResult): number => {
-    io.out(values.json ? toJson(result, io) : renderResult(result));
+    if (values.json) io.json(result);
+    else io.out(renderResult(result));
     return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
   };
   if (dryRun) {

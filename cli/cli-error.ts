@@ -12,13 +12,8 @@ export class UsageError extends Error {
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Whether stdout is a terminal: JSON is indented for people, compact for programs. */
-  outIsTerminal: boolean;
+  /** Prints a value as the --json contract: indented on a terminal for people, compact (and faster) for programs. */
+  json: (value: unknown) => void;
   /** Asks a yes/no question on the terminal; null when there is no terminal to ask on. */
   confirm: ((question: string) => Promise<boolean>) | null;
-}
-
-/** JSON as the contract prints it: indented on a terminal, compact (and faster) in a pipe. */
-export function toJson(value: unknown, io: Io): string {
-  return io.outIsTerminal ? JSON.stringify(value, null, 2) : JSON.stringify(value);
 }

@@ -6,7 +6,7 @@ import { parseByteSize, parseMode, parseWholeNumber } from '../protocol/byte-siz
 import { formatBytes, formatMode } from '../protocol/format';
 import { DEFAULT_MODE } from '../protocol/limits';
 import { createRequest, describeIssues } from '../protocol/requests';
-import { EXIT_OK, UsageError, toJson, type Io } from './cli-error';
+import { EXIT_OK, UsageError, type Io } from './cli-error';
 
 function parseNumber(
   text: string | undefined,
@@ -59,7 +59,8 @@ export async function createCommand(args: string[], io: Io): Promise<number> {
   const hold = (request.holdSeconds ?? 0) > 0;
   const created = createFromRequest(resolveShmDir(values.dir), request, hold);
   const { release, ...facts } = created;
-  io.out(values.json ? toJson(facts, io) : describeCreated(created));
+  if (values.json) io.json(facts);
+  else io.out(describeCreated(created));
   if (hold) {
     if (!values.json) io.err(`holding it for ${request.holdSeconds} s (this process is its live owner)`);
     await sleep((request.holdSeconds ?? 0) * 1000);

@@ -6,7 +6,7 @@ import { Lab, type LabObject } from '../core/lab/lab';
 import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
-import { EXIT_OK, toJson, UsageError, type Io } from './cli-error';
+import { EXIT_OK, UsageError, type Io } from './cli-error';
 
 const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -67,8 +67,10 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
     lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
     audit?.close();
   };
-  const report = (object: LabObject, extra: object = {}): void =>
-    io.out(values.json ? toJson({ ...object, dir: lab.dir, ...extra }, io) : describeObject(object, lab.dir));
+  const report = (object: LabObject, extra: object = {}): void => {
+    if (values.json) io.json({ ...object, dir: lab.dir, ...extra });
+    else io.out(describeObject(object, lab.dir));
+  };
 
   switch (what) {
     case 'pool': {
@@ -96,7 +98,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
       await waitFor(seconds);
       const traffic = lab.trafficOf(channel);
       stop();
-      io.out(values.json ? toJson({ traffic }, io) : `traffic: ${JSON.stringify(traffic)}`);
+      if (values.json) io.json({ traffic });
+      else io.out(`traffic: ${JSON.stringify(traffic)}`);
       return EXIT_OK;
     }
     case 'stale': {

@@ -2,7 +2,7 @@ import { EngineError } from '../core/engine-error';
 import { isTerminal } from '../core/terminal';
 import { EXIT_FAILED, EXIT_USAGE, UsageError, type Io } from './cli-error';
 import { printable } from './printable';
-import { writeLine } from './write-line';
+import { writeJsonLine, writeLine } from './write-line';
 
 export const USAGE = `Usage: shm-inspector <command> [options]
 
@@ -90,9 +90,7 @@ export function processIo(): Io {
   return {
     out: (text) => writeLine(1, text),
     err: (text) => writeLine(2, text),
-    get outIsTerminal() {
-      return isTerminal(1);
-    },
+    json: (value) => (isTerminal(1) ? writeLine(1, JSON.stringify(value, null, 2)) : writeJsonLine(1, value)),
     get confirm() {
       return isTerminal(0) && isTerminal(2) ? terminalConfirm : null;
     },

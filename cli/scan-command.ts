@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { compareSegments, scanShm } from '../core/scan-shm';
 import { formatBytes, formatMode } from '../protocol/format';
 import type { ScanResult, Segment } from '../protocol/scan-result';
-import { EXIT_OK, toJson, type Io } from './cli-error';
+import { EXIT_OK, type Io } from './cli-error';
 import { printableLines } from './printable';
 import { renderTable } from './table';
 
@@ -95,6 +95,7 @@ export function scanCommand(args: string[], io: Io): number {
     allowPositionals: false,
   });
   const result = scanShm(values.dir);
-  io.out(values.json ? toJson(result, io) : renderScan(result, values.all));
+  if (values.json) io.json(result);
+  else io.out(renderScan(result, values.all));
   return EXIT_OK;
 }

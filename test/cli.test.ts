@@ -128,6 +128,25 @@ describe('the shm-inspector command line', () => {
     expect(segmentNamed(scan, 'other-file')).toMatchObject({ state: 'foreign', pulse: false });
   });
 
+  it('scan --json is one line in a pipe and indented on a terminal, the same scan either way', async () => {
+    for (let i = 0; i < 3; i++) staleSegment();
+    const piped = await cli(['scan', '--json']);
+    // python3's pty.spawn runs the command on a pseudo-terminal and copies what it prints.
+    const onTerminal = await run([
+      'python3',
+      '-c',
+      'import pty, sys; pty.spawn(sys.argv[1:])',
+      ...cliArgv(['scan', '--json', '--dir', dir]),
+    ]);
+    expect(piped.code).toBe(0);
+    expect(onTerminal.code).toBe(0);
+    expect(piped.stdout.endsWith('}\n') && piped.stdout.indexOf('\n') === piped.stdout.length - 1).toBe(true);
+    const terminalText = onTerminal.stdout.replaceAll('\r\n', '\n');
+    expect(terminalText).toContain('\n  "segments": [\n');
+    // The directory's segments are this test's alone; capacity and memfds are the machine's, and may move between runs.
+    expect((JSON.parse(terminalText) as ScanResult).segments).toEqual(parseScan(piped).segments);
+  });
+
   it('create --size 64KiB --mode 0640 makes a 65576-byte file, mode 0640, marked with the CLI’s PID, stale once it exits', async () => {
     const create = start(cliArgv(['create', '--size', '64KiB', '--mode', '0640', '--dir', dir]));
     expect((await create.exited).code).toBe(0);

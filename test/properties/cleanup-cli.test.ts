@@ -29,7 +29,7 @@ function recordingIo(confirm: boolean | null, outIsTerminal: boolean) {
   const io: Io = {
     out: (text) => out.push(text),
     err: (text) => err.push(text),
-    outIsTerminal,
+    json: (value) => out.push(JSON.stringify(value, null, outIsTerminal ? 2 : undefined)),
     confirm:
       confirm === null
         ? null
