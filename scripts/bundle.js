@@ -25,7 +25,7 @@ const TARGETS = {
   cli: { entryPoints: { 'shm-inspector': 'cli/main.ts' }, outdir: 'dist/bin', packages: 'external' },
 };
 
-function bundle(name) {
+async function bundle(name) {
   const target = TARGETS[name];
   if (!target) throw new Error(`no bundle "${name}" (there are: ${Object.keys(TARGETS).join(', ')})`);
   // Not minified: stack traces stay readable (the Electron bundle is about 0.8 MB).
@@ -43,7 +43,8 @@ function bundle(name) {
 if (require.main === module) {
   const names = process.argv.slice(2);
   Promise.all((names.length > 0 ? names : Object.keys(TARGETS)).map(bundle)).catch((error) => {
-    process.stderr.write(`${error.message}\n`);
+    // esbuild has printed its own errors already (logLevel 'warning').
+    if (!error.errors) process.stderr.write(`${error.message}\n`);
     process.exit(1);
   });
 }

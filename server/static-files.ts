@@ -24,7 +24,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** The renderer's build output, renderer/dist at the repository root. */
 export function defaultStaticDir(): string {
-  // This file runs from server/ (sources, tests) or dist/server/ (compiled).
+  // This file runs from server/ (sources, tests), dist/server/ (compiled) or the CLI's
+  // bundle, dist/bin/shm-inspector.js: the root is one or two levels up.
   const roots = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')];
   const root = roots.find((candidate) => existsSync(path.join(candidate, 'package.json'))) ?? roots[0];
   return path.join(root ?? '.', 'renderer', 'dist');

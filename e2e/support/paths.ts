@@ -12,7 +12,7 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'e2e', 'screenshots');
 export const BUILD_OUTPUTS: readonly { file: string; what: string }[] = [
   { file: path.join(REPO_ROOT, 'renderer', 'dist', 'index.html'), what: 'the UI bundle, npm run build:renderer' },
   { file: path.join(REPO_ROOT, 'dist', 'bin', 'shm-inspector.js'), what: 'the CLI bundle, npm run build:ts' },
-  { file: path.join(REPO_ROOT, 'dist', 'electron', 'main.js'), what: 'the Electron main process, npm run build:ts' },
+  { file: path.join(REPO_ROOT, 'dist', 'app', 'main.js'), what: 'the Electron main bundle, npm run build:ts' },
   {
     file: path.join(REPO_ROOT, 'native', 'build', 'Release', 'shm_inspector.node'),
     what: 'the native addon, npm run build:native',

@@ -1,22 +1,42 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The CLI as users run it (bundled into dist/bin/; run `npm run build:ts` after changing sources). */
+/** The CLI as users run it: bin/shm-inspector runs the bundle dist/bin/shm-inspector.js. */
 export const CLI = path.join(ROOT, 'bin', 'shm-inspector');
 
-/**
- * The argv that runs the CLI. Refuses when a build output is missing: bin/shm-inspector
- * would then start node-gyp or esbuild itself, racing whoever is building.
- */
-export function cliArgv(args: readonly string[]): string[] {
-  for (const output of ['native/build/Release/shm_inspector.node', 'dist/bin/shm-inspector.js']) {
-    if (!existsSync(path.join(ROOT, output))) {
-      throw new Error(`${output} is missing: build first (npm run build); the tests do not build`);
+/** The sources the CLI bundle is made from (scripts/bundle.js), tests aside. */
+const BUNDLED_SOURCES = ['cli', 'core', 'protocol', 'native', 'server'];
+const BUNDLE = 'dist/bin/shm-inspector.js';
+
+/** A build output missing, or a bundle older than a source it is made from: what cliArgv refuses. */
+function buildProblem(): string | null {
+  for (const output of ['native/build/Release/shm_inspector.node', BUNDLE]) {
+    if (!existsSync(path.join(ROOT, output))) return `${output} is missing`;
+  }
+  const bundled = statSync(path.join(ROOT, BUNDLE)).mtimeMs;
+  for (const dir of BUNDLED_SOURCES) {
+    for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
+      if (!entry.endsWith('.ts') || entry.endsWith('.test.ts') || entry.startsWith('build')) continue;
+      if (statSync(path.join(ROOT, dir, entry)).mtimeMs > bundled) return `${BUNDLE} is older than ${dir}/${entry}`;
     }
   }
+  return null;
+}
+
+let checkedBuild: string | null | undefined;
+
+/**
+ * The argv that runs the CLI. Refuses when a build output is missing, since
+ * bin/shm-inspector would then start node-gyp or esbuild itself, racing whoever is
+ * building; and when the bundle is older than its sources (`tsc -b` alone does not
+ * remake it), since the tests would then run yesterday's CLI.
+ */
+export function cliArgv(args: readonly string[]): string[] {
+  checkedBuild ??= buildProblem();
+  if (checkedBuild) throw new Error(`${checkedBuild}: build first (npm run build:ts); the tests do not build`);
   return [CLI, ...args];
 }
 
