@@ -626,6 +626,20 @@ describe('scanDirectoryWithProcesses', () => {
     expect(scan.processes.processes.flatMap((p) => p.mappings).some((m) => m.dev === shmDev)).toBe(false);
   });
 
+  it('reads many entries of every kind, in directory order, as scanDirectory does', () => {
+    const dir = makeTempDir();
+    for (let i = 0; i < 600; i++) {
+      if (i % 50 === 1) fs.mkdirSync(path.join(dir, `dir-${i}`));
+      else if (i % 50 === 2) fs.symlinkSync('/etc/hostname', path.join(dir, `link-${i}`));
+      else if (i % 50 === 3) fs.writeFileSync(path.join(dir, `short-${i}`), 'x');
+      else createSegment({ dir, dataSize: 4096 * (1 + (i % 3)), mode: 0o600, markerPid: 1 + i });
+    }
+    const scan = scanDirectoryWithProcesses(dir);
+    const sequential = scanDirectory(dir).entries;
+    expect(sequential).toHaveLength(600);
+    expect(scan.entries.entries()).toEqual(sequential);
+  });
+
   it('fails as scanDirectory does, before reading anything', () => {
     const dir = makeTempDir();
     expect(nativeErrorOf(() => scanDirectoryWithProcesses(path.join(dir, 'missing'))).code).toBe('ENOENT');
