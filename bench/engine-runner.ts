@@ -23,7 +23,11 @@ export type EngineReply =
   | { kind: 'round'; wallMs: number; cpuMs: number; stepsMs: Record<string, number> }
   | { kind: 'error'; message: string };
 
-/** The steps of scanShmSnapshot, timed one by one (the same calls in the same order). */
+/**
+ * The main steps of scanShmSnapshot, timed one by one, in its order: the directory and
+ * process table, then judging and sorting. Pool decoding and memory discovery are left
+ * out (the fixture has no pools; the whole scan's time includes both).
+ */
 function runSteps(dir: string): Record<string, number> {
   const steps: Record<string, number> = {};
   let start = nowMs();

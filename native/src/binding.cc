@@ -97,7 +97,6 @@ Napi::String latin1_string(Napi::Env env, const std::string& text) {
   return Napi::String(env, value);
 }
 
-/** Collects scanned entries in columns (see EntryField). */
 /**
  * The columns' buffers, kept from one scan to the next on each thread: a 10,000-entry
  * scan fills about 2 MB, and fresh memory each time cost page faults (expensive in a VM)
@@ -117,6 +116,7 @@ struct ColumnBuffers {
   }
 };
 
+/** Collects scanned entries in columns (see EntryField). */
 class EntryBatch {
  public:
   explicit EntryBatch(Napi::Env env) : env_(env), errors_(Napi::Array::New(env)), columns_(reused_buffers()) {
