@@ -1,18 +1,19 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUILD_OUTPUTS, REPO_ROOT } from './support/paths';
+import { staleTargets } from '../scripts/build-targets';
+import { REPO_ROOT } from './support/paths';
 
 /**
  * The suite tests what `npm run build` produced (scripts/test.sh builds first): it never
- * builds on its own, so a missing output stops the run at once with what to do.
+ * builds on its own, so a missing or stale output stops the run at once with what to do.
  */
 export default function globalSetup(): () => void {
-  const missing = BUILD_OUTPUTS.filter((output) => !existsSync(output.file));
-  if (missing.length > 0) {
-    const list = missing.map((output) => `  ${path.relative(REPO_ROOT, output.file)} (${output.what})`).join('\n');
+  const stale = staleTargets(REPO_ROOT, ['addon', 'cli', 'app', 'renderer']);
+  if (stale.length > 0) {
+    const list = stale.map((target) => `  ${target.output} (${target.what}): ${target.reason}`).join('\n');
     throw new Error(
-      `The e2e tests need a build, and these outputs are missing:\n${list}\n` +
+      `The e2e tests need a current build, and these outputs are missing or older than their sources:\n${list}\n` +
         'Run `npm run build` first (`npm test` does it), then `npx playwright test` again.',
     );
   }

@@ -1,32 +1,22 @@
 'use strict';
-// `npm start`: builds what is missing, then opens the Electron app; where no Electron
-// runtime exists (its installer downloads one; ELECTRON_OVERRIDE_DIST_PATH points at
-// one you have), it says so in one line and starts the browser host instead.
-const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+// `npm start`: builds what is missing or stale, then opens the desktop app. When the
+// Electron binary is missing, Electron's own installer fetches it first; where that
+// fails, or there is no display to open a window on, it says why in one line and starts
+// the browser host instead.
+//
+// SHM_INSPECTOR_SMOKE=1 makes it a check of the first run: the same steps, then the app
+// (Electron, or the browser host) checks that its UI was served a first snapshot, prints
+// one line and exits 0 (1 when something failed). CI runs it on a fresh clone.
+const { spawn, spawnSync } = require('node:child_process');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ensureBuilt } = require('./ensure-built.js');
+const { ensureBuilt, exitOnBuildError } = require('./ensure-built.js');
+const { findElectronBinary, installElectron } = require('./electron-runtime.js');
 
 const root = path.resolve(__dirname, '..');
-
-/** The Electron binary to run, or null when there is none. */
-function electronBinary() {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const binary = path.join(override, 'electron');
-    return existsSync(binary) ? binary : null;
-  }
-  // Not require('electron'): without a binary it starts a download (and fails offline).
-  try {
-    const packageDir = path.dirname(require.resolve('electron/package.json', { paths: [root] }));
-    const relative = readFileSync(path.join(packageDir, 'path.txt'), 'utf8').trim();
-    const binary = path.join(packageDir, 'dist', relative);
-    return existsSync(binary) ? binary : null;
-  } catch {
-    return null; // no path.txt: the installer never ran or could not download the binary
-  }
-}
+const smoke = process.env.SHM_INSPECTOR_SMOKE === '1';
+const say = (line) => process.stderr.write(`shm-inspector: ${line}\n`);
 
 /**
  * Opens the address in the user's browser through a redirect file only the user can
@@ -44,30 +34,54 @@ function openInBrowser(url) {
   spawn('xdg-open', [page], { stdio: 'ignore', detached: true }).unref();
 }
 
+/** Runs a child to its end, passing Ctrl-C and SIGTERM on, and exits with its code. */
+function runToEnd(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 function startBrowserHost() {
-  const serve = spawn(process.execPath, [path.join(root, 'bin', 'shm-inspector'), 'serve', ...process.argv.slice(2)], {
-    stdio: ['inherit', 'pipe', 'inherit'],
-  });
+  const args = [
+    path.join(root, 'bin', 'shm-inspector'),
+    'serve',
+    ...(smoke ? ['--smoke'] : []),
+    ...process.argv.slice(2),
+  ];
+  const serve = spawn(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'] });
   serve.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     const url = /https?:\/\/\S+/.exec(String(chunk));
-    if (url) openInBrowser(url[0]);
+    if (url && !smoke) openInBrowser(url[0]);
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => serve.kill(signal));
-  serve.on('exit', (code) => process.exit(code ?? 0));
+  runToEnd(serve);
 }
 
-ensureBuilt(root, true);
-const electron = electronBinary();
-if (electron) {
-  // Electron runs package.json "main": the bundle that is also packaged (dist/app/main.js).
-  if (!existsSync(path.join(root, 'dist', 'app', 'main.js')))
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js'), 'electron'], { stdio: 'inherit' });
-  const app = spawn(electron, [root], { stdio: 'inherit' });
-  app.on('exit', (code) => process.exit(code ?? 0));
-} else {
-  process.stdout.write(
-    'No Electron runtime here (it could not be downloaded; set ELECTRON_OVERRIDE_DIST_PATH to use one): starting the browser host instead.\n',
-  );
-  startBrowserHost();
+/** The Electron binary to open the window with, fetching it when missing; else why not, in one line. */
+function electronOrReason() {
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { reason: 'no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  const found = findElectronBinary(root);
+  if (found.binary || !found.installable) return found;
+  const { version } = require(path.join(found.packageDir, 'package.json'));
+  process.stderr.write(`shm-inspector: fetching Electron ${version} for the desktop window (once)...`);
+  const failure = installElectron(found.packageDir);
+  process.stderr.write(failure === null ? ' done\n' : ' failed\n');
+  if (failure !== null) return { reason: `Electron could not be fetched: ${failure}` };
+  return findElectronBinary(root);
+}
+
+try {
+  ensureBuilt(root, ['addon', 'cli', 'renderer']);
+  const electron = electronOrReason();
+  if (electron.binary) {
+    ensureBuilt(root, ['app']); // Electron runs package.json "main", the bundle that is also packaged
+    // Chromium will not start as root without --no-sandbox; inspecting root's segments needs root.
+    const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+    runToEnd(spawn(electron.binary, [...sandbox, root], { stdio: 'inherit' }));
+  } else {
+    say(`no desktop window: ${electron.reason}. Starting the browser host instead.`);
+    startBrowserHost();
+  }
+} catch (error) {
+  exitOnBuildError(error);
 }

@@ -1,42 +1,18 @@
 /**
- * Finds an Electron runtime the way scripts/start.js does, without require('electron')
- * (which starts a download when the binary is missing), and proves it is a real one
- * before anything launches it: `_electron.launch` on a missing or stand-in binary fails
- * with an uncaught error instead of a test result.
+ * Finds an Electron runtime the way scripts/start.js does (scripts/electron-runtime.js),
+ * and proves it is a real one before anything launches it: `_electron.launch` on a
+ * missing or stand-in binary fails with an uncaught error instead of a test result.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { findElectronBinary } from '../../scripts/electron-runtime';
 import { REPO_ROOT } from './paths';
 
 export type ElectronRuntime = { found: true; binary: string; version: string } | { found: false; reason: string };
 
-function candidate(): { binary: string } | { reason: string } {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const binary = path.join(override, 'electron');
-    return existsSync(binary)
-      ? { binary }
-      : { reason: `ELECTRON_OVERRIDE_DIST_PATH=${override} has no electron binary` };
-  }
-  const packageDir = path.join(REPO_ROOT, 'node_modules', 'electron');
-  const pathFile = path.join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) {
-    return {
-      reason:
-        'ELECTRON_OVERRIDE_DIST_PATH is not set and node_modules/electron/path.txt is missing ' +
-        "(electron's installer never ran or could not download the binary)",
-    };
-  }
-  const binary = path.join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary)
-    ? { binary }
-    : { reason: `node_modules/electron/path.txt names ${binary}, which is missing` };
-}
-
 /** The Electron binary to test with, or why there is none. */
 export function findElectron(): ElectronRuntime {
-  const found = candidate();
+  const found = findElectronBinary(REPO_ROOT);
   if ('reason' in found) return { found: false, reason: found.reason };
   try {
     accessSync(found.binary, constants.X_OK);

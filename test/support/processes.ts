@@ -1,42 +1,29 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { staleTargets } from '../../scripts/build-targets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The CLI as users run it: bin/shm-inspector runs the bundle dist/bin/shm-inspector.js. */
 export const CLI = path.join(ROOT, 'bin', 'shm-inspector');
 
-/** The sources the CLI bundle is made from (scripts/bundle.js), tests aside. */
-const BUNDLED_SOURCES = ['cli', 'core', 'protocol', 'native', 'server'];
-const BUNDLE = 'dist/bin/shm-inspector.js';
-
-/** A build output missing, or a bundle older than a source it is made from: what cliArgv refuses. */
+/** A build output missing, or older than a source it is made from: what cliArgv refuses. */
 function buildProblem(): string | null {
-  for (const output of ['native/build/Release/shm_inspector.node', BUNDLE]) {
-    if (!existsSync(path.join(ROOT, output))) return `${output} is missing`;
-  }
-  const bundled = statSync(path.join(ROOT, BUNDLE)).mtimeMs;
-  for (const dir of BUNDLED_SOURCES) {
-    for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
-      if (!entry.endsWith('.ts') || entry.endsWith('.test.ts') || entry.startsWith('build')) continue;
-      if (statSync(path.join(ROOT, dir, entry)).mtimeMs > bundled) return `${BUNDLE} is older than ${dir}/${entry}`;
-    }
-  }
-  return null;
+  const stale = staleTargets(ROOT, ['addon', 'cli']);
+  return stale.map((target) => `${target.output}: ${target.reason}`).join('; ') || null;
 }
 
 let checkedBuild: string | null | undefined;
 
 /**
- * The argv that runs the CLI. Refuses when a build output is missing, since
- * bin/shm-inspector would then start node-gyp or esbuild itself, racing whoever is
- * building; and when the bundle is older than its sources (`tsc -b` alone does not
- * remake it), since the tests would then run yesterday's CLI.
+ * The argv that runs the CLI. Refuses when a build output is missing or older than its
+ * sources (scripts/build-targets.js, the check bin/shm-inspector makes): the CLI would
+ * then rebuild it, racing other tests, and the tests do not build.
  */
 export function cliArgv(args: readonly string[]): string[] {
   checkedBuild ??= buildProblem();
-  if (checkedBuild) throw new Error(`${checkedBuild}: build first (npm run build:ts); the tests do not build`);
+  if (checkedBuild) throw new Error(`${checkedBuild}: build first (npm run build); the tests do not build`);
   return [CLI, ...args];
 }
 
@@ -49,6 +36,7 @@ export interface RunResult {
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Killed with SIGKILL after this long, so a hung command fails the test instead of stalling it. */
   timeoutMs?: number;
 }
@@ -58,7 +46,11 @@ export function run(cmd: readonly string[], options: RunOptions = {}): Promise<R
   const [file, ...args] = cmd;
   if (file === undefined) throw new Error('run: empty command');
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
