@@ -22,7 +22,7 @@ Commands:
          A segment whose creator has exited: stale, for the cleaner to find.
          Pools and srbchannels are removed when the lab stops (after S seconds, or on
          Ctrl-C) unless --keep leaves them behind (then stale).
-  serve  [--port 7325] [--host 127.0.0.1] [--read-only] [--allow-remote] [--dir D] [--static-dir D]
+  serve  [--port 7325] [--host 127.0.0.1] [--read-only] [--allow-remote] [--dir D] [--static-dir D] [--smoke]
          Serve the app to a browser on this machine (the URL carries a per-run token) until
          Ctrl-C. --read-only refuses create, clean and the lab; another --host needs --allow-remote.
 

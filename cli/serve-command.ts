@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
-import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost } from '../server/browser-host';
+import { plural } from '../protocol/format';
+import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost, type BrowserHost } from '../server/browser-host';
 import { isLoopbackHost } from '../server/access-guard';
-import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { smokeCheck } from '../server/smoke-check';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
 
-function parsePort(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_PORT;
+function parsePort(text: string | undefined, smoke: boolean): number {
+  // A smoke check must not collide with a host the user runs: it takes a free port.
+  if (text === undefined) return smoke ? 0 : DEFAULT_PORT;
   if (!/^[0-9]+$/.test(text) || Number(text) > 65_535) {
     throw new UsageError(`--port: "${text}" is not a port number (0 to 65535; 0 picks a free one)`);
   }
@@ -26,7 +29,7 @@ function interrupted(): Promise<void> {
   });
 }
 
-/** `shm-inspector serve`: the app in a browser, until Ctrl-C. */
+/** `shm-inspector serve`: the app in a browser, until Ctrl-C (with --smoke, until it has checked itself). */
 export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -37,11 +40,12 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       'allow-remote': { type: 'boolean', default: false },
       dir: { type: 'string' },
       'static-dir': { type: 'string' },
+      smoke: { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
-  const port = parsePort(values.port);
+  const port = parsePort(values.port, values.smoke);
   if (!isLoopbackHost(values.host) && !values['allow-remote']) {
     throw new UsageError(
       `--host ${values.host} is not a loopback address: anyone who can reach it and has the token could ` +
@@ -62,6 +66,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       warn: io.err,
       ...(values['static-dir'] === undefined ? {} : { staticDir: values['static-dir'] }),
     });
+    if (values.smoke) return await smoke(host, io);
     io.out(`SHM Inspector: ${host.url}`);
     await interrupted();
     await host.close();
@@ -69,4 +74,21 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     inspector.close();
   }
   return EXIT_OK;
+}
+
+/** `serve --smoke`: checks the running host as a browser would, says how it went in one line, stops. */
+async function smoke(host: BrowserHost, io: Io): Promise<number> {
+  try {
+    const report = await smokeCheck(host.url);
+    const where = host.url.replace(/\?.*$/, '');
+    io.out(
+      `shm-inspector smoke: ok (browser host at ${where}, UI served, snapshot of ${report.dir} with ${plural(report.items, 'item')})`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    io.err(`shm-inspector smoke: failed: ${(error as Error).message}`);
+    return EXIT_FAILED;
+  } finally {
+    await host.close();
+  }
 }
