@@ -12,8 +12,9 @@
  *   and makes no package.
  * - Running the app: the packaged main bundle runs in Node, from the asar extracted to a
  *   directory named app.asar beside a link to the real app.asar.unpacked, with a stub
- *   module in place of 'electron' that records the window it opens and sends one IPC
- *   request through the wiring main.ts set up.
+ *   module in place of 'electron' that records the window it opens, the menu, the
+ *   permission handlers and the app:// handler, fetches the page through that handler,
+ *   and sends IPC requests through the wiring main.ts set up.
  * Everything else (the config, the bundles, the asar, the addon, the icons) is real.
  */
 import { listPackage, extractAll, extractFile } from '@electron/asar';
@@ -51,58 +52,108 @@ done
 
 /** Stand-in for Electron's 'electron' module: just enough API for electron/main.ts to start. */
 const ELECTRON_STUB = `'use strict';
-const { pathToFileURL } = require('node:url');
 const handlers = new Map();
+const appListeners = new Map();
 const mainFrame = { url: '' };
-const opened = { preload: null, page: null };
+const opened = { preload: null, devTools: null, page: null, contents: null, guarded: false };
+const recorded = { schemes: null, protocolHandler: null, permissionHandlers: [], menu: null };
+const rolesOf = (items) =>
+  items.flatMap((item) => [item.role, ...(Array.isArray(item.submenu) ? rolesOf(item.submenu) : [])]).filter(Boolean);
 class BrowserWindow {
   constructor(options) {
     opened.preload = options.webPreferences.preload;
-    this.webContents = { mainFrame, on() {}, setWindowOpenHandler() {}, send() {} };
+    opened.devTools = options.webPreferences.devTools;
+    this.webContents = {
+      mainFrame,
+      on() {},
+      setWindowOpenHandler() { opened.guarded = true; },
+      send() {},
+      reload() {},
+      isDestroyed: () => false,
+    };
+    opened.contents = this.webContents;
+    // As Electron does: every new web contents goes through web-contents-created.
+    for (const listener of appListeners.get('web-contents-created') ?? []) listener({}, this.webContents);
   }
   once() {}
   on() {}
-  loadFile(file) {
-    opened.page = file;
-    mainFrame.url = pathToFileURL(file).href;
+  loadURL(url) {
+    opened.page = url;
+    mainFrame.url = url;
     return Promise.resolve();
   }
   isDestroyed() { return false; }
 }
 const app = {
+  isPackaged: true,
   requestSingleInstanceLock: () => true,
-  on() {},
+  on(event, listener) { appListeners.set(event, [...(appListeners.get(event) ?? []), listener]); },
   quit() {},
+  exit(code) { process.exit(code); },
   getPath: () => process.env.STUB_USER_DATA,
   whenReady() {
-    // Runs after main.ts's start(): one request from the window's frame, then the report.
+    // Runs after main.ts's start(): the page through the app:// handler, one request from
+    // the window's frame, then the report.
     setImmediate(async () => {
-      const ask = (channel, request) => handlers.get('inspector:request')({ senderFrame: mainFrame }, channel, request);
+      const page = recorded.protocolHandler(new Request(opened.page));
+      const escape = recorded.protocolHandler(new Request('app://shm-inspector/..%2f..%2fpackage.json'));
+      const served = {
+        status: page.status,
+        type: page.headers.get('content-type'),
+        csp: page.headers.get('content-security-policy'),
+        body: await page.text(),
+        escapeStatus: escape.status,
+      };
+      const event = { sender: opened.contents, senderFrame: mainFrame };
+      const ask = (channel, request) => handlers.get('inspector:request')(event, channel, request);
       const response = await ask('create', { size: 4096, mode: 0o600, memfd: false });
       // A stale segment cleaned through IPC: the deletion lands in the audit log in userData.
       const stale = await ask('lab-stale', {});
       const plan = await ask('plan-cleanup', { includeZombie: false, includeReused: false, force: [] });
       const cleaned = await ask('execute-cleanup', { planId: plan.value.planId });
       const addons = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
-      process.stdout.write(JSON.stringify({ ...opened, response, stale, cleaned, addons }));
+      const { preload, devTools, page: pageUrl, guarded } = opened;
+      const menuRoles = rolesOf(recorded.menu);
+      process.stdout.write(JSON.stringify({
+        preload, devTools, page: pageUrl, guarded, served, response, stale, cleaned, addons,
+        schemes: recorded.schemes, permissionHandlers: recorded.permissionHandlers, menuRoles,
+      }));
       process.exit(0);
     });
     return Promise.resolve();
   },
 };
+const permissionSetter = (name) => (handler) => recorded.permissionHandlers.push([name, typeof handler]);
 module.exports = {
   app,
   BrowserWindow,
   ipcMain: { handle: (channel, listener) => handlers.set(channel, listener), on() {} },
-  Menu: { buildFromTemplate: (template) => template, setApplicationMenu() {} },
-  session: { defaultSession: { webRequest: { onHeadersReceived() {} }, setPermissionRequestHandler() {} } },
+  Menu: { buildFromTemplate: (template) => (recorded.menu = template), setApplicationMenu() {} },
+  protocol: {
+    registerSchemesAsPrivileged: (schemes) => (recorded.schemes = schemes),
+    handle: (scheme, handler) => (recorded.protocolHandler = handler),
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: permissionSetter('request'),
+      setPermissionCheckHandler: permissionSetter('check'),
+      setDevicePermissionHandler: permissionSetter('device'),
+    },
+  },
+  dialog: { showErrorBox: (title, message) => { process.stderr.write(title + ': ' + message + '\\n'); } },
   shell: { openExternal() {} },
 };
 `;
 
 interface StubReport {
   preload: string;
+  devTools: boolean;
   page: string;
+  guarded: boolean;
+  served: { status: number; type: string; csp: string; body: string; escapeStatus: number };
+  schemes: { scheme: string; privileges: Record<string, boolean> }[];
+  permissionHandlers: [string, string][];
+  menuRoles: string[];
   response: { ok: boolean; value?: { path: string | null } };
   stale: { ok: boolean; value?: { name: string } };
   cleaned: { ok: boolean; value?: { removed: { name: string }[] } };
@@ -223,8 +274,26 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     const entries = listPackage(asar, { isPack: false });
     expect(entries).toContain(inAsar(report.preload));
     expect(inAsar(report.preload)).toBe('/dist/app/preload.js');
-    expect(entries).toContain(inAsar(report.page));
-    expect(inAsar(report.page)).toBe('/renderer/dist/index.html');
+    // The page is loaded from app://, whose handler serves the packaged renderer/dist and
+    // nothing outside it, with the CSP as a header.
+    expect(report.page).toBe('app://shm-inspector/index.html');
+    expect(report.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(report.served).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', escapeStatus: 400 });
+    expect(report.served.body).toBe(extractFile(asar, 'renderer/dist/index.html').toString('utf8'));
+    expect(report.served.csp).toContain("script-src 'self'");
+    // Packaged: no DevTools, no Reload; every permission refused; the window's contents guarded.
+    expect(report.devTools).toBe(false);
+    expect(report.menuRoles).not.toContain('toggleDevTools');
+    expect(report.menuRoles).not.toContain('reload');
+    expect(report.menuRoles).toContain('zoomIn');
+    expect(report.permissionHandlers).toEqual([
+      ['request', 'function'],
+      ['check', 'function'],
+      ['device', 'function'],
+    ]);
+    expect(report.guarded).toBe(true);
     // The addon main.ts's engine loaded is the packaged one in app.asar.unpacked.
     expect(report.addons).toEqual([path.join(unpacked, ADDON_IN_APP)]);
     // And it works: the request went through the IPC wiring and the engine made a segment.
