@@ -7,7 +7,10 @@
  *
  * STAND-INS, because this machine has no Electron runtime and cannot download tools:
  * - Electron: electronDist is a directory holding only a fake `electron` (a shell script).
- *   electron-builder copies it and renames it shm-inspector; that is all `dir` needs.
+ *   electron-builder copies it and renames it shm-inspector; that is all `dir` needs. The
+ *   script carries a copy of Electron's fuse wire (sentinel, version, states), so the fuses
+ *   electron-builder.yml asks for are really flipped by electron-builder and read back; that
+ *   Electron obeys them can only be seen with a real binary.
  * - fpm: CUSTOM_FPM_PATH is a script that records the files electron-builder hands it
  *   and makes no package.
  * - Running the app: the packaged main bundle runs in Node, from the asar extracted to a
@@ -49,6 +52,47 @@ for arg in "$@"; do
   case "$arg" in *.desktop=*) cp "\${arg%%=*}" "$(dirname "$0")/fpm.desktop" ;; esac
 done
 `;
+
+/**
+ * Electron's fuse wire as @electron/fuses reads it: a sentinel, the wire's version (1), its
+ * length, then one byte per fuse ('1' on, '0' off), in @electron/fuses's FuseV1Options order.
+ */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSES = [
+  'RunAsNode',
+  'EnableCookieEncryption',
+  'EnableNodeOptionsEnvironmentVariable',
+  'EnableNodeCliInspectArguments',
+  'EnableEmbeddedAsarIntegrityValidation',
+  'OnlyLoadAppFromAsar',
+  'LoadBrowserProcessSpecificV8Snapshot',
+  'GrantFileProtocolExtraPrivileges',
+] as const;
+/** Electron's own defaults: RunAsNode, NODE_OPTIONS, --inspect and file:// privileges on. */
+const DEFAULT_FUSES = '10110001';
+
+/**
+ * The stand-in for the Electron binary: a script that fails if run, carrying a fuse wire in
+ * Electron's defaults in a comment, so that electron-builder's electronFuses step has
+ * something real to flip (it edits those bytes in the packaged copy, as in the real binary).
+ */
+const STAND_IN_ELECTRON = Buffer.concat([
+  Buffer.from('#!/bin/sh\necho "stand-in for Electron" >&2\nexit 1\n# '),
+  Buffer.from(FUSE_SENTINEL),
+  Buffer.from([1, FUSES.length]),
+  Buffer.from(`${DEFAULT_FUSES}\n`),
+]);
+
+/** Each fuse's state in a binary's fuse wire: true on, false off. */
+function readFuses(binary: string): Record<string, boolean> {
+  const bytes = readFileSync(binary);
+  const at = bytes.indexOf(FUSE_SENTINEL);
+  if (at < 0) throw new Error(`${binary} has no fuse wire`);
+  const wire = at + FUSE_SENTINEL.length;
+  expect(bytes[wire]).toBe(1);
+  const states = bytes.subarray(wire + 2, wire + 2 + (bytes[wire + 1] ?? 0)).toString('latin1');
+  return Object.fromEntries(FUSES.map((name, index) => [name, states[index] === '1']));
+}
 
 /** Stand-in for Electron's 'electron' module: just enough API for electron/main.ts to start. */
 const ELECTRON_STUB = `'use strict';
@@ -181,7 +225,7 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-packaging-')));
     const electronDist = path.join(tmp, 'electron-stand-in');
     mkdirSync(electronDist);
-    writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for Electron" >&2\nexit 1\n');
+    writeFileSync(path.join(electronDist, 'electron'), STAND_IN_ELECTRON);
     chmodSync(path.join(electronDist, 'electron'), 0o755);
     const fpm = path.join(tmp, 'fpm-stand-in', 'fpm');
     mkdirSync(path.dirname(fpm));
@@ -310,6 +354,22 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     expect(audit.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ interface: 'ipc', dir: shmDir, name: stale, outcome: 'removed' }),
     ]);
+  });
+
+  it('the packaged binary’s fuses are flipped: no run-as-node, NODE_OPTIONS or --inspect, only app.asar', () => {
+    // The stand-in carries Electron's default wire; electron-builder flipped the packaged copy.
+    expect(readFuses(path.join(tmp, 'electron-stand-in', 'electron'))).toMatchObject({ RunAsNode: true });
+    expect(readFuses(path.join(appDir, 'shm-inspector'))).toEqual({
+      RunAsNode: false,
+      EnableCookieEncryption: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      // On, though Electron validates the asar's integrity only on macOS and Windows.
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+      LoadBrowserProcessSpecificV8Snapshot: false,
+      GrantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('the deb target gets a System desktop entry and the icon set rendered from build-resources/icon.svg', () => {
