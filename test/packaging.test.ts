@@ -17,11 +17,12 @@
  *   directory named app.asar beside a link to the real app.asar.unpacked, with a stub
  *   module in place of 'electron' that records the window it opens, the menu, the
  *   permission handlers and the app:// handler, fetches the page through that handler,
- *   and sends IPC requests through the wiring main.ts set up.
+ *   and sends IPC requests through the wiring main.ts set up; in smoke mode it plays the
+ *   page loading (or failing to) and the renderer subscribing, as Electron would.
  * Everything else (the config, the bundles, the asar, the addon, the icons) is real.
  */
 import { listPackage, extractAll, extractFile } from '@electron/asar';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -99,6 +100,11 @@ const ELECTRON_STUB = `'use strict';
 const handlers = new Map();
 const appListeners = new Map();
 const mainFrame = { url: '' };
+const ipcListeners = new Map();
+const contentsListeners = new Map();
+const emit = (event, ...args) => (contentsListeners.get(event) ?? []).forEach((listener) => listener(...args));
+// In smoke mode the stub stands for the Electron binary, whose version main.ts reports.
+if (process.env.STUB_SMOKE) process.versions.electron = '45.5.0';
 const opened = { preload: null, devTools: null, page: null, contents: null, guarded: false };
 const recorded = { schemes: null, protocolHandler: null, permissionHandlers: [], menu: null };
 const rolesOf = (items) =>
@@ -109,7 +115,7 @@ class BrowserWindow {
     opened.devTools = options.webPreferences.devTools;
     this.webContents = {
       mainFrame,
-      on() {},
+      on(event, listener) { contentsListeners.set(event, [...(contentsListeners.get(event) ?? []), listener]); },
       setWindowOpenHandler() { opened.guarded = true; },
       send() {},
       reload() {},
@@ -136,6 +142,19 @@ const app = {
   exit(code) { process.exit(code); },
   getPath: () => process.env.STUB_USER_DATA,
   whenReady() {
+    if (process.env.STUB_SMOKE) {
+      // Smoke mode: the page loads (or fails to) and the renderer subscribes, as in Electron;
+      // main.ts then writes its line and calls app.exit.
+      setImmediate(() => {
+        if (process.env.STUB_SMOKE === 'load-fails') {
+          emit('did-fail-load', {}, -6, 'ERR_FILE_NOT_FOUND', opened.page, true);
+          return;
+        }
+        emit('did-finish-load');
+        ipcListeners.get('inspector:subscribe')({ sender: opened.contents, senderFrame: mainFrame });
+      });
+      return Promise.resolve();
+    }
     // Runs after main.ts's start(): the page through the app:// handler, one request from
     // the window's frame, then the report.
     setImmediate(async () => {
@@ -171,7 +190,10 @@ const permissionSetter = (name) => (handler) => recorded.permissionHandlers.push
 module.exports = {
   app,
   BrowserWindow,
-  ipcMain: { handle: (channel, listener) => handlers.set(channel, listener), on() {} },
+  ipcMain: {
+    handle: (channel, listener) => handlers.set(channel, listener),
+    on: (channel, listener) => ipcListeners.set(channel, listener),
+  },
   Menu: { buildFromTemplate: (template) => (recorded.menu = template), setApplicationMenu() {} },
   protocol: {
     registerSchemesAsPrivileged: (schemes) => (recorded.schemes = schemes),
@@ -290,20 +312,28 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     expect(scan.columns.count).toBe(0);
   });
 
-  it('the packaged main bundle finds its preload, its page and the addon from inside app.asar', () => {
-    // The layout Electron presents: resources/app.asar/<files> beside resources/app.asar.unpacked.
-    const run = path.join(tmp, 'run');
-    const resources = path.join(run, 'resources');
+  /** The layout Electron presents: resources/app.asar/<files> beside resources/app.asar.unpacked. */
+  let run: { resources: string; main: string } | null = null;
+  function preparedRun(): { resources: string; main: string } {
+    if (run) return run;
+    const runDir = path.join(tmp, 'run');
+    const resources = path.join(runDir, 'resources');
     extractAll(asar, path.join(resources, 'app.asar'));
     // extractAll also copies the unpacked addon in; only the one in app.asar.unpacked may load.
     rmSync(path.join(resources, 'app.asar', ADDON_IN_APP));
     symlinkSync(unpacked, path.join(resources, 'app.asar.unpacked'));
-    mkdirSync(path.join(run, 'node_modules', 'electron'), { recursive: true });
-    writeFileSync(path.join(run, 'node_modules', 'electron', 'index.js'), ELECTRON_STUB);
-    const userData = path.join(run, 'user-data');
+    mkdirSync(path.join(runDir, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(path.join(runDir, 'node_modules', 'electron', 'index.js'), ELECTRON_STUB);
+    run = { resources, main: path.join(resources, 'app.asar', 'dist', 'app', 'main.js') };
+    return run;
+  }
+
+  it('the packaged main bundle finds its preload, its page and the addon from inside app.asar', () => {
+    const { resources, main } = preparedRun();
+    const userData = path.join(tmp, 'user-data');
     mkdirSync(userData);
 
-    const output = execFileSync(process.execPath, [path.join(resources, 'app.asar', 'dist', 'app', 'main.js')], {
+    const output = execFileSync(process.execPath, [main], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, SHM_INSPECTOR_DIR: shmDir, STUB_USER_DATA: userData, XDG_DATA_HOME: userData },
       timeout: 20_000,
@@ -354,6 +384,41 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     expect(audit.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ interface: 'ipc', dir: shmDir, name: stale, outcome: 'removed' }),
     ]);
+  });
+
+  it('smoke mode: one ok line with the segment count and exit 0 once the page loaded and the snapshot was sent', () => {
+    const { main } = preparedRun();
+    const dir = makeShmTempDir();
+    const userData = mkdtempSync(path.join(tmp, 'smoke-'));
+    try {
+      // Two files the engine scans: any regular file in the directory is a segment to it.
+      writeFileSync(path.join(dir, 'smoke-a'), Buffer.alloc(4096));
+      writeFileSync(path.join(dir, 'smoke-b'), Buffer.alloc(8192));
+      const env = { PATH: process.env.PATH, SHM_INSPECTOR_DIR: dir, STUB_USER_DATA: userData, XDG_DATA_HOME: userData };
+      const smoke = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, [main], { encoding: 'utf8', env: { ...env, ...extra }, timeout: 20_000 });
+
+      const ok = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'loads' });
+      expect({ status: ok.status, stdout: ok.stdout }).toEqual({
+        status: 0,
+        stdout: 'shm-inspector smoke: ok (electron 45.5.0, 2 segments)\n',
+      });
+
+      const failed = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'load-fails' });
+      expect({ status: failed.status, stdout: failed.stdout }).toEqual({
+        status: 1,
+        stdout: "shm-inspector smoke: failed: the UI's page did not load: ERR_FILE_NOT_FOUND (-6)\n",
+      });
+
+      // No audit log (its directory would be under a regular file): the app cannot start.
+      const notAFile = path.join(userData, 'not-a-directory');
+      writeFileSync(notAFile, '');
+      const cannotStart = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'loads', XDG_DATA_HOME: notAFile });
+      expect(cannotStart.status).toBe(1);
+      expect(cannotStart.stdout).toMatch(/^shm-inspector smoke: failed: SHM Inspector cannot start: .+\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the packaged binary’s fuses are flipped: no run-as-node, NODE_OPTIONS or --inspect, only app.asar', () => {
