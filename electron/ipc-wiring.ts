@@ -16,10 +16,24 @@ export interface IpcMainLike {
   on(channel: string, listener: (event: SenderEvent) => void): void;
 }
 
-export interface WindowLike {
+/** The window's web contents (Electron's WebContents fits it). */
+export interface ContentsLike {
   mainFrame: unknown;
   send(channel: string, patch: Patch): void;
+}
+
+/**
+ * The window (Electron's BrowserWindow fits it). Its web contents and their top frame are
+ * read at each message, so IPC keeps working after a reload or a renderer crash.
+ */
+export interface WindowLike {
+  readonly webContents: ContentsLike;
   isDestroyed(): boolean;
+}
+
+/** What the wiring reports, e.g. for the smoke mode: each patch sent to the window. */
+export interface WiringHooks {
+  patchSent?: (patch: Patch) => void;
 }
 
 const refused = (message: string): Result<never> => ({ ok: false, error: { code: 'untrusted-sender', message } });
@@ -32,9 +46,15 @@ function isChannel(value: unknown): value is RequestChannel {
  * Connects the renderer to the Inspector: every request is checked for its sender, its
  * channel and (in inspector.handle) its schema; patches go only to the window.
  */
-export function wireIpc(ipcMain: IpcMainLike, window: WindowLike, inspector: InspectorApi, appUrlPrefix: string): void {
+export function wireIpc(
+  ipcMain: IpcMainLike,
+  window: WindowLike,
+  inspector: InspectorApi,
+  hooks: WiringHooks = {},
+): void {
   let unsubscribe: (() => void) | null = null;
-  const trusted = (event: SenderEvent): boolean => isTrustedSender(event, window.mainFrame, appUrlPrefix);
+  const current = (): ContentsLike | null => (window.isDestroyed() ? null : window.webContents);
+  const trusted = (event: SenderEvent): boolean => isTrustedSender(event, current());
 
   ipcMain.handle(IPC.request, async (event, channel, request) => {
     if (!trusted(event)) return refused('IPC is accepted only from the app window');
@@ -48,7 +68,10 @@ export function wireIpc(ipcMain: IpcMainLike, window: WindowLike, inspector: Ins
     unsubscribe?.();
     unsubscribe = inspector.subscribe({
       send: (patch) => {
-        if (!window.isDestroyed()) window.send(IPC.patch, patch);
+        const contents = current();
+        if (contents === null) return;
+        contents.send(IPC.patch, patch);
+        hooks.patchSent?.(patch);
       },
       ready: () => !window.isDestroyed(),
     });

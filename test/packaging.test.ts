@@ -7,17 +7,22 @@
  *
  * STAND-INS, because this machine has no Electron runtime and cannot download tools:
  * - Electron: electronDist is a directory holding only a fake `electron` (a shell script).
- *   electron-builder copies it and renames it shm-inspector; that is all `dir` needs.
+ *   electron-builder copies it and renames it shm-inspector; that is all `dir` needs. The
+ *   script carries a copy of Electron's fuse wire (sentinel, version, states), so the fuses
+ *   electron-builder.yml asks for are really flipped by electron-builder and read back; that
+ *   Electron obeys them can only be seen with a real binary.
  * - fpm: CUSTOM_FPM_PATH is a script that records the files electron-builder hands it
  *   and makes no package.
  * - Running the app: the packaged main bundle runs in Node, from the asar extracted to a
  *   directory named app.asar beside a link to the real app.asar.unpacked, with a stub
- *   module in place of 'electron' that records the window it opens and sends one IPC
- *   request through the wiring main.ts set up.
+ *   module in place of 'electron' that records the window it opens, the menu, the
+ *   permission handlers and the app:// handler, fetches the page through that handler,
+ *   and sends IPC requests through the wiring main.ts set up; in smoke mode it plays the
+ *   page loading (or failing to) and the renderer subscribing, as Electron would.
  * Everything else (the config, the bundles, the asar, the addon, the icons) is real.
  */
 import { listPackage, extractAll, extractFile } from '@electron/asar';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -49,60 +54,172 @@ for arg in "$@"; do
 done
 `;
 
+/**
+ * Electron's fuse wire as @electron/fuses reads it: a sentinel, the wire's version (1), its
+ * length, then one byte per fuse ('1' on, '0' off), in @electron/fuses's FuseV1Options order.
+ */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSES = [
+  'RunAsNode',
+  'EnableCookieEncryption',
+  'EnableNodeOptionsEnvironmentVariable',
+  'EnableNodeCliInspectArguments',
+  'EnableEmbeddedAsarIntegrityValidation',
+  'OnlyLoadAppFromAsar',
+  'LoadBrowserProcessSpecificV8Snapshot',
+  'GrantFileProtocolExtraPrivileges',
+] as const;
+/** Electron's own defaults: RunAsNode, NODE_OPTIONS, --inspect and file:// privileges on. */
+const DEFAULT_FUSES = '10110001';
+
+/**
+ * The stand-in for the Electron binary: a script that fails if run, carrying a fuse wire in
+ * Electron's defaults in a comment, so that electron-builder's electronFuses step has
+ * something real to flip (it edits those bytes in the packaged copy, as in the real binary).
+ */
+const STAND_IN_ELECTRON = Buffer.concat([
+  Buffer.from('#!/bin/sh\necho "stand-in for Electron" >&2\nexit 1\n# '),
+  Buffer.from(FUSE_SENTINEL),
+  Buffer.from([1, FUSES.length]),
+  Buffer.from(`${DEFAULT_FUSES}\n`),
+]);
+
+/** Each fuse's state in a binary's fuse wire: true on, false off. */
+function readFuses(binary: string): Record<string, boolean> {
+  const bytes = readFileSync(binary);
+  const at = bytes.indexOf(FUSE_SENTINEL);
+  if (at < 0) throw new Error(`${binary} has no fuse wire`);
+  const wire = at + FUSE_SENTINEL.length;
+  expect(bytes[wire]).toBe(1);
+  const states = bytes.subarray(wire + 2, wire + 2 + (bytes[wire + 1] ?? 0)).toString('latin1');
+  return Object.fromEntries(FUSES.map((name, index) => [name, states[index] === '1']));
+}
+
 /** Stand-in for Electron's 'electron' module: just enough API for electron/main.ts to start. */
 const ELECTRON_STUB = `'use strict';
-const { pathToFileURL } = require('node:url');
 const handlers = new Map();
+const appListeners = new Map();
 const mainFrame = { url: '' };
-const opened = { preload: null, page: null };
+const ipcListeners = new Map();
+const contentsListeners = new Map();
+const emit = (event, ...args) => (contentsListeners.get(event) ?? []).forEach((listener) => listener(...args));
+// In smoke mode the stub stands for the Electron binary, whose version main.ts reports.
+if (process.env.STUB_SMOKE) process.versions.electron = '45.5.0';
+const opened = { preload: null, devTools: null, page: null, contents: null, guarded: false };
+const recorded = { schemes: null, protocolHandler: null, permissionHandlers: [], menu: null };
+const rolesOf = (items) =>
+  items.flatMap((item) => [item.role, ...(Array.isArray(item.submenu) ? rolesOf(item.submenu) : [])]).filter(Boolean);
 class BrowserWindow {
   constructor(options) {
     opened.preload = options.webPreferences.preload;
-    this.webContents = { mainFrame, on() {}, setWindowOpenHandler() {}, send() {} };
+    opened.devTools = options.webPreferences.devTools;
+    this.webContents = {
+      mainFrame,
+      on(event, listener) { contentsListeners.set(event, [...(contentsListeners.get(event) ?? []), listener]); },
+      setWindowOpenHandler() { opened.guarded = true; },
+      send() {},
+      reload() {},
+      isDestroyed: () => false,
+    };
+    opened.contents = this.webContents;
+    // As Electron does: every new web contents goes through web-contents-created.
+    for (const listener of appListeners.get('web-contents-created') ?? []) listener({}, this.webContents);
   }
   once() {}
   on() {}
-  loadFile(file) {
-    opened.page = file;
-    mainFrame.url = pathToFileURL(file).href;
+  loadURL(url) {
+    opened.page = url;
+    mainFrame.url = url;
     return Promise.resolve();
   }
   isDestroyed() { return false; }
 }
 const app = {
+  isPackaged: true,
   requestSingleInstanceLock: () => true,
-  on() {},
+  on(event, listener) { appListeners.set(event, [...(appListeners.get(event) ?? []), listener]); },
   quit() {},
+  exit(code) { process.exit(code); },
   getPath: () => process.env.STUB_USER_DATA,
   whenReady() {
-    // Runs after main.ts's start(): one request from the window's frame, then the report.
+    if (process.env.STUB_SMOKE) {
+      // Smoke mode: the page loads (or fails to) and the renderer subscribes, as in Electron;
+      // main.ts then writes its line and calls app.exit.
+      setImmediate(() => {
+        if (process.env.STUB_SMOKE === 'load-fails') {
+          emit('did-fail-load', {}, -6, 'ERR_FILE_NOT_FOUND', opened.page, true);
+          return;
+        }
+        emit('did-finish-load');
+        ipcListeners.get('inspector:subscribe')({ sender: opened.contents, senderFrame: mainFrame });
+      });
+      return Promise.resolve();
+    }
+    // Runs after main.ts's start(): the page through the app:// handler, one request from
+    // the window's frame, then the report.
     setImmediate(async () => {
-      const ask = (channel, request) => handlers.get('inspector:request')({ senderFrame: mainFrame }, channel, request);
+      const page = recorded.protocolHandler(new Request(opened.page));
+      const escape = recorded.protocolHandler(new Request('app://shm-inspector/..%2f..%2fpackage.json'));
+      const served = {
+        status: page.status,
+        type: page.headers.get('content-type'),
+        csp: page.headers.get('content-security-policy'),
+        body: await page.text(),
+        escapeStatus: escape.status,
+      };
+      const event = { sender: opened.contents, senderFrame: mainFrame };
+      const ask = (channel, request) => handlers.get('inspector:request')(event, channel, request);
       const response = await ask('create', { size: 4096, mode: 0o600, memfd: false });
       // A stale segment cleaned through IPC: the deletion lands in the audit log in userData.
       const stale = await ask('lab-stale', {});
       const plan = await ask('plan-cleanup', { includeZombie: false, includeReused: false, force: [] });
       const cleaned = await ask('execute-cleanup', { planId: plan.value.planId });
       const addons = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
-      process.stdout.write(JSON.stringify({ ...opened, response, stale, cleaned, addons }));
+      const { preload, devTools, page: pageUrl, guarded } = opened;
+      const menuRoles = rolesOf(recorded.menu);
+      process.stdout.write(JSON.stringify({
+        preload, devTools, page: pageUrl, guarded, served, response, stale, cleaned, addons,
+        schemes: recorded.schemes, permissionHandlers: recorded.permissionHandlers, menuRoles,
+      }));
       process.exit(0);
     });
     return Promise.resolve();
   },
 };
+const permissionSetter = (name) => (handler) => recorded.permissionHandlers.push([name, typeof handler]);
 module.exports = {
   app,
   BrowserWindow,
-  ipcMain: { handle: (channel, listener) => handlers.set(channel, listener), on() {} },
-  Menu: { buildFromTemplate: (template) => template, setApplicationMenu() {} },
-  session: { defaultSession: { webRequest: { onHeadersReceived() {} }, setPermissionRequestHandler() {} } },
+  ipcMain: {
+    handle: (channel, listener) => handlers.set(channel, listener),
+    on: (channel, listener) => ipcListeners.set(channel, listener),
+  },
+  Menu: { buildFromTemplate: (template) => (recorded.menu = template), setApplicationMenu() {} },
+  protocol: {
+    registerSchemesAsPrivileged: (schemes) => (recorded.schemes = schemes),
+    handle: (scheme, handler) => (recorded.protocolHandler = handler),
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: permissionSetter('request'),
+      setPermissionCheckHandler: permissionSetter('check'),
+      setDevicePermissionHandler: permissionSetter('device'),
+    },
+  },
+  dialog: { showErrorBox: (title, message) => { process.stderr.write(title + ': ' + message + '\\n'); } },
   shell: { openExternal() {} },
 };
 `;
 
 interface StubReport {
   preload: string;
+  devTools: boolean;
   page: string;
+  guarded: boolean;
+  served: { status: number; type: string; csp: string; body: string; escapeStatus: number };
+  schemes: { scheme: string; privileges: Record<string, boolean> }[];
+  permissionHandlers: [string, string][];
+  menuRoles: string[];
   response: { ok: boolean; value?: { path: string | null } };
   stale: { ok: boolean; value?: { name: string } };
   cleaned: { ok: boolean; value?: { removed: { name: string }[] } };
@@ -130,7 +247,7 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-packaging-')));
     const electronDist = path.join(tmp, 'electron-stand-in');
     mkdirSync(electronDist);
-    writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in for Electron" >&2\nexit 1\n');
+    writeFileSync(path.join(electronDist, 'electron'), STAND_IN_ELECTRON);
     chmodSync(path.join(electronDist, 'electron'), 0o755);
     const fpm = path.join(tmp, 'fpm-stand-in', 'fpm');
     mkdirSync(path.dirname(fpm));
@@ -195,20 +312,28 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     expect(scan.columns.count).toBe(0);
   });
 
-  it('the packaged main bundle finds its preload, its page and the addon from inside app.asar', () => {
-    // The layout Electron presents: resources/app.asar/<files> beside resources/app.asar.unpacked.
-    const run = path.join(tmp, 'run');
-    const resources = path.join(run, 'resources');
+  /** The layout Electron presents: resources/app.asar/<files> beside resources/app.asar.unpacked. */
+  let run: { resources: string; main: string } | null = null;
+  function preparedRun(): { resources: string; main: string } {
+    if (run) return run;
+    const runDir = path.join(tmp, 'run');
+    const resources = path.join(runDir, 'resources');
     extractAll(asar, path.join(resources, 'app.asar'));
     // extractAll also copies the unpacked addon in; only the one in app.asar.unpacked may load.
     rmSync(path.join(resources, 'app.asar', ADDON_IN_APP));
     symlinkSync(unpacked, path.join(resources, 'app.asar.unpacked'));
-    mkdirSync(path.join(run, 'node_modules', 'electron'), { recursive: true });
-    writeFileSync(path.join(run, 'node_modules', 'electron', 'index.js'), ELECTRON_STUB);
-    const userData = path.join(run, 'user-data');
+    mkdirSync(path.join(runDir, 'node_modules', 'electron'), { recursive: true });
+    writeFileSync(path.join(runDir, 'node_modules', 'electron', 'index.js'), ELECTRON_STUB);
+    run = { resources, main: path.join(resources, 'app.asar', 'dist', 'app', 'main.js') };
+    return run;
+  }
+
+  it('the packaged main bundle finds its preload, its page and the addon from inside app.asar', () => {
+    const { resources, main } = preparedRun();
+    const userData = path.join(tmp, 'user-data');
     mkdirSync(userData);
 
-    const output = execFileSync(process.execPath, [path.join(resources, 'app.asar', 'dist', 'app', 'main.js')], {
+    const output = execFileSync(process.execPath, [main], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, SHM_INSPECTOR_DIR: shmDir, STUB_USER_DATA: userData, XDG_DATA_HOME: userData },
       timeout: 20_000,
@@ -223,8 +348,26 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     const entries = listPackage(asar, { isPack: false });
     expect(entries).toContain(inAsar(report.preload));
     expect(inAsar(report.preload)).toBe('/dist/app/preload.js');
-    expect(entries).toContain(inAsar(report.page));
-    expect(inAsar(report.page)).toBe('/renderer/dist/index.html');
+    // The page is loaded from app://, whose handler serves the packaged renderer/dist and
+    // nothing outside it, with the CSP as a header.
+    expect(report.page).toBe('app://shm-inspector/index.html');
+    expect(report.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(report.served).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', escapeStatus: 400 });
+    expect(report.served.body).toBe(extractFile(asar, 'renderer/dist/index.html').toString('utf8'));
+    expect(report.served.csp).toContain("script-src 'self'");
+    // Packaged: no DevTools, no Reload; every permission refused; the window's contents guarded.
+    expect(report.devTools).toBe(false);
+    expect(report.menuRoles).not.toContain('toggleDevTools');
+    expect(report.menuRoles).not.toContain('reload');
+    expect(report.menuRoles).toContain('zoomIn');
+    expect(report.permissionHandlers).toEqual([
+      ['request', 'function'],
+      ['check', 'function'],
+      ['device', 'function'],
+    ]);
+    expect(report.guarded).toBe(true);
     // The addon main.ts's engine loaded is the packaged one in app.asar.unpacked.
     expect(report.addons).toEqual([path.join(unpacked, ADDON_IN_APP)]);
     // And it works: the request went through the IPC wiring and the engine made a segment.
@@ -241,6 +384,57 @@ describe('packaging (electron-builder, offline, with stand-ins for Electron and 
     expect(audit.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ interface: 'ipc', dir: shmDir, name: stale, outcome: 'removed' }),
     ]);
+  });
+
+  it('smoke mode: one ok line with the segment count and exit 0 once the page loaded and the snapshot was sent', () => {
+    const { main } = preparedRun();
+    const dir = makeShmTempDir();
+    const userData = mkdtempSync(path.join(tmp, 'smoke-'));
+    try {
+      // Two files the engine scans: any regular file in the directory is a segment to it.
+      writeFileSync(path.join(dir, 'smoke-a'), Buffer.alloc(4096));
+      writeFileSync(path.join(dir, 'smoke-b'), Buffer.alloc(8192));
+      const env = { PATH: process.env.PATH, SHM_INSPECTOR_DIR: dir, STUB_USER_DATA: userData, XDG_DATA_HOME: userData };
+      const smoke = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, [main], { encoding: 'utf8', env: { ...env, ...extra }, timeout: 20_000 });
+
+      const ok = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'loads' });
+      expect({ status: ok.status, stdout: ok.stdout }).toEqual({
+        status: 0,
+        stdout: 'shm-inspector smoke: ok (electron 45.5.0, 2 segments)\n',
+      });
+
+      const failed = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'load-fails' });
+      expect({ status: failed.status, stdout: failed.stdout }).toEqual({
+        status: 1,
+        stdout: "shm-inspector smoke: failed: the UI's page did not load: ERR_FILE_NOT_FOUND (-6)\n",
+      });
+
+      // No audit log (its directory would be under a regular file): the app cannot start.
+      const notAFile = path.join(userData, 'not-a-directory');
+      writeFileSync(notAFile, '');
+      const cannotStart = smoke({ SHM_INSPECTOR_SMOKE: '1', STUB_SMOKE: 'loads', XDG_DATA_HOME: notAFile });
+      expect(cannotStart.status).toBe(1);
+      expect(cannotStart.stdout).toMatch(/^shm-inspector smoke: failed: SHM Inspector cannot start: .+\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the packaged binary’s fuses are flipped: no run-as-node, NODE_OPTIONS or --inspect, only app.asar', () => {
+    // The stand-in carries Electron's default wire; electron-builder flipped the packaged copy.
+    expect(readFuses(path.join(tmp, 'electron-stand-in', 'electron'))).toMatchObject({ RunAsNode: true });
+    expect(readFuses(path.join(appDir, 'shm-inspector'))).toEqual({
+      RunAsNode: false,
+      EnableCookieEncryption: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      // On, though Electron validates the asar's integrity only on macOS and Windows.
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+      LoadBrowserProcessSpecificV8Snapshot: false,
+      GrantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('the deb target gets a System desktop entry and the icon set rendered from build-resources/icon.svg', () => {

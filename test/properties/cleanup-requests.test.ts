@@ -20,6 +20,7 @@ import { CLOSE_POLICY_VIOLATION, parseRequestEnvelope } from '../../protocol/web
 import { fixtureSpecs, requestOptionPicks, resolveOptions, type OptionPicks } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, snapshot } from '../support/cleanup-oracle';
 import { cleanupWorldForFile, type CleanupWorld, isPulseName, type Fixture } from '../support/cleanup-world';
+import { APP_START_URL } from '../../electron/app-origin';
 import { IPC, wireIpc } from '../../electron/ipc-wiring';
 import type { SenderEvent } from '../../electron/security';
 import { startBrowserHost } from '../../server/browser-host';
@@ -382,7 +383,6 @@ describe('cleanup requests through the hosts, on real files', () => {
   });
 
   it('Electron IPC (the renderer’s path): any channel and request from the window, or from a stranger, keeps the same guarantees', async () => {
-    const prefix = 'file:///app/renderer/dist';
     await fc.assert(
       fc.asyncProperty(
         fixtureSpecs(8),
@@ -390,8 +390,11 @@ describe('cleanup requests through the hosts, on real files', () => {
         fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
         (specs, list, trusted) =>
           runOnce(specs, list, async (inspector) => {
-            const mainFrame = { url: `${prefix}/index.html` };
-            const event: SenderEvent = { senderFrame: trusted ? mainFrame : { url: mainFrame.url } };
+            const webContents = { mainFrame: { url: APP_START_URL }, send: () => undefined };
+            const event: SenderEvent = {
+              sender: webContents,
+              senderFrame: trusted ? webContents.mainFrame : { url: APP_START_URL },
+            };
             let handler: ((event: SenderEvent, ...args: unknown[]) => unknown) | undefined;
             wireIpc(
               {
@@ -400,9 +403,8 @@ describe('cleanup requests through the hosts, on real files', () => {
                 },
                 on: () => undefined,
               },
-              { mainFrame, send: () => undefined, isDestroyed: () => false },
+              { webContents, isDestroyed: () => false },
               inspector,
-              prefix,
             );
             return {
               refusal: trusted ? null : 'untrusted-sender',
