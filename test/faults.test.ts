@@ -569,7 +569,7 @@ describe('a full shm filesystem', () => {
     expect(finding?.message).toContain(`PID ${holder.pid}`);
   });
 
-  // Lab.createStale's child reports its errno, so the CLI prints one line, not a stack trace.
+  // Lab.createStale's error carries its errno, so the CLI prints one line, not a stack trace.
   it('lab stale fails with a one-line ENOSPC message (no "unexpected error", no stack trace), exit 1', async () => {
     shm = await PrivateShm.start({ size: '1m' });
     shm.fill(0);

@@ -15,7 +15,6 @@ import {
   type TrafficStats,
   type UnlinkOutcome,
 } from '../../native';
-import { addonPath } from '../../native/load-addon';
 import { DEFAULT_MODE } from '../../protocol/limits';
 import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/requests';
 import { encodeSlotHeader } from '../pool/pool-encoding';
@@ -94,31 +93,16 @@ export class Lab {
     return entry?.traffic ? trafficStats(entry.traffic) : null;
   }
 
-  /** A segment made by a child process that then exits: stale, as a crashed creator leaves it. */
+  /** A segment whose marker names a process that has exited: stale, as a crashed creator leaves it. */
   createStale(dataSize = SLOT_SIZE): LabObject {
-    // The child reports its failure as {code, message}: the parent rethrows it as the same NativeError.
-    const script =
-      'const a = require(process.env.ADDON);' +
-      'try {' +
-      ' const r = a.createSegment(process.env.DIR, null, Number(process.env.SIZE), Number(process.env.MODE), process.pid);' +
-      ' process.stdout.write(JSON.stringify(r));' +
-      '} catch (e) { process.stdout.write(JSON.stringify({ failed: { code: e.code, message: e.message } })); }';
-    const child = spawnSync(process.execPath, ['-e', script], {
-      env: {
-        ADDON: addonPath(),
-        DIR: this.dir,
-        SIZE: String(dataSize),
-        MODE: String(DEFAULT_MODE),
-        // In the packaged app execPath is the Electron binary: make it run the script as node.
-        ELECTRON_RUN_AS_NODE: '1',
-      },
-      encoding: 'utf8',
-    });
-    if (child.status !== 0) throw new Error(`the creating process failed: ${child.stderr.trim()}`);
-    const reply = JSON.parse(child.stdout) as
-      { name: string; dev: number; inode: number; failed?: undefined } | { failed: { code: string; message: string } };
-    if (reply.failed) throw new NativeError(reply.failed.code, reply.failed.message);
-    const { name, dev, inode } = reply;
+    // The segment is made here with the PID of a child that has exited and been reaped,
+    // not by that child: in the packaged app execPath is Electron, which its RunAsNode
+    // fuse keeps from running a script (electron-builder.yml).
+    const creator = spawnSync('/bin/sh', ['-c', 'exit 0']);
+    if (creator.pid === undefined || creator.status !== 0) {
+      throw new Error(`could not run a short-lived process to stand for the creator: ${String(creator.error)}`);
+    }
+    const { name, dev, inode } = createSegment({ dir: this.dir, dataSize, mode: DEFAULT_MODE, markerPid: creator.pid });
     const { birthTimeMs } = scanEntry(this.dir, name);
     const object: LabObject = { kind: 'stale', storage: 'posix', name, dev, inode, slots: 1, channelOffset: null };
     this.owned.push({ object, file: { name, dev, inode, birthTimeMs }, mapping: null, traffic: null });
