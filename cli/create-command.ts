@@ -8,14 +8,18 @@ import { DEFAULT_MODE } from '../protocol/limits';
 import { createRequest, describeIssues } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
 
+/** The request's fields as this command's flags, in messages. */
+const FLAGS = { size: '--size', mode: '--mode', holdSeconds: '--hold', markerPid: '--marker-pid' };
+
 function parseNumber(
   text: string | undefined,
   flag: string,
   parse: (text: string) => number | null,
+  what: string,
 ): number | undefined {
   if (text === undefined) return undefined;
   const value = parse(text);
-  if (value === null) throw new UsageError(`${flag}: cannot read "${text}"`);
+  if (value === null) throw new UsageError(`${flag}: "${text}" is not ${what}`);
   return value;
 }
 
@@ -41,16 +45,16 @@ export async function createCommand(args: string[], io: Io): Promise<number> {
     allowPositionals: false,
   });
   if (values.size === undefined) throw new UsageError('--size is required (bytes, or with a unit: 64KiB, 64MiB)');
-  const holdSeconds = parseNumber(values.hold, '--hold', parseWholeNumber);
-  const markerPid = parseNumber(values['marker-pid'], '--marker-pid', parseWholeNumber);
+  const holdSeconds = parseNumber(values.hold, '--hold', parseWholeNumber, 'a whole number of seconds');
+  const markerPid = parseNumber(values['marker-pid'], '--marker-pid', parseWholeNumber, 'a PID');
   const parsed = createRequest.safeParse({
-    size: parseNumber(values.size, '--size', parseByteSize),
-    mode: parseNumber(values.mode, '--mode', parseMode) ?? DEFAULT_MODE,
+    size: parseNumber(values.size, '--size', parseByteSize, 'a size (bytes, or with a unit: 64KiB, 64MiB)'),
+    mode: parseNumber(values.mode, '--mode', parseMode, 'a mode (octal, 0600 to 0777)') ?? DEFAULT_MODE,
     memfd: values.memfd,
     ...(holdSeconds !== undefined ? { holdSeconds } : {}),
     ...(markerPid !== undefined ? { markerPid } : {}),
   });
-  if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+  if (!parsed.success) throw new UsageError(describeIssues(parsed.error, FLAGS));
   const request = parsed.data;
   if (request.memfd && !request.holdSeconds) {
     throw new UsageError('a memfd exists only while a process maps it: add --hold SECONDS');

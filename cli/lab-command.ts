@@ -2,11 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
 import { labDeletionEntry } from '../core/audit/deletion-entry';
-import { Lab, type LabObject } from '../core/lab/lab';
+import { Lab, type LabObject, type TrafficStats } from '../core/lab/lab';
 import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
+import { plural } from '../protocol/format';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+
+/** The requests' fields as this command's flags, in messages. */
+const FLAGS = { slots: '--slots', allocated: '--allocated', freed: '--freed', rate: '--rate' };
 
 const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -18,11 +22,24 @@ const wholeNumber = (flag: string, text: string | undefined, fallback: number): 
 function describeObject(object: LabObject, dir: string): string {
   const where = object.storage === 'posix' ? `${dir}/${object.name}` : `memfd "${object.name}" (inode ${object.inode})`;
   const channel = object.channelOffset === null ? '' : `, srbchannel header at offset ${object.channelOffset}`;
-  return `lab ${object.kind}: ${where}, ${object.slots} slots${channel}`;
+  return `lab ${object.kind}: ${where}, ${plural(object.slots, 'slot')}${channel}`;
+}
+
+const bytes = (count: number): string => `${count.toLocaleString('en-US')} ${count === 1 ? 'byte' : 'bytes'}`;
+
+/** The srbchannel's exact totals, for people (--json prints them as they are). */
+export function describeTraffic(traffic: TrafficStats): string {
+  const ring = (name: string, totals: TrafficStats['ring1']): string =>
+    `${name} ${bytes(totals.written)} written, ${bytes(totals.read)} read`;
+  const errors = traffic.errors === 0 ? 'no byte corrupted' : `${bytes(traffic.errors)} read back corrupted`;
+  const seconds = (traffic.elapsedMs / 1000).toFixed(1);
+  return `traffic over ${seconds} s: ${ring('ring 1', traffic.ring1)}; ${ring('ring 2', traffic.ring2)}; ${errors}`;
 }
 
 /** Waits until `seconds` pass (0: until interrupted by SIGINT or SIGTERM), leaving no timer behind. */
 async function waitFor(seconds: number): Promise<void> {
+  // Signal listeners do not keep Node running: without a timer, "until Ctrl-C" would end at once.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   const cancel = new AbortController();
   const interrupted = new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -37,6 +54,7 @@ async function waitFor(seconds: number): Promise<void> {
   const timer = seconds > 0 ? sleep(seconds * 1000, undefined, { signal: cancel.signal }).catch(() => undefined) : null;
   await (timer ? Promise.race([timer, interrupted]) : interrupted);
   cancel.abort();
+  clearInterval(keepAlive);
 }
 
 export async function labCommand(args: string[], io: Io): Promise<number> {
@@ -80,7 +98,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
         freed: wholeNumber('--freed', values.freed, 0),
         memfd: values.memfd,
       });
-      if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+      if (!parsed.success) throw new UsageError(describeIssues(parsed.error, FLAGS));
       report(lab.createPool(parsed.data));
       await waitFor(seconds);
       stop();
@@ -92,14 +110,14 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
         rate: wholeNumber('--rate', values.rate, 0),
         memfd: values.memfd,
       });
-      if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+      if (!parsed.success) throw new UsageError(describeIssues(parsed.error, FLAGS));
       const channel = lab.createSrbchannel(parsed.data);
       report(channel);
       await waitFor(seconds);
       const traffic = lab.trafficOf(channel);
       stop();
       if (values.json) io.json({ traffic });
-      else io.out(`traffic: ${JSON.stringify(traffic)}`);
+      else if (traffic) io.out(describeTraffic(traffic));
       return EXIT_OK;
     }
     case 'stale': {

@@ -15,15 +15,18 @@ export const entryName = z.string().superRefine((name, ctx) => {
   if (message) ctx.addIssue({ code: 'custom', message });
 });
 
+const HOLD_RANGE = 'a hold lasts 0 to 86,400 seconds';
+const PID_RANGE = `a PID is from 1 to ${MAX_PID}`;
+
 export const createRequest = z
   .object({
     size: z.number().superRefine(refineWith(dataSizeProblem)),
     mode: z.number().superRefine(refineWith(modeProblem)),
     memfd: z.boolean(),
     /** Keep the creating process alive (the owner live) this many seconds. */
-    holdSeconds: z.number().int().min(0).max(86_400).optional(),
+    holdSeconds: z.number().int().min(0, HOLD_RANGE).max(86_400, HOLD_RANGE).optional(),
     /** Write this PID into the marker instead of the creator's (for experiments). */
-    markerPid: z.number().int().min(1).max(MAX_PID).optional(),
+    markerPid: z.number().int().min(1, PID_RANGE).max(MAX_PID, PID_RANGE).optional(),
   })
   .strict()
   .superRefine((request, ctx) => {
@@ -43,10 +46,18 @@ export const cleanRequest = z
   .strict();
 export type CleanRequest = z.infer<typeof cleanRequest>;
 
-/** One line per problem, naming the field: what a user needs to fix the request. */
-export function describeIssues(error: z.ZodError): string {
+/**
+ * One line per problem, naming the field (or what the caller calls it, e.g. a CLI's
+ * `--marker-pid` for `markerPid`): what a user needs to fix the request.
+ */
+export function describeIssues(error: z.ZodError, fieldNames: Readonly<Record<string, string>> = {}): string {
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      if (issue.path.length === 0) return issue.message;
+      const [field, ...rest] = issue.path.map(String);
+      const name = (field !== undefined && Object.hasOwn(fieldNames, field) ? fieldNames[field] : field) ?? '';
+      return `${[name, ...rest].join('.')}: ${issue.message}`;
+    })
     .join('\n');
 }
 

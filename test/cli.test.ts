@@ -192,7 +192,7 @@ describe('the shm-inspector command line', () => {
     [['create', '--size', '2GiB'], /exceeds the 1 GiB maximum/],
     [['create', '--size', '64KiB', '--mode', '0500'], /mode 0500 is below 0600/],
     [['create', '--size', '64KiB', '--mode', '01700'], /mode 01700 has bits beyond 0777/],
-    [['create', '--size', 'abc'], /--size: cannot read "abc"/],
+    [['create', '--size', 'abc'], /--size: "abc" is not a size \(bytes, or with a unit/],
     [['create', '--size', '64KiB', '--bogus'], /--bogus/],
     [['clean', '--yes', '--force', '../x'], /"\.\.\/x" contains a slash/],
     [['clean', '--yes', '--force', '/etc/passwd'], /"\/etc\/passwd" contains a slash/],
@@ -219,6 +219,38 @@ describe('the shm-inspector command line', () => {
     const none = await run(cliArgv([]));
     expect(none.code).toBe(2);
     expect(none.stdout + none.stderr).toContain('Usage:');
+  });
+
+  it("--help after any command prints that command's usage alone, and --version the package's version, both exit 0", async () => {
+    for (const command of ['scan', 'clean', 'create', 'lab', 'serve']) {
+      const help = await run(cliArgv([command, '--help']));
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: shm-inspector ${command} `));
+      expect(help.stdout).not.toContain('Commands:');
+      expect((await run(cliArgv(['help', command]))).stdout).toBe(help.stdout);
+    }
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const printed = await run(cliArgv(['--version']));
+    expect(printed).toMatchObject({ code: 0, stdout: `shm-inspector ${version}\n`, stderr: '' });
+  });
+
+  it('explains bad values in the words of its flags, one plain line each, and changes nothing', async () => {
+    const dashed = await cli(['create', '--size', '-5']);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).not.toContain('\\x0a');
+    expect(dashed.stderr.split('\n')[0]).toBe("shm-inspector create: Option '--size' argument is ambiguous.");
+    expect(dashed.stderr).toContain('Run "shm-inspector create --help" for usage.');
+
+    const negative = await cli(['create', '--size=-5']);
+    expect(negative.stderr).toMatch(/^shm-inspector create: --size: "-5" is not a size \(bytes, or with a unit/);
+    const pid = await cli(['create', '--size', '64KiB', '--marker-pid', '0']);
+    expect(pid.stderr).toMatch(/^shm-inspector create: --marker-pid: a PID is from 1 to \d+\n/);
+    const slots = await cli(['lab', 'pool', '--slots', '1']);
+    expect(slots.stderr).toMatch(/^shm-inspector lab: --slots: a pool has at least 2 slots\n/);
+    for (const result of [dashed, negative, pid, slots]) expect(result.code).toBe(2);
+    expect(listing()).toEqual([]);
   });
 
   it('clean --yes without a terminal removes the stale segment and exits 0', async () => {

@@ -162,6 +162,32 @@ describe('shm-inspector lab', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('lab pool and lab srbchannel without --seconds run until Ctrl-C, then remove what they made and say so in text', async () => {
+    const pool = start(cliArgv(['lab', 'pool', '--slots', '2', '--dir', dir]));
+    const channel = start(cliArgv(['lab', 'srbchannel', '--rate', '1000', '--dir', dir]));
+    expect(await firstLine(pool)).toMatch(/^lab pool: .*, 2 slots$/);
+    expect(await firstLine(channel)).toMatch(/^lab srbchannel: .*, 2 slots, srbchannel header at offset 64$/);
+    // Still running a second later: nothing ended them but the signal to come.
+    await sleep(1000);
+    expect(pool.closed() || channel.closed()).toBe(false);
+    expect(readdirSync(dir)).toHaveLength(2);
+
+    pool.child.kill('SIGINT');
+    channel.child.kill('SIGINT');
+    expect(await pool.exited).toEqual({ code: 0, signal: null });
+    expect(await channel.exited).toEqual({ code: 0, signal: null });
+    expect(readdirSync(dir)).toEqual([]);
+    expect(channel.stdout().split('\n')[1]).toMatch(
+      /^traffic over \d+\.\d s: ring 1 [\d,]+ bytes written, [\d,]+ bytes read; ring 2 [\d,]+ bytes written, [\d,]+ bytes read; no byte corrupted$/,
+    );
+  });
+
+  it('lab stale names its one slot in the singular', async () => {
+    const result = await cli(['lab', 'stale', '--dir', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^lab stale: .*, 1 slot\n$/);
+  });
+
   it('lab stale leaves a segment whose state is stale, and clean --yes removes it', async () => {
     const created = await cli(['lab', 'stale', '--dir', dir, '--json']);
     expect(created.code, created.stderr).toBe(0);

@@ -21,6 +21,8 @@ import { encodeSlotHeader } from '../pool/pool-encoding';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
 import { ownMappingBase } from './own-mapping';
 
+export type { TrafficStats };
+
 /** The name lab memfds carry: `/memfd:shm-inspector-lab (deleted)`. */
 export const LAB_MEMFD_NAME = 'shm-inspector-lab';
 /** Stands in for the owner's pa_mempool address in block headers: any non-zero heap-like value. */

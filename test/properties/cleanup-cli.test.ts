@@ -90,6 +90,8 @@ const group: fc.Arbitrary<Group> = fc.oneof(
 );
 
 interface Expected {
+  /** --help before any `--`: the command's usage is printed and nothing else happens, whatever else is there. */
+  help: boolean;
   usage: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -108,6 +110,7 @@ interface Expected {
 function render(groups: readonly Group[], resolve: (pick: NamePick) => string): { argv: string[]; expected: Expected } {
   const argv = ['clean', `--dir=${world.scratch}`];
   const expected: Expected = {
+    help: false,
     usage: false,
     dryRun: false,
     yes: false,
@@ -123,6 +126,7 @@ function render(groups: readonly Group[], resolve: (pick: NamePick) => string): 
       if (text.length > 1 && text.startsWith('-')) expected.usage = true;
     }
   };
+  let optionsEnded = false;
   groups.forEach((item, index) => {
     if ('flag' in item) {
       argv.push(item.flag);
@@ -143,6 +147,8 @@ function render(groups: readonly Group[], resolve: (pick: NamePick) => string): 
       if (!isEntryName(name)) expected.usage = true;
     } else {
       argv.push(item.junk);
+      if (item.junk === '--help' && !optionsEnded) expected.help = true;
+      optionsEnded ||= item.junk === '--';
       // `--` ends the options: harmless last, a usage error before more words. `-` is a positional.
       if (item.junk !== '--' || index < groups.length - 1) expected.usage = true;
     }
@@ -181,11 +187,19 @@ describe('the command line, in-process, on real files', () => {
             const planned = expectedRemovals(fixture, present, options);
             const missing = expected.force.filter((name) => !present.has(name));
             const executes =
-              !expected.usage && !expected.dryRun && (planned.length === 0 || expected.yes || confirm === true);
+              !expected.help &&
+              !expected.usage &&
+              !expected.dryRun &&
+              (planned.length === 0 || expected.yes || confirm === true);
             const removes = executes ? planned : [];
             const { gone } = checkAfterRun(world, before, (name) => removes.includes(name));
             expect(gone).toEqual(removes);
 
+            if (expected.help) {
+              expect(code).toBe(0);
+              expect(out.join('\n')).toMatch(/^Usage: shm-inspector clean /);
+              return;
+            }
             if (expected.usage) {
               expect(code).toBe(EXIT_USAGE);
               expect(err.join('\n')).toMatch(/^shm-inspector clean: /);
