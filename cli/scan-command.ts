@@ -8,7 +8,9 @@ import { renderTable } from './table';
 
 function ownerText(segment: Segment): string {
   if (!segment.marker?.valid) return '-';
-  return segment.owner ? `${segment.owner.pid} ${segment.owner.comm}` : `${segment.marker.pid} (gone)`;
+  if (segment.owner) return `${segment.owner.pid} ${segment.owner.comm}`;
+  // An owner that could not be read (hidepid, EACCES, another PID namespace) is not gone.
+  return `${segment.marker.pid} ${segment.state === 'unverifiable' ? '(not seen)' : '(gone)'}`;
 }
 
 function poolText(segment: Segment): string {

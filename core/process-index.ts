@@ -1,4 +1,4 @@
-import type { RawProcess, RawProcessTable } from '../native';
+import type { RawProcess, RawProcessTable, RawUnreadableProcess } from '../native';
 import type { Access, Attachment } from '../protocol/scan-result';
 
 export interface ProcessInfo {
@@ -18,6 +18,8 @@ export interface ProcessIndex {
   raw: Map<number, RawProcess>;
   /** Live holders of each file, by device then inode (numeric keys: a scan looks up every entry). */
   holders: Map<number, Map<number, Attachment[]>>;
+  /** Processes that exist, or may, but whose /proc entry could not be read (EACCES, hidepid...). */
+  unreadable: Map<number, RawUnreadableProcess>;
 }
 
 const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
@@ -98,7 +100,8 @@ export function indexProcesses(table: RawProcessTable, selfPid?: number): Proces
       addHold(holders, fd, process, fdAccess(fd.accessMode), 'fd');
     }
   }
-  return { byPid, raw, holders };
+  const unreadable = new Map(table.unreadable.map((entry) => [entry.pid, entry]));
+  return { byPid, raw, holders, unreadable };
 }
 
 /**

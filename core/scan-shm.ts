@@ -59,9 +59,10 @@ export function toSegment(
   const marker = markerOf(entries.tail(i));
   const attached = holdersOf(processes, dev, inode);
   const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
+  const unreadableOwner = marker?.valid ? processes.unreadable.get(marker.pid) : undefined;
   const verdict = classifySegment(
     { name, kind, size, birthTime, marker, readError: error?.code ?? null },
-    owner,
+    owner ?? unreadableOwner,
     attached,
     context,
   );

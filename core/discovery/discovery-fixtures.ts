@@ -45,7 +45,7 @@ export function openFd(fields: Partial<RawFd> & Pick<RawFd, 'fd' | 'inode'>): Ra
 }
 
 export function indexOf(...processes: RawProcess[]): ProcessIndex {
-  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes });
+  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes, unreadable: [] });
 }
 
 export interface FakeFile {
