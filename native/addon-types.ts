@@ -126,6 +126,8 @@ export interface RawProcessTable {
    */
   processes: RawProcess[];
   unreadable: RawUnreadableProcess[];
+  /** /proc's hidepid mount option when it is on, else null: other users' processes may then be left out. */
+  hidepid: string | null;
 }
 
 export interface ProcessFilter {

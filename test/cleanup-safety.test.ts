@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -260,7 +261,7 @@ describe('cleanup safety in a private /dev/shm', () => {
   });
 });
 
-describe('owners out of sight: a hidepid /proc seen by an unprivileged user', () => {
+describe('an unprivileged user: owners and holders out of sight', () => {
   let dir: string;
   let user: TestUser;
 
@@ -307,6 +308,46 @@ describe('owners out of sight: a hidepid /proc seen by an unprivileged user', ()
     expect(result.removed.map((item) => item.name)).not.toContain(liveOwned);
     expect(result.kept).toContainEqual(expect.objectContaining({ name: liveOwned, state: 'unverifiable' }));
     expect(existsSync(path.join(dir, liveOwned))).toBe(true);
+  });
+
+  it('a stale segment of the user’s that a root process maps (invisible to the user) has its holders unknown: shown in JSON and text, kept by the user’s clean --yes, removed only with --force', async () => {
+    chmodSync(dir, 0o777);
+    const name = createSegment({ dir, dataSize: 65536, mode: 0o600, markerPid: deadPid() }).name;
+    const file = path.join(dir, name);
+    chownSync(file, user.uid, user.gid);
+    const mapper = start(['python3', '-c', MAP_READ_ONLY, file]);
+    expect(await firstLine(mapper)).toBe('mapped');
+    // Root sees the holder, which is what makes the user's view meaningful.
+    const asRoot = segmentNamed(parseScan(await run(cliArgv(['scan', '--json', '--dir', dir]))), name);
+    expect(asRoot.attached).toContainEqual(expect.objectContaining({ pid: mapper.pid }));
+
+    const scan = parseScan(await asUser(['scan', '--json']));
+    expect(scan.uninspectedProcesses).toBeGreaterThan(0);
+    expect(segmentNamed(scan, name)).toMatchObject({
+      state: 'stale',
+      attached: [],
+      holdersIncomplete: expect.stringMatching(
+        /^holders unknown: \d+ process(es)? that could have opened it could not be inspected$/,
+      ) as unknown,
+    });
+    const text = (await asUser(['scan'])).stdout;
+    expect(text).toMatch(new RegExp(`stale +${name} .* \\? +- +owner PID`));
+    expect(text).toMatch(/note: \d+ process(es)? could not be inspected/);
+
+    const kept = await asUser(['clean', '--yes', '--json']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(parseClean(kept).removed).toEqual([]);
+    expect(parseClean(kept).kept).toContainEqual({
+      name,
+      state: 'stale',
+      reason: expect.stringContaining('holders unknown') as unknown,
+    });
+    expect(existsSync(file)).toBe(true);
+
+    const forced = await asUser(['clean', '--yes', '--json', '--force', name]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(names(parseClean(forced).removed)).toEqual([name]);
+    expect(existsSync(file)).toBe(false);
   });
 });
 

@@ -270,6 +270,7 @@ Napi::Object process_table_to_js(Napi::Env env, const shm::ProcessTable& table) 
   result.Set("ticksPerSecond", Napi::Number::New(env, static_cast<double>(table.ticks_per_second)));
   result.Set("processes", processes);
   result.Set("unreadable", unreadable);
+  result.Set("hidepid", table.hidepid.empty() ? env.Null() : Napi::Value(Napi::String::New(env, table.hidepid)));
   return result;
 }
 

@@ -202,7 +202,7 @@ bool vanished(int err) { return err == ENOENT || err == ESRCH; }
  */
 bool out_of_resources(int err) { return err == EMFILE || err == ENFILE || err == ENOMEM; }
 
-/** Reads fd/ of one process; returns 0 or the errno that prevented listing it (or reading an fd, if out of resources). */
+/** Reads fd/ of one process; returns 0 or the errno that prevented listing it or reading its links. */
 int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out, ProcReader& reader) {
   UniqueFd fd(openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return errno;
@@ -213,7 +213,8 @@ int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out
   while (const struct dirent* d = readdir(stream.get())) {
     if (!is_digits(d->d_name)) continue;
     ssize_t n = readlinkat(fddir, d->d_name, target, sizeof target);
-    if (n < 0 && out_of_resources(errno)) return errno;
+    // The fd list can be readable while each link is not (a process we may not ptrace-read).
+    if (n < 0 && (out_of_resources(errno) || errno == EACCES || errno == EPERM)) return errno;
     if (n < 0 || n == static_cast<ssize_t>(sizeof target)) continue;  // closed meanwhile, or too long
     std::string_view path(target, static_cast<size_t>(n));
     if (!starts_with(path, dir_prefix) && !starts_with(path, kMemfdPrefix)) continue;
@@ -435,6 +436,7 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
   int procfd = proc.release();
 
   ProcessReading filter(dev, dir);
+  table.hidepid = filter.proc_hidepid_option();
   for (;;) {
     errno = 0;
     const struct dirent* d = readdir(stream.get());

@@ -57,6 +57,7 @@ struct ProcessTable {
   long ticks_per_second = 0;
   std::vector<ProcessInfo> processes;
   std::vector<UnreadableProcess> unreadable;
+  std::string hidepid;  // /proc's hidepid mount option when on, else "": other users' processes may be unlisted
 };
 
 /**
