@@ -1,7 +1,8 @@
 /**
  * Faults with real files and processes: entries that change between a scan's readdir
  * and its reads, owners that die during a scan, a PID reused and a segment replaced
- * between a cleanup's plan and its execution, and a full shm filesystem.
+ * between a cleanup's plan and its execution, a full shm filesystem, and /proc that
+ * cannot be read for want of fds or memory (an LD_PRELOAD shim, support/proc-open-fault.c).
  *
  * Where a fault must land at an exact point of a scan, a fanotify gate
  * (support/fault-gate.py) makes the kernel hold the scanner's open or read of one file
