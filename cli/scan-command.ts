@@ -39,7 +39,7 @@ function processNotes(result: ScanResult): string[] {
   if (result.procHidepid !== null) {
     notes.push(`note: /proc is mounted hidepid=${result.procHidepid}: other users' processes are hidden`);
   }
-  if (notes.length > 0) {
+  if (result.segments.some((segment) => segment.holdersIncomplete !== null)) {
     notes.push('note: segments they could hold show "?" under ATTACHED; clean keeps them unless named with --force');
   }
   return notes;

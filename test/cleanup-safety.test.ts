@@ -333,6 +333,7 @@ describe('an unprivileged user: owners and holders out of sight', () => {
     const text = (await asUser(['scan'])).stdout;
     expect(text).toMatch(new RegExp(`stale +${name} .* \\? +- +owner PID`));
     expect(text).toMatch(/note: \d+ process(es)? could not be inspected/);
+    expect(text).toContain('note: segments they could hold show "?" under ATTACHED');
 
     const kept = await asUser(['clean', '--yes', '--json']);
     expect(kept.code, kept.stderr).toBe(0);

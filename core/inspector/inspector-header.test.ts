@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../protocol/scan-result';
+import { segment as segmentFixture } from '../discovery/discovery-fixtures';
 import { headerOf } from './inspector-header';
 
 const scan = (fields: Partial<ScanResult> = {}): ScanResult => ({
@@ -19,7 +20,17 @@ const scan = (fields: Partial<ScanResult> = {}): ScanResult => ({
 describe('headerOf', () => {
   it('notes, as a finding about /proc, how many processes could not be inspected and whether hidepid hides some', () => {
     expect(headerOf(scan(), [], null, 1000).findings).toEqual([]);
-    const { findings } = headerOf(scan({ uninspectedProcesses: 57, procHidepid: 'invisible' }), [], null, 1000);
+    // Run as root, no segment's holders are unknown: the note only counts.
+    expect(headerOf(scan({ uninspectedProcesses: 1 }), [], null, 1000).findings[0]?.message).toBe(
+      '1 process could not be inspected',
+    );
+    const unknown = { ...segmentFixture(), holdersIncomplete: 'holders unknown: 57 processes ...' };
+    const { findings } = headerOf(
+      scan({ uninspectedProcesses: 57, procHidepid: 'invisible', segments: [unknown] }),
+      [],
+      null,
+      1000,
+    );
     expect(findings).toEqual([
       {
         severity: 'low',

@@ -50,12 +50,15 @@ function uninspected(result: ScanResult): Finding[] {
   if (result.procHidepid !== null)
     parts.push(`/proc is mounted hidepid=${result.procHidepid} and hides other users' processes`);
   if (parts.length === 0) return [];
+  const kept = result.segments.some((segment) => segment.holdersIncomplete !== null)
+    ? ': segments they could hold are marked "holders unknown" and kept by cleanup unless named'
+    : '';
   return [
     {
       severity: 'low',
       kind: 'inspector',
       subject: '/proc',
-      message: `${parts.join('; ')}: segments they could hold are marked "holders unknown" and kept by cleanup unless named`,
+      message: `${parts.join('; ')}${kept}`,
     },
   ];
 }
