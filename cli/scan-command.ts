@@ -8,7 +8,9 @@ import { renderTable } from './table';
 
 function ownerText(segment: Segment): string {
   if (!segment.marker?.valid) return '-';
-  return segment.owner ? `${segment.owner.pid} ${segment.owner.comm}` : `${segment.marker.pid} (gone)`;
+  if (segment.owner) return `${segment.owner.pid} ${segment.owner.comm}`;
+  // An owner that could not be read (hidepid, EACCES, another PID namespace) is not gone.
+  return `${segment.marker.pid} ${segment.state === 'unverifiable' ? '(not seen)' : '(gone)'}`;
 }
 
 function poolText(segment: Segment): string {
@@ -18,8 +20,29 @@ function poolText(segment: Segment): string {
   return `${pool.inUse}/${pool.slotCount} in use${channels}`;
 }
 
+/** The holders found; "?" when some process that could hold it was not inspected (holdersIncomplete). */
 function attachedText(segment: Segment): string {
-  return segment.attached.map((holder) => `${holder.pid}:${holder.access}`).join(',') || '-';
+  const found = segment.attached.map((holder) => `${holder.pid}:${holder.access}`);
+  if (segment.holdersIncomplete !== null) found.push('?');
+  return found.join(',') || '-';
+}
+
+/** What the scan could not see of the processes: why some holders are unknown. */
+function processNotes(result: ScanResult): string[] {
+  const notes: string[] = [];
+  const count = result.uninspectedProcesses;
+  if (count > 0) {
+    notes.push(
+      `note: ${count} ${count === 1 ? 'process' : 'processes'} could not be inspected (maps, fds or /proc entry unreadable)`,
+    );
+  }
+  if (result.procHidepid !== null) {
+    notes.push(`note: /proc is mounted hidepid=${result.procHidepid}: other users' processes are hidden`);
+  }
+  if (result.segments.some((segment) => segment.holdersIncomplete !== null)) {
+    notes.push('note: segments they could hold show "?" under ATTACHED; clean keeps them unless named with --force');
+  }
+  return notes;
 }
 
 function holdersText(holders: readonly { pid: number; comm: string; access: string }[]): string {
@@ -61,6 +84,7 @@ export function renderScan(result: ScanResult, all: boolean): string {
   if (!result.initialPidNamespace) {
     lines.push('note: running in a child PID namespace; owners outside it cannot be seen (unverifiable)');
   }
+  lines.push(...processNotes(result));
   if (shown.length > 0) {
     const rows = shown.map((segment) => [
       segment.state,

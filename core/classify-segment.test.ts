@@ -102,3 +102,21 @@ describe('classifySegment', () => {
     });
   });
 });
+
+describe('classifySegment with an owner that could not be read', () => {
+  it('is unverifiable, never stale, when /proc/<pid> gives EACCES, and says so', () => {
+    const verdict = classifySegment(facts(), { pid: 3349, code: 'EACCES', hidepid: null }, [], initial);
+    expect(verdict).toEqual({
+      state: 'unverifiable',
+      reason: 'cannot read /proc/3349: EACCES; owner PID 3349 may be alive',
+    });
+  });
+
+  it('names the hidepid mount option when a hidepid /proc hides the owner', () => {
+    const verdict = classifySegment(facts(), { pid: 3349, code: 'ENOENT', hidepid: 'invisible' }, [], initial);
+    expect(verdict).toEqual({
+      state: 'unverifiable',
+      reason: 'cannot read /proc/3349: ENOENT (hidepid=invisible); owner PID 3349 may be alive',
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { isPulseSegmentName } from '../protocol/limits';
 import type { Attachment, EntryKind, Marker, SegmentState } from '../protocol/scan-result';
 import { markerProblem } from './marker';
+import type { RawUnreadableProcess } from '../native';
 import { isExited, type ProcessInfo } from './process-index';
 
 /**
@@ -39,17 +40,25 @@ function describe(process: ProcessInfo): string {
   return `PID ${process.pid} (${process.comm})`;
 }
 
+/** Why a process that exists, or may, could not be inspected: "cannot read /proc/N: EACCES (hidepid=2)". */
+export function unreadableReason(process: RawUnreadableProcess): string {
+  const hidepid = process.hidepid === null ? '' : ` (hidepid=${process.hidepid})`;
+  return `cannot read /proc/${process.pid}: ${process.code}${hidepid}`;
+}
+
 function iso(time: number): string {
   return new Date(time).toISOString();
 }
 
 /**
  * Judges one segment from its marker, the process its marker names, and who holds it.
- * Every verdict carries the reason a user would need to agree with it.
+ * `owner` is the process as read, a process that exists (or may) but could not be read,
+ * or undefined when no process has the marker's PID. Every verdict carries the reason
+ * a user would need to agree with it.
  */
 export function classifySegment(
   facts: SegmentFacts,
-  owner: ProcessInfo | undefined,
+  owner: ProcessInfo | RawUnreadableProcess | undefined,
   attached: readonly Attachment[],
   context: ClassifyContext,
 ): Verdict {
@@ -60,6 +69,10 @@ export function classifySegment(
   if (problem || !facts.marker) return { state: 'no-marker', reason: problem ?? 'no marker' };
 
   const pid = facts.marker.pid;
+  // Unknown is not gone: an owner that could not be read may be alive.
+  if (owner && 'code' in owner) {
+    return { state: 'unverifiable', reason: `${unreadableReason(owner)}; owner PID ${pid} may be alive` };
+  }
   const stale = staleVerdict(facts, pid, owner, attached);
   if (!stale || context.initialPidNamespace) return stale ?? liveVerdict(facts, owner, attached);
   return {

@@ -1,7 +1,15 @@
 import { statSync } from 'node:fs';
-import { NativeError, readProcessTable, scanEntryColumns, unlinkIfUnchanged, type UnlinkOutcome } from '../native';
+import {
+  EntryColumns,
+  NativeError,
+  readProcessTable,
+  scanEntryColumns,
+  unlinkIfUnchanged,
+  type UnlinkOutcome,
+} from '../native';
 import type { CleanupFailure, CleanupPlan, CleanupResult, PlannedRemoval } from '../protocol/cleanup';
 import { decideRemoval } from './cleanup-plan';
+import { markerOf } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
 import { indexProcesses, type ProcessIndex } from './process-index';
 import { toSegment } from './scan-shm';
@@ -21,6 +29,27 @@ function changed(name: string, message: string): CleanupFailure {
   return { name, code: 'CHANGED', message: `${name}: ${message}; not removed` };
 }
 
+function nativeFailure(name: string, error: unknown): CleanupFailure {
+  if (!(error instanceof NativeError)) throw error;
+  return { name, code: error.code, message: `${name}: ${error.message}` };
+}
+
+/** A planned entry read again, or why it could not be. */
+function readFresh(dir: string, name: string): EntryColumns | CleanupFailure {
+  try {
+    return scanEntryColumns(dir, name);
+  } catch (error) {
+    return nativeFailure(name, error);
+  }
+}
+
+/** The PID a fresh entry's valid marker names, if any: its owner, looked up by PID in the fresh table. */
+function ownerPidOf(fresh: EntryColumns | CleanupFailure): number[] {
+  if (!(fresh instanceof EntryColumns)) return [];
+  const marker = markerOf(fresh.tail(0));
+  return marker?.valid ? [marker.pid] : [];
+}
+
 /**
  * Re-judges one planned removal from a fresh read of the entry, then unlinks it only if
  * the name still refers to the same inode. Returns null when it was removed.
@@ -28,10 +57,10 @@ function changed(name: string, message: string): CleanupFailure {
 function removeOne(
   plan: CleanupPlan,
   item: PlannedRemoval,
+  fresh: EntryColumns,
   processes: ProcessIndex,
   initialPidNamespace: boolean,
 ): CleanupFailure | null {
-  const fresh = scanEntryColumns(plan.dir, item.name);
   if (fresh.dev(0) !== item.dev || fresh.inode(0) !== item.inode || fresh.birthTimeMs(0) !== item.birthTime) {
     return changed(item.name, 'replaced by another file since the plan was made');
   }
@@ -65,9 +94,11 @@ export function unlinkFailure(name: string, outcome: UnlinkOutcome): CleanupFail
 export type AttemptListener = (item: PlannedRemoval, failure: CleanupFailure | null) => void;
 
 /**
- * Carries out a plan. Every removal is re-checked right before its unlink against a
- * fresh process table and a fresh read of the entry: same inode, same verdict, still
- * removable under the plan's options. Names come only from the plan, which came from
+ * Carries out a plan. Every removal is re-checked before its unlink against a fresh read
+ * of the entry and a process table read after it (with the owners the fresh markers
+ * name looked up by PID, as a scan does): same inode, same verdict, still removable
+ * under the plan's options. A table that cannot be read for want of resources (EMFILE)
+ * throws before anything is removed. Names come only from the plan, which came from
  * reading the directory, and the unlink is relative to that directory. `onAttempt` hears
  * of each attempt at once (for the audit log), so a later failure cannot hide an
  * earlier removal.
@@ -76,15 +107,24 @@ export function executeCleanup(plan: CleanupPlan, onAttempt: AttemptListener = (
   const failed: CleanupFailure[] = [...plan.failed];
   const removed: CleanupResult['removed'] = [];
   if (plan.remove.length > 0) {
-    const processes = indexProcesses(readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }), process.pid);
+    // Entries first, then the table: a live owner of an entry read is then in the table.
+    const fresh = plan.remove.map((item) => ({ item, entry: readFresh(plan.dir, item.name) }));
+    const owners = fresh.flatMap(({ entry }) => ownerPidOf(entry));
+    const processes = indexProcesses(
+      readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }, owners),
+      process.pid,
+    );
     const initialPidNamespace = inInitialPidNamespace();
-    for (const item of plan.remove) {
+    for (const { item, entry } of fresh) {
       let failure: CleanupFailure | null;
-      try {
-        failure = removeOne(plan, item, processes, initialPidNamespace);
-      } catch (error) {
-        if (!(error instanceof NativeError)) throw error;
-        failure = { name: item.name, code: error.code, message: `${item.name}: ${error.message}` };
+      if (!(entry instanceof EntryColumns)) {
+        failure = entry;
+      } else {
+        try {
+          failure = removeOne(plan, item, entry, processes, initialPidNamespace);
+        } catch (error) {
+          failure = nativeFailure(item.name, error);
+        }
       }
       if (failure) failed.push(failure);
       else removed.push({ name: item.name, bytes: item.bytes, size: item.size, reason: item.reason });

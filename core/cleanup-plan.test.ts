@@ -21,6 +21,7 @@ const segment = (name: string, state: SegmentState, overrides: Partial<Segment> 
   marker: null,
   owner: null,
   attached: [],
+  holdersIncomplete: null,
   error: null,
   pool: null,
   ...overrides,
@@ -40,6 +41,18 @@ describe('decideRemoval', () => {
     const decision = decideRemoval(segment('a', 'stale', mapped), defaults);
     expect(decision.remove).toBe(false);
     expect(decision.reason).toContain('still held by PID 42 (paplay, rw)');
+  });
+
+  it('keeps a stale segment whose holders are not all known (holdersIncomplete) unless it is forced by name', () => {
+    const unknown = segment('a', 'stale', { holdersIncomplete: 'holders unknown: 3 processes ...' });
+    const decision = decideRemoval(unknown, { ...defaults, includeZombie: true, includeReused: true });
+    expect(decision.remove).toBe(false);
+    expect(decision.reason).toContain('holders unknown: 3 processes');
+    expect(decision.reason).toContain('--force');
+    expect(decideRemoval(segment('a', 'stale-zombie', unknown), { ...defaults, includeZombie: true }).remove).toBe(
+      false,
+    );
+    expect(decideRemoval(unknown, { ...defaults, force: ['a'] }).remove).toBe(true);
   });
 
   it('removes zombie-owned and reused-PID segments only when included', () => {
@@ -76,6 +89,8 @@ describe('planCleanup', () => {
     scannedAt: 0,
     capacity: { total: 0, used: 0, free: 0 },
     initialPidNamespace: true,
+    uninspectedProcesses: 0,
+    procHidepid: null,
     memfds: [],
     deleted: [],
     findings: [],

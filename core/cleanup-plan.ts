@@ -9,8 +9,9 @@ function holdersText(segment: Segment): string {
 
 /**
  * The cleanup rule for one segment. Only `stale` segments that no live process holds go
- * by default; zombie and reused-PID owners need an opt-in; anything else needs the
- * user to name it with --force. A live owner, or an entry that is not a regular file,
+ * by default, and only when every process that could hold them was inspected; zombie
+ * and reused-PID owners need an opt-in; anything else needs the user to name it with
+ * --force. A live owner, or an entry that is not a regular file,
  * is never removed.
  */
 export function decideRemoval(segment: Segment, options: CleanupOptions): Decision {
@@ -23,6 +24,12 @@ export function decideRemoval(segment: Segment, options: CleanupOptions): Decisi
     return {
       remove: false,
       reason: `${segment.reason}, but still held by ${holdersText(segment)}; name it with --force to remove the name anyway (the mappings stay valid)`,
+    };
+  }
+  if (segment.holdersIncomplete !== null && !forced) {
+    return {
+      remove: false,
+      reason: `${segment.reason}, but ${segment.holdersIncomplete}; name it with --force to remove it anyway`,
     };
   }
   if (forced) return { remove: true, reason: `forced by name (${segment.state}: ${segment.reason})` };

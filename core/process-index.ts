@@ -1,5 +1,6 @@
-import type { RawProcess, RawProcessTable } from '../native';
+import type { RawProcess, RawProcessTable, RawUnreadableProcess } from '../native';
 import type { Access, Attachment } from '../protocol/scan-result';
+import { countUninspected, type Uninspected } from './holder-coverage';
 
 export interface ProcessInfo {
   pid: number;
@@ -18,6 +19,10 @@ export interface ProcessIndex {
   raw: Map<number, RawProcess>;
   /** Live holders of each file, by device then inode (numeric keys: a scan looks up every entry). */
   holders: Map<number, Map<number, Attachment[]>>;
+  /** Processes that exist, or may, but whose /proc entry could not be read (EACCES, hidepid...). */
+  unreadable: Map<number, RawUnreadableProcess>;
+  /** What could not be inspected: whether a file's holders are all known (holder-coverage.ts). */
+  uninspected: Uninspected;
 }
 
 const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
@@ -75,7 +80,11 @@ let bootTimeMs: number | undefined;
  * are the inspector's own reads (a sampler, a re-check), and must not make a segment
  * look held.
  */
-export function indexProcesses(table: RawProcessTable, selfPid?: number): ProcessIndex {
+export function indexProcesses(
+  table: RawProcessTable,
+  selfPid?: number,
+  euid: number = process.geteuid?.() ?? 0,
+): ProcessIndex {
   bootTimeMs ??= table.bootTimeMs;
   const byPid = new Map<number, ProcessInfo>();
   const raw = new Map<number, RawProcess>();
@@ -98,7 +107,8 @@ export function indexProcesses(table: RawProcessTable, selfPid?: number): Proces
       addHold(holders, fd, process, fdAccess(fd.accessMode), 'fd');
     }
   }
-  return { byPid, raw, holders };
+  const unreadable = new Map(table.unreadable.map((entry) => [entry.pid, entry]));
+  return { byPid, raw, holders, unreadable, uninspected: countUninspected(table, euid) };
 }
 
 /**

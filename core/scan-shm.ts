@@ -5,6 +5,7 @@ import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
 import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
 import { classifySegment, type ClassifyContext } from './classify-segment';
+import { holdersIncomplete } from './holder-coverage';
 import { markerOf } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
 import { discoverMemory } from './discovery/discover-memory';
@@ -59,9 +60,10 @@ export function toSegment(
   const marker = markerOf(entries.tail(i));
   const attached = holdersOf(processes, dev, inode);
   const owner = marker?.valid ? processes.byPid.get(marker.pid) : undefined;
+  const unreadableOwner = marker?.valid ? processes.unreadable.get(marker.pid) : undefined;
   const verdict = classifySegment(
     { name, kind, size, birthTime, marker, readError: error?.code ?? null },
-    owner,
+    owner ?? unreadableOwner,
     attached,
     context,
   );
@@ -83,6 +85,7 @@ export function toSegment(
     marker,
     owner: ownerOf(owner, owners),
     attached: attached as Attachment[],
+    holdersIncomplete: holdersIncomplete({ mode: entries.mode(i), uid: entries.uid(i) }, processes.uninspected),
     pool: null,
     error: error ? { code: error.code, message: `${error.syscall} failed: ${error.code}` } : null,
   };
@@ -155,6 +158,8 @@ export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOpti
       scannedAt: Date.now(),
       capacity,
       initialPidNamespace: context.initialPidNamespace,
+      uninspectedProcesses: processes.uninspected.total,
+      procHidepid: processes.uninspected.hidepid,
       segments,
       ...memory,
     },

@@ -103,11 +103,31 @@ export interface RawProcess {
   fdsError: string | null;
 }
 
+/**
+ * A process that exists, or may, whose /proc entry could not be read: EACCES or EPERM,
+ * or ENOENT while kill(pid, 0) still finds the PID (hidden by a hidepid /proc). Never
+ * taken for exited.
+ */
+export interface RawUnreadableProcess {
+  pid: number;
+  /** Errno name of the failed open or read of /proc/<pid>. */
+  code: string;
+  /** /proc's hidepid mount option ("2", "invisible"...) when it is on, else null. */
+  hidepid: string | null;
+}
+
 export interface RawProcessTable {
   /** CLOCK_REALTIME minus CLOCK_BOOTTIME, in ms: the wall-clock time of boot, to tick precision. */
   bootTimeMs: number;
   ticksPerSecond: number;
+  /**
+   * Processes read. One whose main thread has exited while another thread runs is read
+   * through that thread: its state is the live thread's, its maps and fds the process's.
+   */
   processes: RawProcess[];
+  unreadable: RawUnreadableProcess[];
+  /** /proc's hidepid mount option when it is on, else null: other users' processes may then be left out. */
+  hidepid: string | null;
 }
 
 export interface ProcessFilter {
@@ -147,7 +167,8 @@ export interface TrafficStats {
 export interface Addon {
   scanDirectory(dir: string): { dev: number; columns: RawEntryColumns };
   scanEntry(dir: string, name: string): RawEntryColumns;
-  readProcessTable(filter: ProcessFilter): RawProcessTable;
+  /** The whole table, then each of `lookups` read again by PID (found even where a hidepid /proc lists it not). */
+  readProcessTable(filter: ProcessFilter, lookups?: number[]): RawProcessTable;
   /** `procDir`: the directory as ProcessFilter.dir wants it; the device is the scanned directory's. */
   scanDirectoryWithProcesses(
     dir: string,

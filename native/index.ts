@@ -82,11 +82,22 @@ export function scanEntryColumns(dir: string, name: string): EntryColumns {
 /** A directory as ProcessFilter.dir wants it: no trailing slash. */
 const withoutTrailingSlash = (dir: string): string => dir.replace(/\/+$/, '');
 
-/** Every process in /proc with its shared-memory mappings and fds on `filter`'s filesystem, plus memfds. */
-export function readProcessTable(filter: ProcessFilter): RawProcessTable {
+/**
+ * Every process in /proc with its shared-memory mappings and fds on `filter`'s filesystem,
+ * plus memfds, and the processes that exist (or may) but could not be read. `lookups`
+ * are read again by PID after the listing, as a scan reads its segments' owners: a
+ * hidepid /proc leaves other users' processes out of its listing. Throws a NativeError
+ * (EMFILE, ENFILE, ENOMEM) when /proc cannot be read for want of resources.
+ */
+export function readProcessTable(filter: ProcessFilter, lookups: readonly number[] = []): RawProcessTable {
   checkDir(filter.dir);
   checkId(filter.dev, 'device');
-  return call(() => loadAddon().readProcessTable({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }));
+  for (const pid of lookups) {
+    if (!Number.isSafeInteger(pid) || pid < 1 || pid > MAX_PID) throw invalid(`PID ${pid} is out of range`);
+  }
+  return call(() =>
+    loadAddon().readProcessTable({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }, [...lookups]),
+  );
 }
 
 /**

@@ -672,6 +672,16 @@ describe('readProcessTable', () => {
     expect(table.processes.some((p) => p.pid === 1)).toBe(true);
   });
 
+  it('reads looked-up PIDs again: a live one is read, an exited one is in neither list, and a bad PID is refused', () => {
+    const exited = spawnSync('true').pid ?? 0;
+    const filter = { dev: scanDirectory(SHM_DIR).dev, dir: SHM_DIR };
+    const table = readProcessTable(filter, [process.pid, exited]);
+    expect(table.processes.filter((p) => p.pid === process.pid)).toHaveLength(1);
+    expect(table.processes.some((p) => p.pid === exited)).toBe(false);
+    expect(table.unreadable.some((p) => p.pid === exited)).toBe(false);
+    expect(() => readProcessTable(filter, [0])).toThrow(/out of range/);
+  });
+
   it.each([
     [true, 'rw-s'],
     [false, 'r--s'],

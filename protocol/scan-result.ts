@@ -78,6 +78,13 @@ export interface Segment {
   owner: OwnerProcess | null;
   /** Live processes that map the segment or hold an fd to it. */
   attached: Attachment[];
+  /**
+   * Why `attached` may be incomplete: processes that could have opened the segment (by
+   * its mode and owner: the owner's, root's, and anyone's where the mode lets the group
+   * or others in) could not be inspected. Null when every such process was. Cleanup
+   * keeps such a segment unless it is named with --force.
+   */
+  holdersIncomplete: string | null;
   /** Why part of the entry could not be read (for example EACCES), or null. */
   error: { code: string; message: string } | null;
   /**
@@ -99,6 +106,10 @@ export interface ScanResult {
   capacity: Capacity;
   /** False when this process runs in a child PID namespace: owners may be invisible. */
   initialPidNamespace: boolean;
+  /** Processes whose maps and fds (or whose /proc entry) could not be read: their holds are unknown. */
+  uninspectedProcesses: number;
+  /** /proc's hidepid mount option when it may hide other users' processes from the scan, else null. */
+  procHidepid: string | null;
   segments: Segment[];
   /** memfd pools: in no directory, found through the processes that map them (reference §6). */
   memfds: MemfdPool[];

@@ -1,15 +1,31 @@
 /**
  * What cleanup must not remove, checked with real processes: a segment someone still
- * maps, a PID that now belongs to someone else, owners hidden by a PID namespace, and
- * files that are not (valid) PulseAudio segments.
+ * maps, a PID that now belongs to someone else, owners hidden by a PID namespace or by a
+ * hidepid /proc, an owner whose main thread has exited while a worker runs, and files
+ * that are not (valid) PulseAudio segments.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PID_REUSE_MARGIN_MS } from '../core/classify-segment';
 import { createSegment } from '../native';
+import { leaderExitProgram } from './support/c-programs';
 import { PrivateShm } from './support/private-shm';
 import { pulseCleanupShm } from './support/pulse-daemon';
 import { cliArgv, deadPid, firstLine, processState, run, start, stopAll } from './support/processes';
@@ -23,6 +39,7 @@ import {
   shmTempDirEachTest,
   writeMarkerPid,
 } from './support/segments';
+import { createTestUser, type TestUser } from './support/test-user';
 
 /** Maps a file read-only and shared (Python's mmap also keeps a dup of the fd), then waits. */
 const MAP_READ_ONLY = `
@@ -241,5 +258,141 @@ describe('cleanup safety in a private /dev/shm', () => {
     const scan = parseScan(await run(cliArgv(['scan', '--json', '--dir', shm.outsidePath])));
     expect(scan.segments.map((segment) => segment.name)).toContain(name);
     expect(scan.segments.every((segment) => segment.dev === statSync(shm.outsidePath).dev)).toBe(true);
+  });
+});
+
+describe('an unprivileged user: owners and holders out of sight', () => {
+  let dir: string;
+  let user: TestUser;
+
+  beforeAll(() => {
+    user = createTestUser();
+  });
+
+  afterAll(() => {
+    user?.remove();
+  });
+
+  shmTempDirEachTest((made) => (dir = made));
+
+  /** Runs the CLI as the test user, in a mount namespace whose /proc is mounted with `procOptions`. */
+  const asUser = (args: readonly string[], procOptions?: string) => {
+    const argv = user.argv(cliArgv([...args, '--dir', dir]));
+    if (procOptions === undefined) return run(argv);
+    const mountProc = `mount -t proc -o ${procOptions} proc /proc && exec "$@"`;
+    return run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', mountProc, 'sh', ...argv]);
+  };
+
+  it('with /proc mounted hidepid=2, root’s live owner is invisible to the user: its segment is unverifiable (never stale) with a reason naming hidepid, and the user’s clean --yes keeps it; a dead owner is still stale', async () => {
+    // A directory anyone may write (no sticky bit): the user could remove root's files here.
+    chmodSync(dir, 0o777);
+    const liveOwned = createSegment({ dir, dataSize: 65536, mode: 0o644, markerPid: process.pid }).name;
+    const deadOwned = createSegment({ dir, dataSize: 65536, mode: 0o644, markerPid: deadPid() }).name;
+
+    const plain = parseScan(await asUser(['scan', '--json']));
+    expect(segmentNamed(plain, liveOwned)).toMatchObject({ state: 'live', owner: { pid: process.pid } });
+
+    const hidden = parseScan(await asUser(['scan', '--json'], 'hidepid=2'));
+    expect(segmentNamed(hidden, liveOwned)).toMatchObject({
+      state: 'unverifiable',
+      owner: null,
+      reason: expect.stringMatching(new RegExp(`/proc/${process.pid}.*hidepid=(2|invisible)`)) as unknown,
+    });
+    expect(segmentNamed(hidden, deadOwned)).toMatchObject({ state: 'stale' });
+    const table = await asUser(['scan'], 'hidepid=2');
+    expect(table.stdout).toMatch(new RegExp(`unverifiable +${liveOwned} .* ${process.pid} \\(not seen\\) `));
+
+    const cleaned = await asUser(['clean', '--yes', '--json'], 'hidepid=2');
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    const result = parseClean(cleaned);
+    expect(result.removed.map((item) => item.name)).not.toContain(liveOwned);
+    expect(result.kept).toContainEqual(expect.objectContaining({ name: liveOwned, state: 'unverifiable' }));
+    expect(existsSync(path.join(dir, liveOwned))).toBe(true);
+  });
+
+  it('a stale segment of the user’s that a root process maps (invisible to the user) has its holders unknown: shown in JSON and text, kept by the user’s clean --yes, removed only with --force', async () => {
+    chmodSync(dir, 0o777);
+    const name = createSegment({ dir, dataSize: 65536, mode: 0o600, markerPid: deadPid() }).name;
+    const file = path.join(dir, name);
+    chownSync(file, user.uid, user.gid);
+    const mapper = start(['python3', '-c', MAP_READ_ONLY, file]);
+    expect(await firstLine(mapper)).toBe('mapped');
+    // Root sees the holder, which is what makes the user's view meaningful.
+    const asRoot = segmentNamed(parseScan(await run(cliArgv(['scan', '--json', '--dir', dir]))), name);
+    expect(asRoot.attached).toContainEqual(expect.objectContaining({ pid: mapper.pid }));
+
+    const scan = parseScan(await asUser(['scan', '--json']));
+    expect(scan.uninspectedProcesses).toBeGreaterThan(0);
+    expect(segmentNamed(scan, name)).toMatchObject({
+      state: 'stale',
+      attached: [],
+      holdersIncomplete: expect.stringMatching(
+        /^holders unknown: \d+ process(es)? that could have opened it could not be inspected$/,
+      ) as unknown,
+    });
+    const text = (await asUser(['scan'])).stdout;
+    expect(text).toMatch(new RegExp(`stale +${name} .* \\? +- +owner PID`));
+    expect(text).toMatch(/note: \d+ process(es)? could not be inspected/);
+    expect(text).toContain('note: segments they could hold show "?" under ATTACHED');
+
+    const kept = await asUser(['clean', '--yes', '--json']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(parseClean(kept).removed).toEqual([]);
+    expect(parseClean(kept).kept).toContainEqual({
+      name,
+      state: 'stale',
+      reason: expect.stringContaining('holders unknown') as unknown,
+    });
+    expect(existsSync(file)).toBe(true);
+
+    const forced = await asUser(['clean', '--yes', '--json', '--force', name]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(names(parseClean(forced).removed)).toEqual([name]);
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('an owner whose main thread has exited while a worker thread runs', () => {
+  let dir: string;
+
+  shmTempDirEachTest((made) => (dir = made));
+
+  /** The 64-bit counter leader-exit.c's worker increments, read with plain fs. */
+  const counter = (file: string): bigint => {
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = Buffer.alloc(8);
+      readSync(fd, bytes, 0, 8, 0);
+      return bytes.readBigUInt64LE();
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  const isWritten = async (file: string): Promise<boolean> => {
+    const before = counter(file);
+    await sleep(100);
+    return counter(file) > before;
+  };
+
+  it('is live, holding its segment read-write through the worker’s maps, and clean --include zombie --yes keeps the segment the worker goes on writing', async () => {
+    const name = createSegment({ dir, dataSize: 65536, mode: 0o600, markerPid: deadPid() }).name;
+    const file = path.join(dir, name);
+    const owner = start([leaderExitProgram(), file]);
+    expect(await firstLine(owner)).toBe(`ready ${owner.pid}`);
+    // The condition under test, as the kernel shows it: the leader is a zombie with no maps.
+    expect(processState(owner.pid)).toBe('Z');
+    expect(readFileSync(`/proc/${owner.pid}/maps`, 'utf8')).toBe('');
+    expect(await isWritten(file)).toBe(true);
+
+    const segment = segmentNamed(parseScan(await run(cliArgv(['scan', '--json', '--dir', dir]))), name);
+    expect(segment).toMatchObject({ state: 'live', owner: { pid: owner.pid } });
+    expect(segment.attached).toContainEqual(expect.objectContaining({ pid: owner.pid, access: 'rw' }));
+
+    const cleaned = await run(cliArgv(['clean', '--include', 'zombie', '--yes', '--json', '--dir', dir]));
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(parseClean(cleaned).removed).toEqual([]);
+    expect(existsSync(file)).toBe(true);
+    expect(await isWritten(file)).toBe(true);
   });
 });

@@ -26,6 +26,8 @@ const SCAN_KEYS = keysOf<ScanResult>()([
   'scannedAt',
   'capacity',
   'initialPidNamespace',
+  'uninspectedProcesses',
+  'procHidepid',
   'segments',
   'memfds',
   'deleted',
@@ -51,6 +53,7 @@ const SEGMENT_KEYS = keysOf<Segment>()([
   'marker',
   'owner',
   'attached',
+  'holdersIncomplete',
   'error',
 ]);
 const MARKER_KEYS = keysOf<Marker>()(['valid', 'magic', 'pid', 'hex']);

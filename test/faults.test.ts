@@ -1,7 +1,8 @@
 /**
  * Faults with real files and processes: entries that change between a scan's readdir
  * and its reads, owners that die during a scan, a PID reused and a segment replaced
- * between a cleanup's plan and its execution, and a full shm filesystem.
+ * between a cleanup's plan and its execution, a full shm filesystem, and /proc that
+ * cannot be read for want of fds or memory (an LD_PRELOAD shim, support/proc-open-fault.c).
  *
  * Where a fault must land at an exact point of a scan, a fanotify gate
  * (support/fault-gate.py) makes the kernel hold the scanner's open or read of one file
@@ -9,10 +10,11 @@
  * started with exactly the dead owner's PID (support/spawn-with-pid.py, clone3 set_tid).
  */
 import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { PID_REUSE_MARGIN_MS } from '../core/classify-segment';
 import { executeCleanup } from '../core/cleanup-execute';
 import { planCleanup } from '../core/cleanup-plan';
@@ -20,6 +22,7 @@ import { scanShm, scanShmSnapshot } from '../core/scan-shm';
 import { createSegment, NativeError, scanDirectory, scanEntry, type RawEntry } from '../native';
 import type { CleanupOptions } from '../protocol/cleanup';
 import type { Segment, SegmentState } from '../protocol/scan-result';
+import { withProcOpenFault } from './support/c-programs';
 import { FaultGate, gateAction } from './support/fault-gate';
 import { startWithPid } from './support/pid-reuse';
 import { cliArgv, deadPid, firstLine, linesOf, processState, run, start, stopAll } from './support/processes';
@@ -591,5 +594,72 @@ describe('a full shm filesystem', () => {
     expect(result).toMatchObject({ code: 1, signal: null });
     expect(result.stderr).toMatch(/ENOSPC/);
     expect(shm.list()).toEqual(['filler']);
+  });
+});
+
+/**
+ * /proc cannot be read for want of resources (fds, memory): an LD_PRELOAD shim
+ * (support/proc-open-fault.c) makes the CLI's open of /proc/<pid> fail, since the kernel
+ * gives EMFILE only to a process that has used up its fds, not at one chosen open.
+ */
+describe('a /proc read that fails for want of resources', () => {
+  let dir: string;
+  let newOwner: number | undefined;
+
+  shmTempDirEachTest((made) => (dir = made));
+
+  beforeEach(() => {
+    newOwner = undefined;
+  });
+
+  afterEach(() => {
+    if (newOwner !== undefined) process.kill(newOwner, 'SIGKILL');
+  });
+
+  it.each(['EMFILE', 'ENFILE', 'ENOMEM'] as const)(
+    'with the open of the live owner’s /proc/<pid> failing with %s, scan fails with that error and judges nothing, and clean --yes removes nothing (not even a plainly stale segment)',
+    async (errno) => {
+      const liveOwned = createSegment({ dir, dataSize: DATA_SIZE, mode: 0o600, markerPid: process.pid }).name;
+      const deadOwned = createSegment({ dir, dataSize: DATA_SIZE, mode: 0o600, markerPid: deadPid() }).name;
+      const cli = (args: readonly string[]) =>
+        run(cliArgv([...args, '--dir', dir]), { env: withProcOpenFault({ pid: process.pid, errno }) });
+      // Without the fault the verdicts are plain, which is what makes the next ones meaningful.
+      const plain = parseScan(await run(cliArgv(['scan', '--json', '--dir', dir])));
+      expect(segmentNamed(plain, liveOwned).state).toBe('live');
+      expect(segmentNamed(plain, deadOwned).state).toBe('stale');
+
+      const scanned = await cli(['scan', '--json']);
+      expect(scanned.code, scanned.stdout).toBe(1);
+      expect(scanned.stdout).toBe('');
+      expect(scanned.stderr).toContain(`/proc/${process.pid}`);
+      expect(scanned.stderr).toContain(errno);
+
+      const cleaned = await cli(['clean', '--yes', '--json']);
+      expect(cleaned.code, cleaned.stdout).toBe(1);
+      expect(cleaned.stdout).toBe('');
+      expect(cleaned.stderr).toContain(errno);
+      expect(readdirSync(dir).sort()).toEqual([liveOwned, deadOwned].sort());
+    },
+  );
+
+  it('with every open of /proc/<pid> failing with EMFILE once the plan is made (from the audit log’s open on), the re-check before unlinking fails as a whole: a segment whose new owner started meanwhile is not removed', async () => {
+    const { name } = await cliStaleSegment(dir);
+    const file = path.join(dir, name);
+    const auditLog = defaultAuditLogPath();
+    mkdirSync(path.dirname(auditLog), { recursive: true });
+    writeFileSync(auditLog, '', { flag: 'a' });
+    // The audit log is opened after the plan, before the re-check: hold that open, start
+    // an owner that takes the segment over, and from then on /proc/<pid> cannot be opened.
+    const held = await FaultGate.arm('open', auditLog, [gateAction.startOwner(file)]);
+    const cleaned = await run(cliArgv(['clean', '--yes', '--json', '--dir', dir]), {
+      env: withProcOpenFault({ pid: 'any', errno: 'EMFILE', armAfter: auditLog }),
+    });
+    await held.fired();
+    newOwner = await held.owner();
+
+    expect(cleaned.code, cleaned.stdout).toBe(1);
+    expect(cleaned.stderr).toContain('EMFILE');
+    expect(existsSync(file)).toBe(true);
+    expect(segmentNamed(scanShm(dir), name)).toMatchObject({ state: 'live', owner: { pid: newOwner } });
   });
 });

@@ -45,7 +45,7 @@ export function openFd(fields: Partial<RawFd> & Pick<RawFd, 'fd' | 'inode'>): Ra
 }
 
 export function indexOf(...processes: RawProcess[]): ProcessIndex {
-  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes });
+  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes, unreadable: [], hidepid: null });
 }
 
 export interface FakeFile {
@@ -118,6 +118,7 @@ export function segment(fields: Partial<Segment> = {}): Segment {
       { pid: 10, comm: 'pulseaudio', access: 'rw', via: ['map'] },
       { pid: 20, comm: 'paplay', access: 'ro', via: ['map'] },
     ],
+    holdersIncomplete: null,
     error: null,
     pool: null,
     ...fields,

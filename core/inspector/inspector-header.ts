@@ -19,7 +19,8 @@ export function headerOf(result: ScanResult, lab: LabItem[], watchProblem: strin
   const relevant = result.findings.filter(
     (finding) => !finding.subject.startsWith('memfd:') || shown.has(finding.subject),
   );
-  const findings = watchProblem === null ? relevant : [...relevant, notWatched(result.dir, watchProblem, rescanMs)];
+  const findings = [...relevant, ...uninspected(result)];
+  if (watchProblem !== null) findings.push(notWatched(result.dir, watchProblem, rescanMs));
   return { dir: result.dir, capacity: result.capacity, initialPidNamespace: result.initialPidNamespace, findings, lab };
 }
 
@@ -39,6 +40,27 @@ export function failedHeader(dir: string, error: unknown, lab: LabItem[]): Heade
     findings: [finding],
     lab,
   };
+}
+
+/** The scan-level note on processes the scan could not inspect: their holds are unknown. */
+function uninspected(result: ScanResult): Finding[] {
+  const parts: string[] = [];
+  const count = result.uninspectedProcesses;
+  if (count > 0) parts.push(`${count} ${count === 1 ? 'process' : 'processes'} could not be inspected`);
+  if (result.procHidepid !== null)
+    parts.push(`/proc is mounted hidepid=${result.procHidepid} and hides other users' processes`);
+  if (parts.length === 0) return [];
+  const kept = result.segments.some((segment) => segment.holdersIncomplete !== null)
+    ? ': segments they could hold are marked "holders unknown" and kept by cleanup unless named'
+    : '';
+  return [
+    {
+      severity: 'low',
+      kind: 'inspector',
+      subject: '/proc',
+      message: `${parts.join('; ')}${kept}`,
+    },
+  ];
 }
 
 function notWatched(dir: string, problem: string, rescanMs: number): Finding {

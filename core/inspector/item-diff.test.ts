@@ -24,6 +24,7 @@ function segment(name: string, change: Partial<Segment> = {}): Segment {
     marker: null,
     owner: { pid: 42, comm: 'pulseaudio', state: 'S', startTime: 500.3577 },
     attached: [],
+    holdersIncomplete: null,
     error: null,
     pool: null,
     ...change,
@@ -36,6 +37,8 @@ function scan(segments: Segment[]): ScanResult {
     scannedAt: Date.now(),
     capacity: { total: 1, used: 0, free: 1 },
     initialPidNamespace: true,
+    uninspectedProcesses: 0,
+    procHidepid: null,
     segments,
     memfds: [
       { dev: 1, inode: 77, name: 'pulseaudio', size: 0, allocated: null, holders: [], unreadable: 'gone', pool: null },

@@ -256,10 +256,21 @@ Napi::Object process_table_to_js(Napi::Env env, const shm::ProcessTable& table) 
     out.Set("fdsError", errno_or_null(env, p.fds_errno));
     processes.Set(static_cast<uint32_t>(i), out);
   }
+  Napi::Array unreadable = Napi::Array::New(env, table.unreadable.size());
+  for (size_t i = 0; i < table.unreadable.size(); ++i) {
+    const shm::UnreadableProcess& p = table.unreadable[i];
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("pid", Napi::Number::New(env, p.pid));
+    out.Set("code", shm::errno_name(p.err));
+    out.Set("hidepid", p.hidepid.empty() ? env.Null() : Napi::Value(Napi::String::New(env, p.hidepid)));
+    unreadable.Set(static_cast<uint32_t>(i), out);
+  }
   Napi::Object result = Napi::Object::New(env);
   result.Set("bootTimeMs", Napi::Number::New(env, table.boot_time_ms));
   result.Set("ticksPerSecond", Napi::Number::New(env, static_cast<double>(table.ticks_per_second)));
   result.Set("processes", processes);
+  result.Set("unreadable", unreadable);
+  result.Set("hidepid", table.hidepid.empty() ? env.Null() : Napi::Value(Napi::String::New(env, table.hidepid)));
   return result;
 }
 
@@ -267,7 +278,14 @@ Napi::Value ReadProcessTable(const Napi::CallbackInfo& info) {
   Napi::Object filter = info[0].As<Napi::Object>();
   auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
   std::string dir = filter.Get("dir").As<Napi::String>().Utf8Value();
-  return process_table_to_js(info.Env(), shm::read_process_table(dev, dir));
+  shm::ProcessTable table = shm::read_process_table(dev, dir);
+  std::vector<int> pids;
+  if (info[1].IsArray()) {
+    Napi::Array lookups = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < lookups.Length(); ++i) pids.push_back(lookups.Get(i).As<Napi::Number>().Int32Value());
+  }
+  shm::refresh_processes(table, pids, dev, dir);
+  return process_table_to_js(info.Env(), table);
 }
 
 Napi::Value ScanDirectoryWithProcesses(const Napi::CallbackInfo& info) {

@@ -26,7 +26,7 @@ constexpr Name kNames[] = {
     {EPIPE, "EPIPE"},         {ERANGE, "ERANGE"},       {ENAMETOOLONG, "ENAMETOOLONG"},
     {ENOSYS, "ENOSYS"},       {ENOTEMPTY, "ENOTEMPTY"}, {ELOOP, "ELOOP"},
     {EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EDQUOT, "EDQUOT"},
-    {ESTALE, "ESTALE"},       {ETIMEDOUT, "ETIMEDOUT"},
+    {ESTALE, "ESTALE"},       {ETIMEDOUT, "ETIMEDOUT"},   {EBADMSG, "EBADMSG"},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -192,7 +193,16 @@ int read_access_mode(int piddir, int fd, ProcReader& reader) {
   return static_cast<int>(flags & O_ACCMODE);
 }
 
-/** Reads fd/ of one process; returns 0 or the errno that prevented listing it. */
+/** Errors a process can give that mean it has exited. */
+bool vanished(int err) { return err == ENOENT || err == ESRCH; }
+
+/**
+ * Errors that say nothing about the process read, only that this one ran short of fds
+ * or memory: the read of the whole table fails, since any process could be missed.
+ */
+bool out_of_resources(int err) { return err == EMFILE || err == ENFILE || err == ENOMEM; }
+
+/** Reads fd/ of one process; returns 0 or the errno that prevented listing it or reading its links. */
 int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out, ProcReader& reader) {
   UniqueFd fd(openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return errno;
@@ -203,11 +213,16 @@ int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out
   while (const struct dirent* d = readdir(stream.get())) {
     if (!is_digits(d->d_name)) continue;
     ssize_t n = readlinkat(fddir, d->d_name, target, sizeof target);
+    // The fd list can be readable while each link is not (a process we may not ptrace-read).
+    if (n < 0 && (out_of_resources(errno) || errno == EACCES || errno == EPERM)) return errno;
     if (n < 0 || n == static_cast<ssize_t>(sizeof target)) continue;  // closed meanwhile, or too long
     std::string_view path(target, static_cast<size_t>(n));
     if (!starts_with(path, dir_prefix) && !starts_with(path, kMemfdPrefix)) continue;
     struct stat st;
-    if (fstatat(fddir, d->d_name, &st, 0) != 0) continue;  // follows the link to the open file
+    if (fstatat(fddir, d->d_name, &st, 0) != 0) {  // follows the link to the open file
+      if (out_of_resources(errno)) return errno;
+      continue;  // closed meanwhile
+    }
     OpenFd entry;
     entry.fd = std::atoi(d->d_name);
     entry.deleted = strip_deleted(path);
@@ -220,12 +235,46 @@ int read_fds(int piddir, const std::string& dir_prefix, std::vector<OpenFd>& out
   return 0;
 }
 
-bool vanished(int err) { return err == ENOENT || err == ESRCH; }
-
 double clock_ms(clockid_t clock) {
   struct timespec ts;
   clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+/**
+ * The hidepid option of the proc mount at /proc ("2", "invisible"...), or "" when it is
+ * off or cannot be told. Only words a reason: whether a PID exists is kill's answer.
+ */
+std::string proc_hidepid() {
+  FILE* file = std::fopen("/proc/self/mountinfo", "re");
+  if (!file) return "";
+  std::string found;
+  char* line = nullptr;
+  size_t capacity = 0;
+  while (getline(&line, &capacity, file) > 0) {
+    // "36 35 0:21 / /proc rw,relatime - proc proc rw,hidepid=2": the last mount on /proc wins.
+    std::string_view text(line);
+    size_t separator = text.find(" - ");
+    if (separator == std::string_view::npos) continue;
+    std::string_view fields = text.substr(0, separator);
+    size_t at = 0;
+    for (int skip = 0; skip < 4 && at != std::string_view::npos; ++skip) at = fields.find(' ', at + 1);
+    if (at == std::string_view::npos) continue;
+    std::string_view mount_point = fields.substr(at + 1, fields.find(' ', at + 1) - at - 1);
+    std::string_view rest = text.substr(separator + 3);
+    if (mount_point != "/proc" || !starts_with(rest, "proc ")) continue;
+    size_t option = rest.find("hidepid=");
+    if (option == std::string_view::npos) {
+      found.clear();
+      continue;
+    }
+    std::string_view value = rest.substr(option + 8);
+    value = value.substr(0, value.find_first_of(", \n"));
+    found = value == "0" || value == "off" ? "" : std::string(value);
+  }
+  std::free(line);
+  std::fclose(file);
+  return found;
 }
 
 /** What every per-process read needs: the device and directory to keep, and a reusable read buffer. */
@@ -234,34 +283,138 @@ struct ProcessReading {
   unsigned want_minor;
   std::string dir_prefix;
   ProcReader reader;
+  bool hidepid_known = false;
+  std::string hidepid;
 
   ProcessReading(uint64_t dev, const std::string& dir) : want_major(major(dev)), want_minor(minor(dev)), dir_prefix(dir + "/") {}
+
+  /** /proc's hidepid option, read once per table (only when some process cannot be read). */
+  const std::string& proc_hidepid_option() {
+    if (!hidepid_known) {
+      hidepid = proc_hidepid();
+      hidepid_known = true;
+    }
+    return hidepid;
+  }
 };
 
-/** Reads /proc/<pid_name> into `p`; false if the process exited meanwhile (or its stat is unreadable). */
-bool read_process(int procfd, const char* pid_name, ProcessReading& filter, ProcessInfo& p) {
+enum class Outcome { Read, Gone, Unreadable };
+
+/**
+ * Sorts one failed read of /proc/<pid>: out of resources throws; gone is Gone only when
+ * kill(pid, 0) agrees (`confirm_gone`: a hidepid /proc answers ENOENT for a live
+ * process it hides); anything else leaves the process unknown.
+ */
+Outcome failed_read(int err, const char* syscall, int pid, const char* what, bool confirm_gone, int& out_err) {
+  if (out_of_resources(err)) {
+    std::string path = "/proc/" + std::to_string(pid);
+    if (*what) path += std::string("/") + what;
+    throw SysError{err, syscall, path};
+  }
+  out_err = err;
+  if (!vanished(err)) return Outcome::Unreadable;
+  if (!confirm_gone || (kill(pid, 0) != 0 && errno == ESRCH)) return Outcome::Gone;
+  return Outcome::Unreadable;
+}
+
+/** The exited states: a zombie (Z) or a dead task (X, x) has no memory map left. */
+bool exited_state(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
+
+/**
+ * For a process whose main thread has exited (its stat says Z, its maps are empty):
+ * opens the directory of a thread still alive, whose maps and fds are the process's.
+ * Returns an invalid fd when every thread has exited (the process has), 0 in `err`; or
+ * an invalid fd and the errno when the threads cannot be listed (then it is unknown).
+ */
+UniqueFd open_live_thread(int piddir, int pid, ProcessReading& filter, char& state, int& err) {
+  err = 0;
+  UniqueFd taskfd(openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!taskfd.valid()) {
+    err = errno;
+    return UniqueFd();
+  }
+  UniqueDir stream(fdopendir(taskfd.get()));
+  if (!stream) {
+    err = errno;
+    return UniqueFd();
+  }
+  int taskdir = taskfd.release();
+  for (;;) {
+    errno = 0;
+    const struct dirent* d = readdir(stream.get());
+    if (!d) {
+      err = errno;
+      return UniqueFd();
+    }
+    if (!is_digits(d->d_name) || std::atoi(d->d_name) == pid) continue;
+    UniqueFd thread(openat(taskdir, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::string_view text;
+    int read_err = thread.valid() ? filter.reader.read(thread.get(), "stat", text) : errno;
+    if (vanished(read_err)) continue;  // this thread has exited meanwhile
+    if (read_err != 0) {
+      err = read_err;
+      return UniqueFd();
+    }
+    ProcessInfo thread_info;
+    if (!parse_stat(text, thread_info)) {
+      err = EBADMSG;
+      return UniqueFd();
+    }
+    if (exited_state(thread_info.state)) continue;
+    state = thread_info.state;
+    return thread;
+  }
+}
+
+/**
+ * Reads /proc/<pid_name> into `p`. Gone: the process exited meanwhile. Unreadable: it
+ * exists, or may, but its entry cannot be read (errno in `err`).
+ */
+Outcome read_process(int procfd, const char* pid_name, ProcessReading& filter, ProcessInfo& p, int& err) {
+  const int pid = std::atoi(pid_name);
   UniqueFd piddir(openat(procfd, pid_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!piddir.valid()) return false;  // exited since readdir
+  if (!piddir.valid()) return failed_read(errno, "openat", pid, "", true, err);
   struct stat st;
-  if (fstat(piddir.get(), &st) != 0) return false;
+  if (fstat(piddir.get(), &st) != 0) return failed_read(errno, "fstat", pid, "", false, err);
 
+  // From here on piddir pins the process: ENOENT or ESRCH through it means this one exited.
   std::string_view text;
-  p.pid = std::atoi(pid_name);
+  p.pid = pid;
   p.uid = st.st_uid;
-  if (filter.reader.read(piddir.get(), "stat", text) != 0 || !parse_stat(text, p)) return false;
+  int read_err = filter.reader.read(piddir.get(), "stat", text);
+  if (read_err != 0) return failed_read(read_err, "read", pid, "stat", false, err);
+  if (!parse_stat(text, p)) {
+    err = EBADMSG;
+    return Outcome::Unreadable;
+  }
 
-  int err = filter.reader.read(piddir.get(), "maps", text);
-  if (err == 0) parse_maps(text, filter.want_major, filter.want_minor, p.mappings);
-  else if (vanished(err)) return false;
-  else p.maps_errno = err;
+  // A leader that called pthread_exit is a zombie whose threads may live on: the maps and
+  // fds are theirs to show (the leader's are empty), and the process lives while one does.
+  UniqueFd thread;
+  int memory_dir = piddir.get();
+  if (exited_state(p.state)) {
+    int thread_err = 0;
+    thread = open_live_thread(piddir.get(), pid, filter, p.state, thread_err);
+    if (thread_err != 0) return failed_read(thread_err, "read", pid, "task", false, err);
+    if (thread.valid()) memory_dir = thread.get();
+  }
 
-  err = read_fds(piddir.get(), filter.dir_prefix, p.fds, filter.reader);
-  if (vanished(err)) return false;
-  if (err != 0) {
-    p.fds_errno = err;
+  read_err = filter.reader.read(memory_dir, "maps", text);
+  if (read_err == 0) parse_maps(text, filter.want_major, filter.want_minor, p.mappings);
+  else if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "maps", false, err);
+  else p.maps_errno = read_err;
+
+  read_err = read_fds(memory_dir, filter.dir_prefix, p.fds, filter.reader);
+  if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "fd", false, err);
+  if (read_err != 0) {
+    p.fds_errno = read_err;
     p.fds.clear();
   }
-  return true;
+  return Outcome::Read;
+}
+
+UnreadableProcess unreadable_process(int pid, int err, ProcessReading& filter) {
+  return UnreadableProcess{pid, err, filter.proc_hidepid_option()};
 }
 
 UniqueFd open_proc() {
@@ -283,6 +436,7 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
   int procfd = proc.release();
 
   ProcessReading filter(dev, dir);
+  table.hidepid = filter.proc_hidepid_option();
   for (;;) {
     errno = 0;
     const struct dirent* d = readdir(stream.get());
@@ -292,7 +446,12 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
     }
     if (!is_digits(d->d_name)) continue;
     ProcessInfo p;
-    if (read_process(procfd, d->d_name, filter, p)) table.processes.push_back(std::move(p));
+    int err = 0;
+    switch (read_process(procfd, d->d_name, filter, p, err)) {
+      case Outcome::Read: table.processes.push_back(std::move(p)); break;
+      case Outcome::Unreadable: table.unreadable.push_back(unreadable_process(std::atoi(d->d_name), err, filter)); break;
+      case Outcome::Gone: break;
+    }
   }
   return table;
 }
@@ -302,17 +461,18 @@ void refresh_processes(ProcessTable& table, const std::vector<int>& pids, uint64
   UniqueFd proc = open_proc();
   ProcessReading filter(dev, dir);
   for (int pid : pids) {
-    auto found = std::find_if(table.processes.begin(), table.processes.end(),
-                              [pid](const ProcessInfo& p) { return p.pid == pid; });
     ProcessInfo fresh;
-    const bool alive = read_process(proc.get(), std::to_string(pid).c_str(), filter, fresh);
-    if (!alive) {
-      if (found != table.processes.end()) table.processes.erase(found);
-    } else if (found != table.processes.end()) {
-      *found = std::move(fresh);
-    } else {
-      table.processes.push_back(std::move(fresh));
-    }
+    int err = 0;
+    const Outcome outcome = read_process(proc.get(), std::to_string(pid).c_str(), filter, fresh, err);
+    auto& processes = table.processes;
+    processes.erase(std::remove_if(processes.begin(), processes.end(), [pid](const ProcessInfo& p) { return p.pid == pid; }),
+                    processes.end());
+    auto& unreadable = table.unreadable;
+    unreadable.erase(std::remove_if(unreadable.begin(), unreadable.end(),
+                                    [pid](const UnreadableProcess& p) { return p.pid == pid; }),
+                     unreadable.end());
+    if (outcome == Outcome::Read) processes.push_back(std::move(fresh));
+    else if (outcome == Outcome::Unreadable) unreadable.push_back(unreadable_process(pid, err, filter));
   }
 }
 

@@ -57,6 +57,23 @@ describe('DetailPane', () => {
     expect(screen.getByTestId('state-badge').textContent).toBe('stale');
   });
 
+  it('says when the holders may be incomplete, and why an unverifiable owner could not be inspected', () => {
+    const unknown = staleSegment('pulse-shm-2', {
+      state: 'unverifiable',
+      reason: 'cannot read /proc/4242: ENOENT (hidepid=invisible); owner PID 4242 may be alive',
+      owner: null,
+      attached: [],
+      holdersIncomplete: 'holders unknown: 3 processes that could have opened it could not be inspected',
+    });
+    renderSelected('seg:pulse-shm-2', [fullPatch([segmentItem(unknown)])]);
+    expect(screen.getByTestId('owner-summary').textContent).toBe(
+      'The marker names PID 4242, which could not be inspected: cannot read /proc/4242: ENOENT (hidepid=invisible); owner PID 4242 may be alive.',
+    );
+    expect(screen.getByTestId('holders-unknown').textContent).toContain(
+      'holders unknown: 3 processes that could have opened it could not be inspected',
+    );
+  });
+
   it('lists attached processes with their access in words', () => {
     renderSelected('memfd:1:77', [fullPatch([memfdItem(77)])]);
     const list = screen.getByTestId('attached-list');

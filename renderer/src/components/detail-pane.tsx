@@ -48,7 +48,7 @@ function ItemDetail({ item }: { item: InspectorItem }) {
         </>
       )}
       {item.type === 'memfd' && item.memfd.unreadable && <p className="detail__error">{item.memfd.unreadable}</p>}
-      <AttachedList processes={row.attached} />
+      <AttachedList processes={row.attached} unknown={row.holdersUnknown} />
       {item.type === 'segment' && <PoolView itemId={item.id} decode={item.segment.pool} />}
       {item.type === 'memfd' && <PoolView itemId={item.id} decode={item.memfd.pool} />}
       <FindingsList subject={row.name} />

@@ -49,4 +49,17 @@ describe('Header', () => {
     expect((screen.getByTestId('clean-stale-button') as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByRole('note').textContent).toContain('child PID namespace');
   });
+
+  it('shows the engine’s note on processes it could not inspect', () => {
+    const message = '57 processes could not be inspected: segments they could hold are marked "holders unknown"';
+    renderWith(<Header onCreate={noop} onClean={noop} />, {
+      patches: [
+        fullPatch([], 1, {
+          ...HEADER,
+          findings: [{ severity: 'low', kind: 'inspector', subject: '/proc', message }],
+        }),
+      ],
+    });
+    expect(screen.getByTestId('proc-note').textContent).toBe(message);
+  });
 });

@@ -8,6 +8,12 @@ import { Toolbar } from './toolbar';
 /** The top bar: capacity, counts by state, what a cleanup would free, the connection, the actions. */
 export function Header({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
   const childNamespace = useInspector((state) => state.segments.directory?.initialPidNamespace === false);
+  // The engine's note on processes it could not inspect (core/inspector/inspector-header.ts).
+  const procNote = useInspector(
+    (state) =>
+      state.segments.directory?.findings.find((finding) => finding.kind === 'inspector' && finding.subject === '/proc')
+        ?.message,
+  );
   return (
     <header className="header">
       <div className="header__row">
@@ -24,6 +30,11 @@ export function Header({ onCreate, onClean }: { onCreate: () => void; onClean: (
         <p className="header__note" role="note">
           The inspector runs in a child PID namespace: owners outside it are invisible, so their segments show as
           unverifiable.
+        </p>
+      )}
+      {procNote !== undefined && (
+        <p className="header__note" role="note" data-testid="proc-note">
+          {procNote}
         </p>
       )}
     </header>

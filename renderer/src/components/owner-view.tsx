@@ -6,7 +6,9 @@ export function OwnerView({ segment }: { segment: Segment }) {
   const { marker, owner, birthTime } = segment;
   let text: string;
   if (!marker?.valid) text = 'No valid marker, so no owner to check.';
-  else if (!owner) text = `The marker names PID ${marker.pid}; no process has that PID now.`;
+  else if (!owner && segment.state === 'unverifiable') {
+    text = `The marker names PID ${marker.pid}, which could not be inspected: ${segment.reason}.`;
+  } else if (!owner) text = `The marker names PID ${marker.pid}; no process has that PID now.`;
   else {
     const zombie = owner.state === 'Z' ? ', a zombie (exited, not reaped)' : '';
     const started =

@@ -32,9 +32,17 @@ const bytesOrUnknown = (bytes: number | null): string => (bytes === null ? '?' :
 export const cellText = {
   size: (row: Row) => `${bytesOrUnknown(row.size)} / ${bytesOrUnknown(row.allocated)}`,
   owner: (row: Row) => (row.owner ? `${row.owner.pid} ${row.owner.comm ?? '(gone)'}` : '—'),
-  attached: (row: Row) =>
-    row.attached.length === 0 ? '—' : row.attached.map((process) => `${process.pid}:${process.access}`).join(' '),
-  attachedTitle: (row: Row) => row.attached.map((p) => `${p.pid} ${p.comm} (${p.access})`).join('\n'),
+  /** The holders found, and "?" when some process that could hold it was not inspected. */
+  attached: (row: Row) => {
+    const found = row.attached.map((process) => `${process.pid}:${process.access}`);
+    if (row.holdersUnknown !== null) found.push('?');
+    return found.length === 0 ? '—' : found.join(' ');
+  },
+  attachedTitle: (row: Row) =>
+    [
+      ...row.attached.map((p) => `${p.pid} ${p.comm} (${p.access})`),
+      ...(row.holdersUnknown === null ? [] : [row.holdersUnknown]),
+    ].join('\n'),
   mode: (row: Row) => (row.mode === null ? '—' : `${formatMode(row.mode)} · uid ${row.uid ?? '?'}`),
   age: (row: Row, now: number) => (row.createdAt === null ? '—' : formatDuration(Math.max(0, now - row.createdAt))),
 };

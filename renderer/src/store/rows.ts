@@ -37,6 +37,8 @@ export interface Row {
   /** The marker's owner: the process if it exists, else just the PID the marker names. */
   owner: { pid: number; comm: string | null } | null;
   attached: RowProcess[];
+  /** Why `attached` may be incomplete (processes that could hold it were not inspected), or null. */
+  holdersUnknown: string | null;
   mode: number | null;
   uid: number | null;
   /** Birth time (or mtime where none is recorded), ms since the epoch. */
@@ -65,6 +67,7 @@ export function toRow(item: InspectorItem): Row {
             ? { pid: markerPid, comm: null }
             : null,
         attached: s.attached.map(({ pid, comm, access }) => ({ pid, comm, access })),
+        holdersUnknown: s.holdersIncomplete,
         mode: s.mode,
         uid: s.uid,
         createdAt: s.birthTime ?? s.mtime,
@@ -82,6 +85,7 @@ export function toRow(item: InspectorItem): Row {
         reason: m.unreadable ?? holderReason(m.holders.length, 'memfd pool, no name in the shm directory'),
         owner: null,
         attached: m.holders.map(({ pid, comm, access }) => ({ pid, comm, access })),
+        holdersUnknown: null,
         mode: null,
         uid: null,
         createdAt: null,
@@ -99,6 +103,7 @@ export function toRow(item: InspectorItem): Row {
         reason: holderReason(d.holders.length, 'unlinked from the shm directory, memory still pinned'),
         owner: null,
         attached: d.holders.map(({ pid, comm, access }) => ({ pid, comm, access })),
+        holdersUnknown: null,
         mode: null,
         uid: null,
         createdAt: null,

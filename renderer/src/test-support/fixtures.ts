@@ -30,6 +30,7 @@ export function segment(name: string, overrides: Partial<Segment> = {}): Segment
     },
     owner: { pid: 3349, comm: 'pulseaudio', state: 'S', startTime: NOW - 3_600_000 },
     attached: [{ pid: 3349, comm: 'pulseaudio', access: 'rw', via: ['map'] }],
+    holdersIncomplete: null,
     error: null,
     pool: null,
     ...overrides,
