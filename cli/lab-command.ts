@@ -7,6 +7,7 @@ import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -63,6 +64,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   // before anything is made.
   const removesFiles = (what === 'pool' || what === 'srbchannel') && !values.memfd && !values.keep;
   const audit = removesFiles ? AuditLog.open(defaultAuditLogPath()) : null;
+  const torn = audit?.tornLineReport() ?? null;
+  if (torn !== null) io.err(`Warning: ${printable(torn)}`);
   const stop = (): void => {
     lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
     audit?.close();

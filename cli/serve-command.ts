@@ -4,6 +4,7 @@ import { createInspector } from '../core/inspector/inspector-service';
 import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost } from '../server/browser-host';
 import { isLoopbackHost } from '../server/access-guard';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_PORT;
@@ -50,7 +51,11 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   }
   // A read-only host deletes nothing, so it needs no log; any other will not start without one.
   const auditLog = values['read-only'] ? null : defaultAuditLogPath();
-  const inspector = createInspector({ ...(values.dir === undefined ? {} : { dir: values.dir }), auditLog });
+  const inspector = createInspector({
+    ...(values.dir === undefined ? {} : { dir: values.dir }),
+    auditLog,
+    warn: (message) => io.err(`Warning: ${printable(message)}`),
+  });
   if (auditLog) io.err(`Deletions are recorded in ${auditLog}`);
   try {
     const host = await startBrowserHost({
