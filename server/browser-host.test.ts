@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
@@ -358,6 +359,62 @@ describe('WebSocket', () => {
     host = null;
     expect(await closed).toBe(1001);
     expect(inspector.sinks.size).toBe(0);
+  });
+});
+
+/** Resolves with how long `socket` stayed open, or with null if it is still open after `withinMs`. */
+function closedWithin(socket: Socket, withinMs: number): Promise<number | null> {
+  const opened = Date.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), withinMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - opened);
+    });
+  });
+}
+
+function rawConnection(started: BrowserHost): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(started.port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+describe('bounded connections', () => {
+  it('closes a connection that has not opened an authenticated WebSocket by the deadline, idle or slow', async () => {
+    const started = await start({ limits: { unauthenticatedMs: 300 } });
+    const idle = await rawConnection(started);
+    const slow = await rawConnection(started);
+    slow.write('GET / HTTP/1.1\r\n');
+    const [idleOpen, slowOpen] = await Promise.all([closedWithin(idle, 3_000), closedWithin(slow, 3_000)]);
+    expect(idleOpen).not.toBeNull();
+    expect(slowOpen).not.toBeNull();
+    expect(idleOpen).toBeGreaterThanOrEqual(250);
+  });
+
+  it('keeps an authenticated WebSocket open past that deadline', async () => {
+    const started = await start({ limits: { unauthenticatedMs: 300 } });
+    const socket = socketWithToken(started);
+    await opened(socket);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+  });
+
+  it('refuses connections beyond the cap, and accepts again once one closes', async () => {
+    const started = await start({ limits: { maxConnections: 3 } });
+    const held = await Promise.all([rawConnection(started), rawConnection(started), rawConnection(started)]);
+    const extra = await rawConnection(started);
+    expect(await closedWithin(extra, 2_000)).not.toBeNull();
+    for (const socket of held) expect(socket.destroyed).toBe(false);
+
+    const gone = held.pop();
+    const goneClosed = closedWithin(gone as Socket, 2_000);
+    gone?.destroy();
+    await goneClosed;
+    await expect.poll(async () => (await get(started.port, '/')).status).toBe(200);
+    for (const socket of held) socket.destroy();
   });
 });
 

@@ -4,12 +4,13 @@
  * asked otherwise; every use of the API needs the per-run token (see access-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { InspectorApi, RequestContext } from '../core/inspector/inspector-api';
 import { MAX_MESSAGE_BYTES, WEBSOCKET_PATH, WEBSOCKET_PROTOCOL } from '../protocol/websocket-messages';
 import { AccessGuard, isLoopbackHost, urlHost } from './access-guard';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections, type ConnectionLimits } from './connection-limits';
 import { defaultStaticDir, serveStatic } from './static-files';
 import { serveConnection } from './websocket-connection';
 
@@ -40,6 +41,8 @@ export interface BrowserHostOptions {
   /** The built renderer; default renderer/dist at the repository root. */
   staticDir?: string;
   allowRemote?: boolean;
+  /** Bounds on connections (DEFAULT_CONNECTION_LIMITS); tests shorten them. */
+  limits?: Partial<ConnectionLimits>;
   /** Where the warning about a non-loopback bind goes; default stderr. */
   warn?: (message: string) => void;
 }
@@ -100,6 +103,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const context: RequestContext = { via: 'websocket', readOnly: options.readOnly === true };
 
   const server = createServer();
+  const gate = limitConnections(server, { ...DEFAULT_CONNECTION_LIMITS, ...options.limits });
   const port = await listen(server, requestedPort, host);
   const guard = new AccessGuard(host, port);
   const sockets = new WebSocketServer({
@@ -132,7 +136,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       refuseUpgrade(socket, 403, `Forbidden: ${refusal}.`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (client) => serveConnection(client, options.inspector, context));
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      gate.authenticated(socket as Socket);
+      serveConnection(client, options.inspector, context);
+    });
   });
 
   return {
@@ -148,6 +155,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       server.closeAllConnections();
       await Promise.all([...clientsClosed, serverClosed]);
       clearTimeout(cut);
+      gate.stop();
       sockets.close();
     },
   };
