@@ -9,6 +9,7 @@ import type { InspectorApi, PatchSink, RequestContext } from '../core/inspector/
 import type { Patch, RequestChannel, Result } from '../protocol/channels';
 import { websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './browser-host';
+import { MAX_PENDING_REQUESTS } from './websocket-connection';
 
 /**
  * Stands in for the engine: these tests are about the transport (tokens, Host and Origin
@@ -20,8 +21,13 @@ class RecordingInspector implements InspectorApi {
   readonly sinks = new Set<PatchSink>();
   closed = false;
 
+  /** 'hang': never answers; a number: answers with a value of that many bytes. */
+  reply: 'seq' | 'hang' | number = 'seq';
+
   handle(channel: RequestChannel, request: unknown, context: RequestContext): Promise<Result<never>> {
     this.calls.push({ channel, request, context });
+    if (this.reply === 'hang') return new Promise(() => undefined);
+    if (typeof this.reply === 'number') return Promise.resolve({ ok: true, value: 'x'.repeat(this.reply) as never });
     return Promise.resolve({ ok: true, value: { seq: this.calls.length } as never });
   }
 
@@ -415,6 +421,39 @@ describe('bounded connections', () => {
     await goneClosed;
     await expect.poll(async () => (await get(started.port, '/')).status).toBe(200);
     for (const socket of held) socket.destroy();
+  });
+});
+
+describe('bounded work per connection', () => {
+  const scanNow = (id: number) => JSON.stringify({ type: 'request', id, channel: 'scan-now', request: {} });
+
+  it('closes a connection with more requests waiting for an answer than the cap, and serves no more of them', async () => {
+    const started = await start();
+    inspector.reply = 'hang';
+    const socket = socketWithToken(started);
+    await opened(socket);
+    const closed = closeCode(socket);
+    for (let id = 1; id <= 200; id += 1) socket.send(scanNow(id));
+    expect(await closed).toBe(1008);
+    expect(inspector.calls.length).toBeLessThanOrEqual(MAX_PENDING_REQUESTS + 1);
+    await expect.poll(() => inspector.sinks.size).toBe(0);
+  });
+
+  it('closes a connection that does not read its replies once they exceed the buffer cap', async () => {
+    const started = await start();
+    inspector.reply = 64 * 1024;
+    const socket = socketWithToken(started);
+    await opened(socket);
+    // The client stops reading: replies pile up in the kernel's buffers, then in the host's.
+    socket.pause();
+    for (let id = 1; id <= 2000 && inspector.sinks.size > 0; id += 1) {
+      socket.send(scanNow(id));
+      if (id % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await expect.poll(() => inspector.sinks.size, { timeout: 5_000 }).toBe(0);
+    // Each reply is 64 KiB: the host stopped after the kernel's buffers and its own cap, far from 2000 (125 MiB).
+    expect(inspector.calls.length).toBeLessThan(400);
+    socket.terminate();
   });
 });
 
