@@ -381,6 +381,24 @@ describe('Inspector service: the lab', () => {
     expect(sink.header()?.lab.map((entry) => entry.id)).toEqual([stale.value.id, pool.value.id]);
   });
 
+  it('caps the srbchannels’ total rate and the number of lab objects, and makes nothing when it refuses', async () => {
+    const inspector = start();
+    expect(await inspector.handle('lab-srbchannel', { rate: 600_000, memfd: true }, IPC)).toMatchObject({ ok: true });
+    expect(await inspector.handle('lab-srbchannel', { rate: 600_000, memfd: true }, IPC)).toMatchObject({
+      ok: false,
+      error: { code: 'limit', message: expect.stringContaining('at most 1000000 bytes per second') as unknown },
+    });
+    for (let made = 1; made < 16; made += 1) {
+      expect(await inspector.handle('lab-stale', {}, IPC), `object ${made + 1}`).toMatchObject({ ok: true });
+    }
+    const files = readdirSync(dir).length;
+    expect(await inspector.handle('lab-stale', {}, IPC)).toMatchObject({
+      ok: false,
+      error: { code: 'limit', message: expect.stringContaining('at most 16 lab objects') as unknown },
+    });
+    expect(readdirSync(dir)).toHaveLength(files);
+  });
+
   it('will not start without its audit log, so that nothing can be deleted unrecorded', () => {
     const blocker = `${dir}-audit`;
     writeFileSync(blocker, '');
