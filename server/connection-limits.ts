@@ -15,7 +15,7 @@ export interface ConnectionLimits {
 }
 
 /** Room for a few tabs and their static-file requests; far below the process's descriptors. */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 64, unauthenticatedMs: 10_000 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 32, unauthenticatedMs: 10_000 };
 
 export interface ConnectionGate {
   /** The socket now carries an authenticated WebSocket: its deadline no longer applies. */

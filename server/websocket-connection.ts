@@ -18,10 +18,13 @@ import {
 export const MAX_PENDING_REQUESTS = 32;
 
 /**
- * Bytes of replies and patches a connection may have waiting to be sent. Beyond it the
- * client is not reading: the connection is cut, so its replies cannot grow the host's memory.
+ * Bytes a connection may have waiting to be sent once a reply is queued. Beyond it the
+ * client is not reading its replies: the connection is cut, so they cannot grow the
+ * host's memory. Checked after replies only: the first snapshot of a large directory
+ * (10,000 segments) is several MiB, and patches are coalesced, not queued, for a client
+ * that falls behind.
  */
-export const MAX_BUFFERED_BYTES = 8 * MAX_MESSAGE_BYTES;
+export const MAX_BUFFERED_BYTES = 16 * MAX_MESSAGE_BYTES;
 
 /** How long a connection closed for breaking a limit gets to finish the closing handshake. */
 const CLOSE_GRACE_MS = 1000;
@@ -51,15 +54,13 @@ export function serveConnection(socket: WebSocket, inspector: InspectorApi, cont
     socket.close(CLOSE_POLICY_VIOLATION, reason);
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   };
-  const overBuffered = (): boolean => {
-    if (socket.bufferedAmount <= MAX_BUFFERED_BYTES) return false;
-    socket.terminate();
-    return true;
+  const cutIfOverBuffered = (): void => {
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.terminate();
   };
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     // After a close, messages already received are not served.
-    if (socket.readyState !== WebSocket.OPEN || overBuffered()) return;
+    if (socket.readyState !== WebSocket.OPEN) return;
     const envelope = isBinary ? null : parseRequestEnvelope(data.toString());
     if (envelope === null) {
       socket.close(CLOSE_POLICY_VIOLATION, 'expected a JSON request message');
@@ -80,7 +81,7 @@ export function serveConnection(socket: WebSocket, inspector: InspectorApi, cont
       (result) => {
         pending -= 1;
         sendMessage(socket, { type: 'response', id, result });
-        overBuffered();
+        cutIfOverBuffered();
       },
       (error: unknown) => {
         pending -= 1;
