@@ -23,7 +23,8 @@ export function ensureRoomFor(dir: string, bytes: number): void {
   if (bytes > free) {
     throw new EngineError(
       'ENOSPC',
-      `not enough free space for ${formatBytes(bytes)}: ${formatBytes(free)} free in ${dir}; nothing was created`,
+      `not enough free space for ${formatBytes(bytes)} (${formatBytes(free)} free in ${dir}), nothing was created: ` +
+        'No space left on device',
     );
   }
 }

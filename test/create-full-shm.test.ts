@@ -18,8 +18,9 @@ describe('create on a shm filesystem without the room', () => {
 
   it('the CLI refuses 20 MiB on a 16 MiB tmpfs with ENOSPC, creating nothing', async () => {
     const result = await shm.cli(['create', '--size', '20MiB']);
-    expect(result.stderr).toContain('ENOSPC');
-    expect(result.stderr).toMatch(/20\.0 MiB.*16\.0 MiB free in \/dev\/shm/);
+    expect(result.stderr).toMatch(
+      /^shm-inspector create: ENOSPC: not enough free space for 20\.0 MiB \(16\.0 MiB free in \/dev\/shm\), nothing was created/,
+    );
     expect(result.code).toBe(1);
     expect(shm.list()).toEqual([]);
   });
