@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInspector } from '../core/inspector/inspector-service';
 import { createSegment } from '../native';
 import { deadPid } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
@@ -83,5 +84,51 @@ describe('the audit log on a full disk', () => {
     const lines = readFileSync(logOutside, 'utf8').slice(earlier.length).split('\n');
     expect(lines).toEqual([torn, expect.any(String), '']);
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ name: second, outcome: 'removed', interface: 'cli' });
+  });
+
+  it('the service (serve, the app) answers execute-cleanup with the error, not ok, when only part of a record fits', async () => {
+    const logOutside = tmpfs.outside('audit.jsonl');
+    const earlier = earlierRecords(dir, ROOM);
+    writeFileSync(logOutside, earlier, { mode: 0o600 });
+    tmpfs.fill();
+    const stale = staleSegment();
+    const warnings: string[] = [];
+    const inspector = createInspector({
+      dir,
+      auditLog: logOutside,
+      watch: false,
+      rescanMs: 60_000,
+      warn: (text) => warnings.push(text),
+    });
+    try {
+      const via = { via: 'websocket', readOnly: false } as const;
+      const plan = await inspector.handle(
+        'plan-cleanup',
+        { includeZombie: false, includeReused: false, force: [] },
+        via,
+      );
+      if (!plan.ok) throw new Error(plan.error.message);
+      const executed = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, via);
+      expect(executed).toMatchObject({ ok: false, error: { code: 'EIO' } });
+      expect(executed.ok ? '' : executed.error.message).toContain(
+        `${stale} was removed, but the audit log ${logOutside} could not record it (only ${ROOM} of `,
+      );
+    } finally {
+      inspector.close();
+    }
+    expect(warnings).toEqual([]);
+    // Opened again (serve restarted), the torn line is reported.
+    rmSync(tmpfs.outside('filler'));
+    const reopened = createInspector({
+      dir,
+      auditLog: logOutside,
+      watch: false,
+      rescanMs: 60_000,
+      warn: (text) => warnings.push(text),
+    });
+    reopened.close();
+    expect(warnings).toEqual([
+      expect.stringContaining(`the audit log ${logOutside} ends with an incomplete line (${ROOM} bytes`),
+    ]);
   });
 });
