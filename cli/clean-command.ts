@@ -8,7 +8,7 @@ import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cle
 import { formatBytes, plural } from '../protocol/format';
 import { cleanRequest, describeIssues } from '../protocol/requests';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
-import { printableLines } from './printable';
+import { printable, printableLines } from './printable';
 
 const INCLUDABLE = ['zombie', 'reused'] as const;
 
@@ -98,6 +98,8 @@ export async function cleanCommand(args: string[], io: Io): Promise<number> {
 function executeLogged(plan: CleanupPlan, io: Io): CleanupResult {
   if (plan.remove.length === 0) return executeCleanup(plan);
   const log = AuditLog.open(defaultAuditLogPath());
+  const torn = log.tornLineReport();
+  if (torn !== null) io.err(`Warning: ${printable(torn)}`);
   try {
     const result = executeCleanup(plan, (item, failure) =>
       log.write(deletionEntry(plan.dir, item, failure, 'cli', Date.now())),

@@ -8,6 +8,7 @@ import { parseWholeNumber } from '../protocol/byte-size';
 import { plural } from '../protocol/format';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 /** The requests' fields as this command's flags, in messages. */
 const FLAGS = { slots: '--slots', allocated: '--allocated', freed: '--freed', rate: '--rate' };
@@ -81,6 +82,8 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   // before anything is made.
   const removesFiles = (what === 'pool' || what === 'srbchannel') && !values.memfd && !values.keep;
   const audit = removesFiles ? AuditLog.open(defaultAuditLogPath()) : null;
+  const torn = audit?.tornLineReport() ?? null;
+  if (torn !== null) io.err(`Warning: ${printable(torn)}`);
   const stop = (): void => {
     lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
     audit?.close();

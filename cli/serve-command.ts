@@ -6,6 +6,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost, type BrowserHost } from '
 import { isLoopbackHost } from '../server/access-guard';
 import { smokeCheck } from '../server/smoke-check';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 function parsePort(text: string | undefined, smoke: boolean): number {
   // A smoke check must not collide with a host the user runs: it takes a free port.
@@ -54,7 +55,11 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   }
   // A read-only host deletes nothing, so it needs no log; any other will not start without one.
   const auditLog = values['read-only'] ? null : defaultAuditLogPath();
-  const inspector = createInspector({ ...(values.dir === undefined ? {} : { dir: values.dir }), auditLog });
+  const inspector = createInspector({
+    ...(values.dir === undefined ? {} : { dir: values.dir }),
+    auditLog,
+    warn: (message) => io.err(`Warning: ${printable(message)}`),
+  });
   if (auditLog) io.err(`Deletions are recorded in ${auditLog}`);
   try {
     const host = await startBrowserHost({
@@ -80,7 +85,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
 async function smoke(host: BrowserHost, io: Io): Promise<number> {
   try {
     const report = await smokeCheck(host.url);
-    const where = host.url.replace(/\?.*$/, '');
+    const where = host.url.replace(/#.*$/, '');
     io.out(
       `shm-inspector smoke: ok (browser host at ${where}, UI served, snapshot of ${report.dir} with ${plural(report.items, 'item')})`,
     );

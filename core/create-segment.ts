@@ -4,6 +4,7 @@ import { createMemfd, createSegment, mapShared, unmap } from '../native';
 import { MARKER_SIZE } from '../protocol/limits';
 import type { CreatedObject } from '../protocol/channels';
 import type { CreateRequest } from '../protocol/requests';
+import { ensureRoomFor } from './free-space';
 
 /** What was created (the contract's CreatedObject), and the hold this process keeps on it. */
 export interface CreatedSegment extends CreatedObject {
@@ -56,6 +57,7 @@ export function createFromRequest(dir: string, request: CreateRequest, hold: boo
       closeSync(fd);
     }
   }
+  ensureRoomFor(dir, request.size + MARKER_SIZE);
   const created = createSegment({
     dir,
     dataSize: request.size,

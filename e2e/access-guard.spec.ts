@@ -7,10 +7,10 @@ import { expect, openApp, startServer, test, type InspectorServer } from './supp
 /** How a WebSocket handshake ended: the first message of an accepted one, or the refusal. */
 type Handshake = { accepted: true; firstMessage: string } | { accepted: false; status: number; body: string };
 
-/** Opens a raw WebSocket from Node, which (unlike a page) can send any Origin and Cookie. */
-function handshake(url: string, headers: Record<string, string>): Promise<Handshake> {
+/** Opens a raw WebSocket from Node, which (unlike a page) can send any Origin and Cookie, offering `protocols`. */
+function handshake(url: string, protocols: string[], headers: Record<string, string>): Promise<Handshake> {
   return new Promise((resolve, reject) => {
-    const socket = new NodeWebSocket(url, { headers, handshakeTimeout: 5_000 });
+    const socket = new NodeWebSocket(url, protocols, { headers, handshakeTimeout: 5_000 });
     socket.once('message', (data: Buffer) => {
       socket.close();
       resolve({ accepted: true, firstMessage: data.toString('utf8') });
@@ -40,99 +40,105 @@ function rawGet(server: InspectorServer, target: string, headers: Record<string,
   });
 }
 
-const cookieFor = (server: InspectorServer): string => `shm-inspector-token-${server.port}=${server.token}`;
+const oldCookie = (server: InspectorServer): string => `shm-inspector-token-${server.port}=${server.token}`;
 const wsUrl = (server: InspectorServer, query = ''): string => `ws://127.0.0.1:${server.port}/ws${query}`;
+/** The subprotocols the page offers: the format's, and the token. */
+const protocols = (token: string): string[] => ['shm-inspector.v1', `shm-inspector.token.${token}`];
 
-test('HTTP requests without the right token are refused; the token becomes an HttpOnly cookie', async ({
+test('static files need no token and set no cookie; the old ?token= trade is gone; a foreign Host is refused', async ({
   playwright,
-  children,
-  scratch,
   server,
 }) => {
   const fresh = await playwright.request.newContext({ baseURL: server.origin, maxRedirects: 0 });
   try {
-    for (const target of ['/', '/index.html', '/favicon.svg']) {
-      const refused = await fresh.get(target);
-      expect(refused.status(), `${target} without a token`).toBe(403);
-      expect(await refused.text()).toContain('open the address with the token');
+    for (const target of ['/', '/index.html', '/favicon.svg', `/?token=${server.token}`]) {
+      const reply = await fresh.get(target);
+      expect(reply.status(), target).toBe(200);
+      expect(reply.headers()['set-cookie'], target).toBeUndefined();
+      expect(reply.headers()['location'], target).toBeUndefined();
     }
-    const wrong = await fresh.get(`/?token=${'0'.repeat(server.token.length)}`);
-    expect(wrong.status()).toBe(403);
-    expect(await wrong.text()).toContain('wrong token');
-
-    // The right token: a redirect that drops it from the address and sets the cookie.
-    const granted = await fresh.get(`/?token=${server.token}`);
-    expect(granted.status()).toBe(302);
-    expect(granted.headers()['location']).toBe('/');
-    const setCookie = granted.headers()['set-cookie'] ?? '';
-    expect(setCookie).toContain(cookieFor(server));
-    expect(setCookie).toContain('HttpOnly');
-    expect(setCookie).toContain('SameSite=Strict');
-
     const page = await fresh.get('/');
-    expect(page.status()).toBe(200);
     expect(page.headers()['content-type']).toContain('text/html');
     expect(page.headers()['content-security-policy']).toContain("connect-src 'self'");
-
-    // A second server (read-only, another port) has its own token and cookie.
-    const other = await startServer(children, scratch, { readOnly: true });
-    expect(other.token).not.toBe(server.token);
-    expect((await fresh.get(`${other.origin}/`)).status(), 'the first server’s cookie opens nothing else').toBe(403);
-    expect((await fresh.get(`${other.origin}/?token=${server.token}`)).status()).toBe(403);
+    expect(await page.text(), 'the page carries no secret').not.toContain(server.token);
   } finally {
     await fresh.dispose();
   }
 
-  // A DNS-rebound name reaches 127.0.0.1 but names another host: refused even with the cookie.
-  const rebound = await rawGet(server, '/', { Host: `attacker.example:${server.port}`, Cookie: cookieFor(server) });
+  // A DNS-rebound name reaches 127.0.0.1 but names another host: refused.
+  const rebound = await rawGet(server, '/', { Host: `attacker.example:${server.port}` });
   expect(rebound.status).toBe(403);
   expect(rebound.body).toContain('does not answer to that Host name');
-  expect((await rawGet(server, '/', { Cookie: cookieFor(server) })).status, 'the same request, own Host').toBe(200);
+  expect((await rawGet(server, '/', {})).status, 'the same request, own Host').toBe(200);
 });
 
-test('a WebSocket without the token, or from another Origin, is refused', async ({ server }) => {
+test('a WebSocket without the token, with the old cookie or query token, or from another Origin, is refused', async ({
+  children,
+  scratch,
+  server,
+}) => {
   const own = server.origin;
   const foreign = 'http://attacker.example';
 
-  const withoutToken = await handshake(wsUrl(server), {});
-  expect(withoutToken).toMatchObject({ accepted: false, status: 403 });
-  expect(withoutToken.accepted || withoutToken.body).toContain('missing or wrong token');
-
-  const wrongToken = await handshake(wsUrl(server, `?token=${'f'.repeat(64)}`), { Origin: own });
-  expect(wrongToken).toMatchObject({ accepted: false, status: 403 });
-
-  // The right cookie or token, but a page of another origin: refused for its Origin.
-  for (const [what, url, headers] of [
-    ['cookie', wsUrl(server), { Origin: foreign, Cookie: cookieFor(server) }],
-    ['token', wsUrl(server, `?token=${server.token}`), { Origin: foreign }],
-    ['cookie, same host on another port', wsUrl(server), { Origin: 'http://127.0.0.1:1', Cookie: cookieFor(server) }],
+  for (const [what, url, offered, headers] of [
+    ['no token', wsUrl(server), ['shm-inspector.v1'], { Origin: own }],
+    ['a wrong token', wsUrl(server), protocols('f'.repeat(64)), { Origin: own }],
+    ['the old cookie', wsUrl(server), ['shm-inspector.v1'], { Origin: own, Cookie: oldCookie(server) }],
+    ['the old query token', wsUrl(server, `?token=${server.token}`), ['shm-inspector.v1'], { Origin: own }],
   ] as const) {
-    const refused = await handshake(url, headers);
-    expect(refused, `foreign Origin with the ${what}`).toMatchObject({ accepted: false, status: 403 });
+    const refused = await handshake(url, [...offered], headers);
+    expect(refused, what).toMatchObject({ accepted: false, status: 403 });
+    expect(refused.accepted || refused.body, what).toContain('missing or wrong token');
+  }
+
+  // The right token, but a page of another origin: refused for its Origin.
+  for (const origin of [foreign, 'http://127.0.0.1:1']) {
+    const refused = await handshake(wsUrl(server), protocols(server.token), { Origin: origin });
+    expect(refused, `Origin ${origin}`).toMatchObject({ accepted: false, status: 403 });
     expect(refused.accepted || refused.body).toContain('foreign Origin');
   }
 
-  // The same handshakes from the app's own origin are served: the first message is the full state.
-  for (const [url, headers] of [
-    [wsUrl(server), { Origin: own, Cookie: cookieFor(server) }],
-    [wsUrl(server, `?token=${server.token}`), {}],
-  ] as const) {
-    const accepted = await handshake(url, headers);
+  // Another server's token opens nothing here.
+  const other = await startServer(children, scratch, { readOnly: true });
+  expect(other.token).not.toBe(server.token);
+  expect(await handshake(wsUrl(other), protocols(server.token), { Origin: other.origin })).toMatchObject({
+    accepted: false,
+    status: 403,
+  });
+
+  // The token from the app's own origin (or a client that sends no Origin) is served: first the full state.
+  for (const headers of [{ Origin: own }, {}]) {
+    const accepted = await handshake(wsUrl(server), protocols(server.token), headers);
     expect(accepted.accepted).toBe(true);
     if (accepted.accepted) expect(JSON.parse(accepted.firstMessage)).toMatchObject({ type: 'patch' });
   }
 });
 
-test('a page of another origin cannot open the WebSocket, even with the cookie in the browser', async ({
+test('the page keeps the token in sessionStorage, out of the address bar and the cookie jar; without it the API is closed', async ({
   page,
   server,
 }) => {
-  // The browser holds the cookie, as after any normal visit.
   await openApp(page, server);
-  const cookies = await page.context().cookies(server.origin);
-  expect(cookies.map((cookie) => `${cookie.name}=${cookie.value}`)).toContain(cookieFor(server));
+  expect(page.url()).not.toContain(server.token);
+  expect(await page.evaluate(() => window.sessionStorage.getItem('shm-inspector-token'))).toBe(server.token);
+  expect(await page.context().cookies()).toEqual([]);
 
-  // Another site on the same host (127.0.0.1, another port): the cookie is same-site, only the Origin tells.
+  // A reload in the same tab finds the token again.
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveText('Connected');
+
+  // A new tab at the bare address has no token: the page loads, the API refuses it.
+  const bare = await page.context().newPage();
+  await bare.goto(`${server.origin}/`);
+  await expect(bare.getByTestId('connection-status')).toHaveText(/^Disconnected/);
+  await expect(bare.getByRole('alert')).toContainText('open the address it prints');
+  await bare.close();
+});
+
+test('a page of another origin cannot open the WebSocket, even with the token', async ({ page, server }) => {
+  await openApp(page, server);
+
+  // Another site on the same host (127.0.0.1, another port): only the Origin tells it apart.
   const foreign: Server = createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'text/html' });
     response.end('<!doctype html><title>another site</title><p>another site</p>');
@@ -142,10 +148,12 @@ test('a page of another origin cannot open the WebSocket, even with the cookie i
     const { port } = foreign.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
     await expect(page.getByText('another site')).toBeVisible();
+    // That origin's storage does not have the app's token.
+    expect(await page.evaluate(() => window.sessionStorage.getItem('shm-inspector-token'))).toBeNull();
     const outcome = await page.evaluate(
-      (url) =>
+      ([url, offered]) =>
         new Promise<{ opened: boolean; code: number }>((resolve) => {
-          const socket = new WebSocket(url);
+          const socket = new WebSocket(url, offered);
           let opened = false;
           socket.onopen = () => {
             opened = true;
@@ -153,7 +161,7 @@ test('a page of another origin cannot open the WebSocket, even with the cookie i
           };
           socket.onclose = (event) => resolve({ opened, code: event.code });
         }),
-      wsUrl(server),
+      [wsUrl(server), protocols(server.token)] as const,
     );
     // 1006: the handshake failed (the server answered 403), so the connection never opened.
     expect(outcome).toEqual({ opened: false, code: 1006 });

@@ -52,10 +52,16 @@ export interface Settings {
   sampleHz: number;
 }
 
+/**
+ * Bounds on the settings, for every interface and the service's own options: a rescan
+ * reads all of /proc, and each sample reads every srbchannel, for every client at once.
+ */
+export const SETTINGS_BOUNDS = { rescanMs: { min: 250, max: 60_000 }, sampleHz: { min: 0.1, max: 20 } } as const;
+
 export const settingsRequest = z
   .object({
-    rescanMs: z.number().int().min(100).max(60_000).optional(),
-    sampleHz: z.number().min(0.1).max(100).optional(),
+    rescanMs: z.number().int().min(SETTINGS_BOUNDS.rescanMs.min).max(SETTINGS_BOUNDS.rescanMs.max).optional(),
+    sampleHz: z.number().min(SETTINGS_BOUNDS.sampleHz.min).max(SETTINGS_BOUNDS.sampleHz.max).optional(),
   })
   .strict();
 

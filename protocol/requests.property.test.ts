@@ -95,9 +95,9 @@ const RULES: Record<keyof typeof requestSchemas, Rules> = {
   'get-settings': { fields: {} },
   'set-settings': {
     fields: {
-      rescanMs: { ok: (value) => isInt(value, 100, 60_000), optional: true },
+      rescanMs: { ok: (value) => isInt(value, 250, 60_000), optional: true },
       sampleHz: {
-        ok: (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0.1 && value <= 100,
+        ok: (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0.1 && value <= 20,
         optional: true,
       },
     },
@@ -266,8 +266,8 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   rate: fc.integer({ min: 1, max: 1_000_000 }),
   id: fc.string({ minLength: 1, maxLength: 100 }),
   keep: fc.boolean(),
-  rescanMs: fc.integer({ min: 100, max: 60_000 }),
-  sampleHz: fc.double({ min: 0.1, max: 100, noNaN: true }),
+  rescanMs: fc.integer({ min: 250, max: 60_000 }),
+  sampleHz: fc.double({ min: 0.1, max: 20, noNaN: true }),
 };
 
 const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
@@ -393,7 +393,7 @@ describe('request schemas (every channel of protocol/channels.ts)', () => {
       }),
       'lab-srbchannel': fc.record({ rate: fc.integer({ min: 1, max: 1_000_000 }), memfd: fc.boolean() }),
       'lab-stop': fc.record({ id: fc.string({ minLength: 1, maxLength: 100 }), keep: fc.boolean() }),
-      'set-settings': fc.record({ rescanMs: fc.integer({ min: 100, max: 60_000 }), sampleHz: fc.constant(10) }),
+      'set-settings': fc.record({ rescanMs: fc.integer({ min: 250, max: 60_000 }), sampleHz: fc.constant(10) }),
     };
     fc.assert(
       fc.property(

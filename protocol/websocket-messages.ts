@@ -16,6 +16,22 @@ import {
 /** Where the WebSocket is served, on the page's own origin. */
 export const WEBSOCKET_PATH = '/ws';
 
+/** The subprotocol every client offers and the server selects (`Sec-WebSocket-Protocol`). */
+export const WEBSOCKET_PROTOCOL = 'shm-inspector.v1';
+
+/**
+ * How a client presents the per-run token: a second offered subprotocol,
+ * `shm-inspector.token.<64 hex digits>`. It travels only in the handshake to the server's
+ * own origin (never in a cookie, which browsers send to every port of the host), and the
+ * server never echoes it: it selects WEBSOCKET_PROTOCOL.
+ */
+export const TOKEN_PROTOCOL_PREFIX = 'shm-inspector.token.';
+
+/** The subprotocols a client offers: the format's, then the token's. */
+export function websocketProtocols(token: string): string[] {
+  return [WEBSOCKET_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
+}
+
 /** The largest message the server accepts (`ws` maxPayload); requests are a few hundred bytes. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 

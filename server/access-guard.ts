@@ -1,13 +1,18 @@
 /**
- * Who may talk to the browser host: a random per-run token (in the printed URL, then in a
- * cookie, as Jupyter does), a Host header naming this server (so a DNS-rebound name is
- * refused), and for WebSockets an Origin of this server (so another site's page cannot
- * connect with the user's cookie).
+ * Who may talk to the browser host: a random per-run token, a Host header naming this
+ * server (so a DNS-rebound name is refused), and an Origin of this server (so another
+ * site's page cannot connect). The API is the WebSocket only, and its handshake must
+ * present the token as a subprotocol (protocol/websocket-messages.ts). The token is never
+ * a cookie: browsers send a host's cookies to every port of it, so any other local server
+ * would receive it. The printed URL carries it in its fragment, which is never sent; the
+ * page keeps it in sessionStorage, which is scoped to the origin (scheme, host and port).
+ * Static files are public build output and need no token.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { TOKEN_PROTOCOL_PREFIX, WEBSOCKET_PROTOCOL } from '../protocol/websocket-messages';
 
 /** A fresh token: 32 random bytes, hex. */
 export function newToken(): string {
@@ -44,31 +49,26 @@ function interfaceHosts(): string[] {
     .map((address) => urlHost(address.address.replace(/%.*$/, '')));
 }
 
-/** The cookie carries the port: cookies are shared by every port of a host, and two servers may run. */
-export const cookieName = (port: number): string => `shm-inspector-token-${port}`;
-
-function readCookie(header: string | undefined, name: string): string | null {
-  for (const pair of (header ?? '').split(';')) {
-    const equals = pair.indexOf('=');
-    if (equals > 0 && pair.slice(0, equals).trim() === name) return pair.slice(equals + 1).trim();
-  }
-  return null;
+/** The subprotocols a handshake offers (`Sec-WebSocket-Protocol`, comma-separated). */
+export function offeredProtocols(request: IncomingMessage): string[] {
+  return (request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((protocol) => protocol.trim())
+    .filter((protocol) => protocol !== '');
 }
 
-/** The `token` query parameter of a request target, or null when it has none. */
-export function queryToken(target: string): string | null {
-  const query = target.indexOf('?');
-  return query < 0 ? null : new URLSearchParams(target.slice(query + 1)).get('token');
+/** The token a handshake presents as a subprotocol, or null unless it presents exactly one. */
+export function presentedToken(request: IncomingMessage): string | null {
+  const tokens = offeredProtocols(request).filter((protocol) => protocol.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return tokens.length === 1 ? (tokens[0] ?? '').slice(TOKEN_PROTOCOL_PREFIX.length) : null;
 }
 
 export class AccessGuard {
   readonly token = newToken();
-  readonly cookieName: string;
   /** Accepted Host header values, lower case. */
   private readonly hosts: Set<string>;
 
   constructor(boundHost: string, port: number) {
-    this.cookieName = cookieName(port);
     const names = [urlHost(boundHost)];
     if (isLoopbackHost(boundHost) || isWildcardHost(boundHost)) names.push('localhost', '127.0.0.1', '[::1]');
     // A wildcard bind is reached by one of the interfaces' addresses; a DNS name needs --host NAME.
@@ -84,22 +84,6 @@ export class AccessGuard {
     return host !== undefined && this.hosts.has(host.toLowerCase());
   }
 
-  /** Whether the request target carries the right token. */
-  queryTokenValid(target: string): boolean {
-    const token = queryToken(target);
-    return token !== null && tokensEqual(token, this.token);
-  }
-
-  cookieTokenValid(request: IncomingMessage): boolean {
-    const token = readCookie(request.headers.cookie, this.cookieName);
-    return token !== null && tokensEqual(token, this.token);
-  }
-
-  /** The cookie that stands for the token from now on: never readable by scripts, never sent cross-site. */
-  setCookieHeader(): string {
-    return `${this.cookieName}=${this.token}; Path=/; HttpOnly; SameSite=Strict`;
-  }
-
   /**
    * Why a WebSocket upgrade is refused, or null to accept it. Browsers send Origin with
    * every WebSocket handshake; a client without one (a script, a test) is not a page
@@ -111,10 +95,10 @@ export class AccessGuard {
     if (origin !== undefined && origin.toLowerCase() !== `http://${request.headers.host?.toLowerCase()}`) {
       return 'foreign Origin';
     }
-    const target = request.url ?? '';
-    if (queryToken(target) !== null ? !this.queryTokenValid(target) : !this.cookieTokenValid(request)) {
-      return 'missing or wrong token';
-    }
+    if (!offeredProtocols(request).includes(WEBSOCKET_PROTOCOL))
+      return `the ${WEBSOCKET_PROTOCOL} subprotocol is not offered`;
+    const token = presentedToken(request);
+    if (token === null || !tokensEqual(token, this.token)) return 'missing or wrong token';
     return null;
   }
 }

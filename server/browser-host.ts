@@ -1,15 +1,16 @@
 /**
  * The browser host: the built renderer over HTTP and the Inspector contract over a
  * WebSocket at /ws, so the app runs on a machine without a display. Loopback only unless
- * asked otherwise; every request needs the per-run token (see access-guard.ts).
+ * asked otherwise; every use of the API needs the per-run token (see access-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { InspectorApi, RequestContext } from '../core/inspector/inspector-api';
-import { MAX_MESSAGE_BYTES, WEBSOCKET_PATH } from '../protocol/websocket-messages';
-import { AccessGuard, isLoopbackHost, queryToken, urlHost } from './access-guard';
+import { MAX_MESSAGE_BYTES, WEBSOCKET_PATH, WEBSOCKET_PROTOCOL } from '../protocol/websocket-messages';
+import { AccessGuard, isLoopbackHost, urlHost } from './access-guard';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections, type ConnectionLimits } from './connection-limits';
 import { defaultStaticDir, serveStatic } from './static-files';
 import { serveConnection } from './websocket-connection';
 
@@ -40,12 +41,14 @@ export interface BrowserHostOptions {
   /** The built renderer; default renderer/dist at the repository root. */
   staticDir?: string;
   allowRemote?: boolean;
+  /** Bounds on connections (DEFAULT_CONNECTION_LIMITS); tests shorten them. */
+  limits?: Partial<ConnectionLimits>;
   /** Where the warning about a non-loopback bind goes; default stderr. */
   warn?: (message: string) => void;
 }
 
 export interface BrowserHost {
-  /** The address to open, with the token. */
+  /** The address to open, with the token in its fragment (`/#token=...`), which browsers never send. */
   url: string;
   port: number;
   /** Closes every WebSocket and stops listening. */
@@ -65,16 +68,6 @@ function refuseUpgrade(socket: Duplex, status: 403 | 404, text: string): void {
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
-}
-
-/** A request target without its `token` parameter, and with one leading slash (never `//other.host`). */
-function withoutToken(target: string): string {
-  const query = target.indexOf('?');
-  const pathname = `/${(query < 0 ? target : target.slice(0, query)).replace(/^\/+/, '')}`;
-  const params = new URLSearchParams(query < 0 ? '' : target.slice(query + 1));
-  params.delete('token');
-  const rest = params.toString();
-  return rest === '' ? pathname : `${pathname}?${rest}`;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -110,28 +103,25 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const context: RequestContext = { via: 'websocket', readOnly: options.readOnly === true };
 
   const server = createServer();
+  const gate = limitConnections(server, { ...DEFAULT_CONNECTION_LIMITS, ...options.limits });
   const port = await listen(server, requestedPort, host);
   const guard = new AccessGuard(host, port);
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    // Selects the format's subprotocol, never the one that carries the token (upgradeRefusal checked both).
+    handleProtocols: () => WEBSOCKET_PROTOCOL,
+  });
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    const target = request.url ?? '/';
+    // Static files are the public build output: they need no token, only a Host naming this server.
     if (!guard.hostAllowed(request)) {
       refuse(response, 403, 'Forbidden: this server does not answer to that Host name.');
-    } else if (queryToken(target) !== null) {
-      if (!guard.queryTokenValid(target)) {
-        refuse(response, 403, 'Forbidden: wrong token.');
-        return;
-      }
-      // From now on the cookie stands for the token, and the token leaves the address bar.
-      response.writeHead(302, { 'Set-Cookie': guard.setCookieHeader(), Location: withoutToken(target) });
-      response.end();
-    } else if (!guard.cookieTokenValid(request)) {
-      refuse(response, 403, 'Forbidden: open the address with the token that "shm-inspector serve" printed.');
-    } else {
-      serveStatic(request, response, staticDir).catch(() => response.destroy());
+      return;
     }
+    serveStatic(request, response, staticDir).catch(() => response.destroy());
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -146,11 +136,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       refuseUpgrade(socket, 403, `Forbidden: ${refusal}.`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (client) => serveConnection(client, options.inspector, context));
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      gate.authenticated(socket as Socket);
+      serveConnection(client, options.inspector, context);
+    });
   });
 
   return {
-    url: `http://${urlHost(host)}:${port}/?token=${guard.token}`,
+    url: `http://${urlHost(host)}:${port}/#token=${guard.token}`,
     port,
     async close() {
       const clients = [...sockets.clients];
@@ -162,6 +155,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       server.closeAllConnections();
       await Promise.all([...clientsClosed, serverClosed]);
       clearTimeout(cut);
+      gate.stop();
       sockets.close();
     },
   };

@@ -1,11 +1,12 @@
 /**
- * The browser host checked from outside, as a browser uses it: the page with the token,
- * the UI's HTML, then the WebSocket and its first patch, which must be a full snapshot.
- * `serve --smoke` (and so `SHM_INSPECTOR_SMOKE=1 npm start`) runs it against itself.
+ * The browser host checked from outside, as a browser uses it: the UI's page, then the
+ * WebSocket, presenting the token from the address's fragment, and its first patch,
+ * which must be a full snapshot. `serve --smoke` (and so `SHM_INSPECTOR_SMOKE=1 npm
+ * start`) runs it against itself.
  */
 import { WebSocket } from 'ws';
 import type { Patch } from '../protocol/channels';
-import { WEBSOCKET_PATH, type ServerMessage } from '../protocol/websocket-messages';
+import { WEBSOCKET_PATH, websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
 
 export interface SmokeReport {
   /** Items in the first snapshot: segments, memfd pools, deleted segments. */
@@ -15,25 +16,20 @@ export interface SmokeReport {
 
 const SMOKE_TIMEOUT_MS = 15_000;
 
-/** The cookie that the page's redirect sets, as `name=value`. */
-async function openPage(url: string): Promise<string> {
-  const first = await fetch(url, { redirect: 'manual' });
-  const cookie = first.headers.get('set-cookie')?.split(';', 1)[0];
-  if (first.status !== 302 || cookie === undefined) {
-    throw new Error(`the address with the token answered ${first.status}, not a redirect with a cookie`);
-  }
-  const page = await fetch(new URL(first.headers.get('location') ?? '/', url), { headers: { cookie } });
+/** Loads the UI's page, which needs no token (it is the public build output). */
+async function openPage(url: string): Promise<void> {
+  const page = await fetch(new URL('/', url));
   const html = await page.text();
   if (page.status !== 200 || !/<script[^>]+src=/.test(html)) {
     throw new Error(`the UI's page answered ${page.status}${page.status === 200 ? ' without its script' : ''}`);
   }
-  return cookie;
 }
 
-function firstPatch(url: string, cookie: string): Promise<Patch> {
-  const origin = new URL(url).origin;
-  const socket = new WebSocket(new URL(WEBSOCKET_PATH, origin.replace(/^http/, 'ws')), {
-    headers: { cookie, origin },
+function firstPatch(url: string): Promise<Patch> {
+  const { origin, hash } = new URL(url);
+  const token = new URLSearchParams(hash.slice(1)).get('token') ?? '';
+  const socket = new WebSocket(new URL(WEBSOCKET_PATH, origin.replace(/^http/, 'ws')), websocketProtocols(token), {
+    headers: { origin },
   });
   return new Promise<Patch>((resolve, reject) => {
     socket.once('message', (data) => {
@@ -56,7 +52,8 @@ export async function smokeCheck(url: string): Promise<SmokeReport> {
     timer = setTimeout(() => reject(new Error(`no answer within ${SMOKE_TIMEOUT_MS / 1000} s`)), SMOKE_TIMEOUT_MS);
   });
   const check = async (): Promise<SmokeReport> => {
-    const patch = await firstPatch(url, await openPage(url));
+    await openPage(url);
+    const patch = await firstPatch(url);
     if (!patch.full || patch.header === null) throw new Error('the first patch was not a full snapshot');
     return { items: patch.upserts.length, dir: patch.header.dir };
   };

@@ -79,7 +79,7 @@ async function realFileInside(realRoot: string, file: string): Promise<string | 
   return real.startsWith(realRoot + path.sep) ? real : null;
 }
 
-/** Answers one request from `root` (the request's token and Host are already checked). */
+/** Answers one request from `root` (its Host is already checked; the build output needs no token). */
 export async function serveStatic(request: IncomingMessage, response: ServerResponse, root: string): Promise<void> {
   const head = request.method === 'HEAD';
   if (request.method !== 'GET' && !head) {

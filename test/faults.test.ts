@@ -556,10 +556,24 @@ describe('a full shm filesystem', () => {
     expect(shm.list()).toEqual(made.sort());
   });
 
-  it('a 4 MiB segment in a 1 MiB shm is created sparse, as PulseAudio’s are (tmpfs allocates a page only when written, so no ENOSPC), and while its owner holds it scan reports a high capacity finding naming the owner', async () => {
+  it('create refuses a 4 MiB segment in a 1 MiB shm; one made sparse elsewhere, as PulseAudio makes its own, is reported while its owner holds it: a high capacity finding naming the owner', async () => {
     shm = await PrivateShm.start({ size: '1m' });
-    const holder = shm.start(cliArgv(['create', '--size', '4MiB', '--hold', '300', '--json']));
-    const { name } = JSON.parse(await firstLine(holder)) as { name: string };
+    // Beyond the free space, create makes nothing (tmpfs would allocate only when written, then SIGBUS).
+    const refused = await shm.cli(['create', '--size', '4MiB', '--hold', '300']);
+    expect(refused).toMatchObject({ code: 1, signal: null, stdout: '' });
+    expect(refused.stderr).toContain('ENOSPC');
+    expect(shm.list()).toEqual([]);
+
+    // PulseAudio makes its pools sparse: the addon makes one the same way, and a holder maps it.
+    const { name } = createSegment({ dir: shm.outsidePath, dataSize: 4 << 20, mode: 0o600 });
+    const holder = shm.start([
+      'python3',
+      '-c',
+      'import mmap, os, sys, time\nm = mmap.mmap(os.open(sys.argv[1], os.O_RDWR), 0)\nprint("mapped", flush=True)\ntime.sleep(300)',
+      `/dev/shm/${name}`,
+    ]);
+    await firstLine(holder);
+    writeMarkerPid(path.join(shm.outsidePath, name), holder.pid);
 
     const scanned = await shm.cli(['scan', '--json']);
     expect(scanned.code, scanned.stderr).toBe(0);

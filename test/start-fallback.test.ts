@@ -66,7 +66,7 @@ describe('npm start without an Electron runtime', () => {
       20_000,
     );
 
-    const token = new URL(printed).searchParams.get('token') ?? '';
+    const token = new URL(printed).hash.replace(/^#token=/, '');
     expect(token).toMatch(/^[0-9a-f]{64}$/);
     const args = readFileSync(`${opened}.args`, 'utf8').trim();
     expect(args).toMatch(/\/open\.html$/);

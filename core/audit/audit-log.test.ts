@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,43 @@ describe('the audit log', () => {
       'pulse-shm-9 was removed, but the audit log /dev/full could not record it (ENOSPC: no space left on device, write); nothing more is deleted',
     );
     log.close();
+  });
+
+  it('reports a torn last line when it is opened, and starts the next record on a line of its own', () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const whole = `${JSON.stringify({ ...entry('pulse-shm-1'), time: '2026-11-27T06:30:00.000Z' })}\n`;
+    const torn = '{"time":"2026-11-27T06:31:00.000Z","interface":"cli","dev":4';
+    writeFileSync(file, whole + torn);
+
+    const log = AuditLog.open(file);
+    expect(log.tornLine).toEqual({ offset: Buffer.byteLength(whole), bytes: Buffer.byteLength(torn) });
+    expect(log.tornLineReport()).toBe(
+      `the audit log ${file} ends with an incomplete line (${torn.length} bytes at byte ${whole.length}, ` +
+        'from a write that failed); it is kept as it is, and the next record starts on a new line',
+    );
+    log.write(entry('pulse-shm-2'));
+    log.close();
+
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toEqual([whole.trimEnd(), torn, expect.any(String), '']);
+    expect(JSON.parse(lines[2] ?? '')).toEqual({ ...entry('pulse-shm-2'), time: '2026-11-27T06:30:00.000Z' });
+  });
+
+  it('starts a record on a new line when another writer tore the last line after it was opened', () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const log = AuditLog.open(file);
+    expect(log.tornLine).toBeNull();
+    expect(log.tornLineReport()).toBeNull();
+    log.write(entry('pulse-shm-1'));
+    // Another process (a CLI clean beside serve) whose write stopped short.
+    appendFileSync(file, '{"time":"2026-11-27T06:31:00.000Z","na');
+    log.write(entry('pulse-shm-2'));
+    log.close();
+
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe('{"time":"2026-11-27T06:31:00.000Z","na');
+    expect(JSON.parse(lines[2] ?? '')).toMatchObject({ name: 'pulse-shm-2' });
   });
 
   it('will not write after it is closed', () => {

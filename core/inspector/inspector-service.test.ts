@@ -154,7 +154,7 @@ describe('Inspector service: the live state', () => {
     try {
       if (owner.pid === undefined) throw new Error('could not spawn sleep');
       const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: owner.pid });
-      const sink = subscribed(start({ rescanMs: 100 }));
+      const sink = subscribed(start({ rescanMs: 250 }));
       expect(segmentOf(sink.latest(`seg:${name}`))?.state).toBe('live');
       const exited = once(owner, 'exit');
       owner.kill();
@@ -166,7 +166,7 @@ describe('Inspector service: the live state', () => {
   });
 
   it('reports a directory that goes away in the header, and lists it again once it is back', async () => {
-    const sink = subscribed(start({ rescanMs: 100 }));
+    const sink = subscribed(start({ rescanMs: 250 }));
     rmSync(dir, { recursive: true });
     const header = await waitFor(() => sink.header()?.findings.find((finding) => finding.subject === dir));
     expect(header.message).toContain('cannot be scanned (ENOENT');
@@ -234,6 +234,8 @@ describe('Inspector service: requests', () => {
       ['lab-srbchannel', { rate: 1000, memfd: false }],
       ['lab-stale', {}],
       ['lab-stop', { id: 'lab-1', keep: false }],
+      // Settings apply to every client of the host: rescan and sampling rates are not a reader's to change.
+      ['set-settings', { rescanMs: 60_000, sampleHz: 0.1 }],
     ];
     for (const [channel, request] of requests) {
       expect(await inspector.handle(channel, request, READ_ONLY), channel).toMatchObject({
@@ -242,6 +244,10 @@ describe('Inspector service: requests', () => {
       });
     }
     expect(readdirSync(dir)).toEqual([]);
+    expect(await inspector.handle('get-settings', {}, READ_ONLY)).toEqual({
+      ok: true,
+      value: { rescanMs: 1000, sampleHz: 10 },
+    });
     const plan = await inspector.handle(
       'plan-cleanup',
       { includeZombie: false, includeReused: false, force: [] },
@@ -306,6 +312,9 @@ describe('Inspector service: requests', () => {
     });
     const bad = await inspector.handle('set-settings', { rescanMs: 5 }, IPC);
     expect(bad.ok ? '' : bad.error.message).toMatch(/^rescanMs: /);
+    // A full rescan 10 times a second, or sampling at 100 Hz, costs every client: refused.
+    expect(await inspector.handle('set-settings', { rescanMs: 100 }, IPC)).toMatchObject({ ok: false });
+    expect(await inspector.handle('set-settings', { sampleHz: 100 }, IPC)).toMatchObject({ ok: false });
     expect(await inspector.handle('get-settings', {}, IPC)).toMatchObject({ value: { sampleHz: 20 } });
   });
 });
@@ -370,6 +379,24 @@ describe('Inspector service: the lab', () => {
     expect(segmentOf(sink.latest(`seg:${stale.value.name}`))?.state).toBe('stale');
     expect(segmentOf(sink.latest(`seg:${pool.value.name}`))?.pool?.pool).toMatchObject({ inUse: 2, free: 1 });
     expect(sink.header()?.lab.map((entry) => entry.id)).toEqual([stale.value.id, pool.value.id]);
+  });
+
+  it('caps the srbchannels’ total rate and the number of lab objects, and makes nothing when it refuses', async () => {
+    const inspector = start();
+    expect(await inspector.handle('lab-srbchannel', { rate: 600_000, memfd: true }, IPC)).toMatchObject({ ok: true });
+    expect(await inspector.handle('lab-srbchannel', { rate: 600_000, memfd: true }, IPC)).toMatchObject({
+      ok: false,
+      error: { code: 'limit', message: expect.stringContaining('at most 1000000 bytes per second') as unknown },
+    });
+    for (let made = 1; made < 16; made += 1) {
+      expect(await inspector.handle('lab-stale', {}, IPC), `object ${made + 1}`).toMatchObject({ ok: true });
+    }
+    const files = readdirSync(dir).length;
+    expect(await inspector.handle('lab-stale', {}, IPC)).toMatchObject({
+      ok: false,
+      error: { code: 'limit', message: expect.stringContaining('at most 16 lab objects') as unknown },
+    });
+    expect(readdirSync(dir)).toHaveLength(files);
   });
 
   it('will not start without its audit log, so that nothing can be deleted unrecorded', () => {

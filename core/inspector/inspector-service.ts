@@ -46,6 +46,8 @@ export interface InspectorOptions {
    * every deletion (a read-only browser host) or deletes nothing through the service.
    */
   auditLog?: string | null;
+  /** Told what the user should know but that stops nothing (a torn line in the audit log); default stderr. */
+  warn?: (message: string) => void;
 }
 
 /** How often patches held for a busy subscriber are offered again. */
@@ -93,6 +95,8 @@ class InspectorService implements InspectorApi {
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
     this.audit = options.auditLog === null ? null : AuditLog.open(options.auditLog ?? defaultAuditLogPath());
+    const torn = this.audit?.tornLineReport() ?? null;
+    if (torn !== null) (options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)))(torn);
     this.feed = new SampleFeed(this.now);
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, (removal, via) =>

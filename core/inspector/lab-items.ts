@@ -6,12 +6,25 @@ import type { LabItem } from '../../protocol/channels';
 import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/requests';
 import type { Interface } from '../audit/deletion-entry';
 import { Lab, type LabObject, type LabRemoval } from '../lab/lab';
+import { RequestRefused } from './error-value';
+
+/**
+ * What a host runs at once for its clients: each srbchannel has two native threads moving
+ * bytes, and 50 of them (107 threads) once took the machine's load to 600.
+ */
+export const LAB_LIMITS = {
+  /** Objects of any kind (pools hold memory, up to 1 GiB each). */
+  objects: 16,
+  srbchannels: 4,
+  /** Bytes per second each way, all running srbchannels together: one lab's own maximum. */
+  totalRate: 1_000_000,
+} as const;
 
 /** Told of each file removed when an object stops, with the interface that asked for the object. */
 export type LabRemovalListener = (removal: LabRemoval, via: Interface) => void;
 
 export class LabItems {
-  private readonly items = new Map<string, { lab: Lab; item: LabItem; via: Interface }>();
+  private readonly items = new Map<string, { lab: Lab; item: LabItem; via: Interface; rate: number }>();
   private made = 0;
 
   constructor(
@@ -28,7 +41,22 @@ export class LabItems {
   }
 
   createSrbchannel(request: LabSrbchannelRequest, via: Interface): LabItem {
-    return this.add((lab) => lab.createSrbchannel(request), via);
+    const running = [...this.items.values()].filter((entry) => entry.item.kind === 'srbchannel');
+    if (running.length >= LAB_LIMITS.srbchannels) {
+      throw new RequestRefused(
+        'limit',
+        `at most ${LAB_LIMITS.srbchannels} srbchannel labs run at once: stop one first`,
+      );
+    }
+    const rate = running.reduce((sum, entry) => sum + entry.rate, 0);
+    if (rate + request.rate > LAB_LIMITS.totalRate) {
+      throw new RequestRefused(
+        'limit',
+        `the srbchannel labs together move at most ${LAB_LIMITS.totalRate} bytes per second each way ` +
+          `(${rate} running): stop one or ask for less`,
+      );
+    }
+    return this.add((lab) => lab.createSrbchannel(request), via, request.rate);
   }
 
   createStale(via: Interface): LabItem {
@@ -55,7 +83,10 @@ export class LabItems {
     }
   }
 
-  private add(make: (lab: Lab) => LabObject, via: Interface): LabItem {
+  private add(make: (lab: Lab) => LabObject, via: Interface, rate = 0): LabItem {
+    if (this.items.size >= LAB_LIMITS.objects) {
+      throw new RequestRefused('limit', `at most ${LAB_LIMITS.objects} lab objects exist at once: stop one first`);
+    }
     const lab = new Lab(this.dir);
     const object = make(lab);
     this.made += 1;
@@ -67,7 +98,7 @@ export class LabItems {
       inode: object.inode,
       slots: object.slots,
     };
-    this.items.set(item.id, { lab, item, via });
+    this.items.set(item.id, { lab, item, via, rate });
     return item;
   }
 }

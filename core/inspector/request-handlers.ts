@@ -23,9 +23,10 @@ import { errorValue, type RequestContext } from './inspector-api';
 import type { LabItems } from './lab-items';
 import type { PlanStore } from './plan-store';
 
-/** Channels that change the system: a read-only host refuses them. */
+/** Channels that change the system, or the host for every client (settings): a read-only host refuses them. */
 const CHANGES_SYSTEM: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
   'create',
+  'set-settings',
   'execute-cleanup',
   'lab-pool',
   'lab-srbchannel',

@@ -15,7 +15,8 @@ import {
   type TrafficStats,
   type UnlinkOutcome,
 } from '../../native';
-import { DEFAULT_MODE } from '../../protocol/limits';
+import { DEFAULT_MODE, MARKER_SIZE } from '../../protocol/limits';
+import { ensureRoomFor } from '../free-space';
 import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/requests';
 import { encodeSlotHeader } from '../pool/pool-encoding';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
@@ -168,6 +169,8 @@ export class Lab {
     if (memfd) {
       fd = createMemfd(LAB_MEMFD_NAME, dataSize);
     } else {
+      // The lab writes into the pool's pages: a pool beyond the free space would fail with SIGBUS.
+      ensureRoomFor(this.dir, dataSize + MARKER_SIZE);
       const created = createSegment({ dir: this.dir, dataSize, mode: DEFAULT_MODE });
       name = created.name;
       fd = openSync(path.join(this.dir, created.name), 'r+');

@@ -40,15 +40,16 @@ export async function startServer(
 export async function serverOf(serve: CliProcess, dir: string, readOnly: boolean): Promise<InspectorServer> {
   const [, printed] = await serve.line(/^SHM Inspector: (http:\/\/\S+)$/);
   const url = new URL(printed ?? '');
-  const token = url.searchParams.get('token');
-  if (!token) throw new Error(`the printed address has no token: ${printed}`);
+  // The token is in the fragment, which the browser never sends.
+  const token = /^#token=([0-9a-f]{64})$/.exec(url.hash)?.[1];
+  if (!token) throw new Error(`the printed address has no token in its fragment: ${printed}`);
   return { url: url.href, origin: url.origin, port: Number(url.port), token, dir, readOnly, process: serve };
 }
 
 /** Opens the printed address as a user does, and waits until the app is connected and shows `server.dir`. */
 export async function openApp(page: Page, server: InspectorServer): Promise<void> {
   await page.goto(server.url);
-  // The first request trades the token for a cookie and takes it out of the address bar.
+  // The page moves the token to sessionStorage and takes it out of the address bar.
   await expect(page).toHaveURL(`${server.origin}/`);
   await expect(page.getByTestId('connection-status')).toHaveText('Connected');
   await expect(page.getByTestId('header-capacity')).toContainText(server.dir);

@@ -16,7 +16,7 @@ import type { InspectorApi, RequestContext } from '../../core/inspector/inspecto
 import { createInspector } from '../../core/inspector/inspector-service';
 import { requestSchemas, type RequestChannel, type Result } from '../../protocol/channels';
 import type { CleanupOptions, CleanupResult } from '../../protocol/cleanup';
-import { CLOSE_POLICY_VIOLATION, parseRequestEnvelope } from '../../protocol/websocket-messages';
+import { CLOSE_POLICY_VIOLATION, parseRequestEnvelope, websocketProtocols } from '../../protocol/websocket-messages';
 import { fixtureSpecs, requestOptionPicks, resolveOptions, type OptionPicks } from '../support/cleanup-arbitraries';
 import { checkAfterRun, expectedRemovals, snapshot } from '../support/cleanup-oracle';
 import { cleanupWorldForFile, type CleanupWorld, isPulseName, type Fixture } from '../support/cleanup-world';
@@ -438,8 +438,8 @@ describe('cleanup requests through the hosts, on real files', () => {
               readOnly,
               staticDir: world.cwd,
             });
-            const token = new URL(host.url).searchParams.get('token') ?? '';
-            const client = new SocketClient(`ws://127.0.0.1:${host.port}/ws?token=${token}`);
+            const token = new URL(host.url).hash.replace(/^#token=/, '');
+            const client = new SocketClient(`ws://127.0.0.1:${host.port}/ws`, websocketProtocols(token));
             let nextId = 1;
             return {
               refusal: readOnly ? 'read-only' : null,
@@ -470,11 +470,14 @@ describe('cleanup requests through the hosts, on real files', () => {
 class SocketClient {
   private socket: WebSocket | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly protocols: string[],
+  ) {}
 
   private async connect(): Promise<WebSocket> {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) return this.socket;
-    const socket = new WebSocket(this.url);
+    const socket = new WebSocket(this.url, this.protocols);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

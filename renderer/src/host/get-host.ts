@@ -1,5 +1,7 @@
 import type { InspectorHost } from '../../../protocol/channels';
 import type { HostStatusEvent } from './host-status';
+import { WEBSOCKET_PROTOCOL, websocketProtocols } from '../../../protocol/websocket-messages';
+import { takePageToken } from './page-token';
 import { createWebSocketHost, websocketUrl } from './websocket-host';
 
 declare global {
@@ -16,5 +18,8 @@ declare global {
  */
 export function getHost(onStatus: (event: HostStatusEvent) => void): InspectorHost {
   if (window.inspectorHost) return window.inspectorHost;
-  return createWebSocketHost({ url: websocketUrl(window.location), onStatus });
+  const token = takePageToken({ location: window.location, history: window.history, storage: window.sessionStorage });
+  // Without a token (the page was not opened from the printed address) the server refuses the handshake.
+  const protocols = token === null ? [WEBSOCKET_PROTOCOL] : websocketProtocols(token);
+  return createWebSocketHost({ url: websocketUrl(window.location), protocols, onStatus });
 }

@@ -13,7 +13,10 @@ class FakeSocket implements SocketLike {
   onclose: ((event: CloseEvent) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
 
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
 
   send(data: string) {
     this.sent.push(JSON.parse(data));
@@ -41,9 +44,10 @@ const last = () => sockets[sockets.length - 1] as FakeSocket;
 function host() {
   return createWebSocketHost({
     url: 'ws://localhost:8080/ws',
+    protocols: ['shm-inspector.v1', 'shm-inspector.token.abc'],
     onStatus: (event) => statuses.push(event),
-    openSocket: (url) => {
-      const socket = new FakeSocket(url);
+    openSocket: (url, protocols) => {
+      const socket = new FakeSocket(url, protocols);
       sockets.push(socket);
       return socket;
     },
@@ -62,6 +66,17 @@ describe('createWebSocketHost', () => {
   it('builds the URL on the page origin, wss for https', () => {
     expect(websocketUrl({ protocol: 'http:', host: 'localhost:8080' })).toBe('ws://localhost:8080/ws');
     expect(websocketUrl({ protocol: 'https:', host: 'example.org' })).toBe('wss://example.org/ws');
+  });
+
+  it('offers the token subprotocols on every handshake, reconnects included', async () => {
+    const h = host();
+    h.subscribe(() => {});
+    last().drop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets.map((socket) => socket.protocols)).toEqual([
+      ['shm-inspector.v1', 'shm-inspector.token.abc'],
+      ['shm-inspector.v1', 'shm-inspector.token.abc'],
+    ]);
   });
 
   it('hands patches to subscribers and stops after unsubscribe', () => {

@@ -1,8 +1,9 @@
 /**
  * The InspectorHost of the browser: the contract carried over one WebSocket to the
- * browser host (protocol/websocket-messages.ts). The token cookie travels with the
- * upgrade request, so nothing here handles credentials. Every connection starts with a
- * full snapshot from the server, which is why a reconnect needs no resubscribe message.
+ * browser host (protocol/websocket-messages.ts). The per-run token is presented as a
+ * subprotocol of each handshake (`protocols`), so it goes only to the page's own origin.
+ * Every connection starts with a full snapshot from the server, which is why a reconnect
+ * needs no resubscribe message.
  */
 import type {
   ErrorValue,
@@ -29,9 +30,11 @@ export interface SocketLike {
 
 export interface WebSocketHostOptions {
   url: string;
+  /** The subprotocols every handshake offers: websocketProtocols(token). */
+  protocols: string[];
   onStatus?: (event: HostStatusEvent) => void;
   /** Opens a socket; the DOM WebSocket unless a unit test passes its own. */
-  openSocket?: (url: string) => SocketLike;
+  openSocket?: (url: string, protocols: string[]) => SocketLike;
   /** Reconnect delays: doubling from `initialMs` up to `maxMs`. */
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -67,7 +70,7 @@ function parseServerMessage(data: unknown): ServerMessage | null {
 }
 
 export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHost {
-  const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url));
+  const openSocket = options.openSocket ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols));
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const listeners = new Set<(patch: Patch) => void>();
   const pending = new Map<number, (result: Result<unknown>) => void>();
@@ -92,7 +95,7 @@ export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHos
   const connect = () => {
     if (closed || socket || retryTimer) return;
     emit({ status: 'connecting', retryInMs: null });
-    const ws = openSocket(options.url);
+    const ws = openSocket(options.url, options.protocols);
     socket = ws;
     sawSnapshot = false;
     ws.onopen = () => {
