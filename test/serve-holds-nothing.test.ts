@@ -44,7 +44,7 @@ describe('serve beside clean', () => {
 
   it('keeps no stale pool it samples open between samples, so clean --yes removes it', async () => {
     // A stale pool with an srbchannel in slot 0: its lab process has exited.
-    const lab = await run(cliArgv(['lab', 'srbchannel', '--rate', '1000', '--seconds', '0', '--keep', '--dir', dir]));
+    const lab = await run(cliArgv(['lab', 'srbchannel', '--rate', '1000', '--seconds', '1', '--keep', '--dir', dir]));
     expect(lab.code).toBe(0);
     const [pool] = readdirSync(dir);
     expect(pool).toMatch(/^pulse-shm-/);
