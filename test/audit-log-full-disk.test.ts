@@ -11,7 +11,7 @@ import { createInspector } from '../core/inspector/inspector-service';
 import { createSegment } from '../native';
 import { deadPid } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
-import { SmallTmpfs } from './support/small-tmpfs';
+import { PrivateShm } from './support/private-shm';
 
 const PAGE_SIZE = 4096;
 /** How much of the next record fits in the log's last page before the disk is full. */
@@ -40,17 +40,17 @@ function earlierRecords(dir: string, room: number): string {
 
 describe('the audit log on a full disk', () => {
   let dir = '';
-  let tmpfs: SmallTmpfs;
+  let tmpfs: PrivateShm;
   shmTempDirEachTest((made) => (dir = made));
   beforeEach(async () => {
-    tmpfs = await SmallTmpfs.start('64k');
+    tmpfs = await PrivateShm.start({ size: '64k', freshMountPoint: true });
   });
   afterEach(() => tmpfs.stop());
 
   const staleSegment = () => createSegment({ dir, dataSize: 65536, mode: 0o700, markerPid: deadPid() }).name;
 
   it('clean --yes fails when only part of a record was written, and the next run starts a new line', async () => {
-    const dataHome = tmpfs.inside('data');
+    const dataHome = path.join(tmpfs.mountPoint, 'data');
     const logInside = path.join(dataHome, 'shm-inspector', 'audit.jsonl');
     const logOutside = tmpfs.outside('data/shm-inspector/audit.jsonl');
     mkdirSync(path.dirname(logOutside), { recursive: true, mode: 0o700 });
