@@ -47,4 +47,17 @@ describe('Dialog', () => {
     fireEvent.keyDown(screen.getByLabelText('first'), { key: 'Escape' });
     expect(onClose).toHaveBeenCalledTimes(1);
   });
+
+  it('still closes on Escape and takes Tab back when the focused control went away (focus fell to <body>)', () => {
+    const onClose = renderDialog();
+    const last = screen.getByText('last');
+    last.focus();
+    last.remove(); // as a submit button replaced by the result does
+    expect(document.activeElement).toBe(document.body);
+    fireEvent.keyDown(document.body, { key: 'Tab' });
+    expect(document.activeElement).toBe(screen.getByLabelText('first'));
+    screen.getByLabelText('first').blur();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
 });

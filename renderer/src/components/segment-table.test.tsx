@@ -123,4 +123,20 @@ describe('SegmentTable', () => {
     renderWith(<SegmentTable />, { patches: [fullPatch([])] });
     expect(screen.getByRole('status').textContent).toMatch(/No shared memory in \/dev\/shm.*Create/);
   });
+
+  it('leaves Enter on a column header to the header (it sorts), never to the grid (select and jump to details)', () => {
+    renderWith(
+      <>
+        <SegmentTable />
+        <DetailPane />
+      </>,
+      { patches: [patch] },
+    );
+    const sortButton = screen.getByTestId('sort-name');
+    sortButton.focus();
+    const notPrevented = fireEvent.keyDown(sortButton, { key: 'Enter' });
+    expect(notPrevented).toBe(true); // the browser's Enter-activates-button stays
+    expect(document.activeElement).toBe(sortButton);
+    expect(screen.getByTestId('detail-pane').textContent).toContain('Select a segment');
+  });
 });

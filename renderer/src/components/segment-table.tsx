@@ -53,6 +53,8 @@ export function SegmentTable() {
   const rowDomId = (index: number) => `${gridId}-row-${index}`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // Keys on a control inside the grid (a column's sort button) are that control's own.
+    if (event.target !== event.currentTarget) return;
     const delta = MOVES[event.key];
     if (delta !== undefined) {
       event.preventDefault();
