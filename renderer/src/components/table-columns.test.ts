@@ -12,3 +12,14 @@ describe('cellText.attached', () => {
     expect(cellText.attached(toRow(segmentItem(staleSegment('pulse-shm-3', { attached: [] }))))).toBe('—');
   });
 });
+
+describe('cellText.owner', () => {
+  it('says "(not seen)" for an owner that could not be inspected (unverifiable), "(gone)" only when it has exited', () => {
+    const unverifiable = staleSegment('pulse-shm-4', {
+      state: 'unverifiable',
+      reason: 'we run in a child PID namespace; PID 4242 may be a live process outside it',
+    });
+    expect(cellText.owner(toRow(segmentItem(unverifiable)))).toBe('4242 (not seen)');
+    expect(cellText.owner(toRow(segmentItem(staleSegment('pulse-shm-5'))))).toBe('4242 (gone)');
+  });
+});

@@ -31,7 +31,12 @@ const bytesOrUnknown = (bytes: number | null): string => (bytes === null ? '?' :
 /** The text of each cell but the state (a badge): one place, so the table and its tests agree. */
 export const cellText = {
   size: (row: Row) => `${bytesOrUnknown(row.size)} / ${bytesOrUnknown(row.allocated)}`,
-  owner: (row: Row) => (row.owner ? `${row.owner.pid} ${row.owner.comm ?? '(gone)'}` : '—'),
+  /** An owner that could not be seen (another PID namespace, hidepid, EACCES) is not gone. */
+  owner: (row: Row) => {
+    if (!row.owner) return '—';
+    const missing = row.state === 'unverifiable' ? '(not seen)' : '(gone)';
+    return `${row.owner.pid} ${row.owner.comm ?? missing}`;
+  },
   /** The holders found, and "?" when some process that could hold it was not inspected. */
   attached: (row: Row) => {
     const found = row.attached.map((process) => `${process.pid}:${process.access}`);
