@@ -10,7 +10,7 @@ import {
   type CreatedJson,
 } from './support/fixtures';
 
-test('a --read-only host plans a cleanup but refuses to delete, and the file stays', async ({
+test('a --read-only host says so up front: Create, Clean and the lab are off with the reason, and nothing is removed', async ({
   page,
   children,
   scratch,
@@ -27,26 +27,13 @@ test('a --read-only host plans a cleanup but refuses to delete, and the file sta
   await expect(row.getByTestId('state-badge')).toHaveText('stale');
   await expect(cell(row, 'owner')).toHaveText(`${creator.pid} (gone)`);
 
-  // Planning only reads, so it is allowed; executing the plan is refused and says why.
-  await page.getByTestId('clean-stale-button').click();
-  const dialog = page.getByTestId('cleanup-dialog');
-  await expect(dialog.getByTestId(`cleanup-remove-${created.name}`)).toBeVisible();
-  await dialog.getByTestId('cleanup-confirm').click();
-  const problem = dialog.getByTestId('problem-state');
-  await expect(problem).toContainText('This host is read-only');
-  await expect(problem).toContainText('--read-only');
-  await expect(dialog.getByTestId('cleanup-result')).toHaveCount(0);
-
+  // Before any dialog: the header says read-only, and what it would refuse cannot be started.
+  await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
+  for (const id of ['create-button', 'clean-stale-button']) {
+    const button = page.getByTestId(id);
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAttribute('title', /read-only \(started with --read-only\)/);
+  }
+  await expect(page.getByTestId('rescan-button')).toBeEnabled();
   expect(await readdir(scratch), 'the file stays').toEqual([created.name]);
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(row.getByTestId('state-badge')).toHaveText('stale');
-
-  // Create is refused the same way, and makes nothing.
-  await page.getByTestId('create-button').click();
-  const create = page.getByTestId('create-dialog');
-  await create.getByLabel('Data size').fill('64KiB');
-  await create.getByTestId('create-submit').click();
-  await expect(create.getByTestId('create-error')).toContainText('This host is read-only');
-  await expect(create.getByTestId('create-result')).toHaveCount(0);
-  expect(await readdir(scratch)).toEqual([created.name]);
 });

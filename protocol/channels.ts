@@ -80,6 +80,8 @@ export const requestSchemas = {
   'lab-stop': z.object({ id: z.string().min(1).max(100), keep: z.boolean() }).strict(),
   'get-settings': empty,
   'set-settings': settingsRequest,
+  /** What this connection may do: asked by the UI, so that it can disable what would be refused. */
+  'host-info': empty,
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -97,6 +99,13 @@ export interface ResponseMap {
   'lab-stop': { stopped: boolean };
   'get-settings': Settings;
   'set-settings': Settings;
+  'host-info': HostInfo;
+}
+
+/** What the host tells a client of itself. */
+export interface HostInfo {
+  /** Create, clean, the lab and settings are refused (a browser host started with --read-only). */
+  readOnly: boolean;
 }
 
 export type ResponseOf<C extends RequestChannel> = ResponseMap[C];

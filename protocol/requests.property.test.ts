@@ -93,6 +93,7 @@ const RULES: Record<keyof typeof requestSchemas, Rules> = {
   'lab-stale': { fields: {} },
   'lab-stop': { fields: { id: { ok: (value) => isText(value, 1, 100) }, keep: { ok: isBool } } },
   'get-settings': { fields: {} },
+  'host-info': { fields: {} },
   'set-settings': {
     fields: {
       rescanMs: { ok: (value) => isInt(value, 250, 60_000), optional: true },

@@ -110,6 +110,7 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       if (stopped) changed();
       return { stopped };
     },
+    'host-info': (_request, context) => ({ readOnly: context.readOnly }),
     'get-settings': () => deps.settings(),
     'set-settings': (request) =>
       deps.applySettings({

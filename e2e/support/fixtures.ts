@@ -25,14 +25,15 @@ export interface InspectorServer {
   process: CliProcess;
 }
 
-/** Starts `shm-inspector serve --port 0 --dir DIR` and reads the address it prints. */
+/** Starts `shm-inspector serve --port 0 --dir DIR` (or on `port`) and reads the address it prints. */
 export async function startServer(
   children: Children,
   dir: string,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; port?: number } = {},
 ): Promise<InspectorServer> {
   const readOnly = options.readOnly === true;
-  const child = children.start(['serve', '--port', '0', '--dir', dir, ...(readOnly ? ['--read-only'] : [])]);
+  const port = String(options.port ?? 0);
+  const child = children.start(['serve', '--port', port, '--dir', dir, ...(readOnly ? ['--read-only'] : [])]);
   return serverOf(child, dir, readOnly);
 }
 

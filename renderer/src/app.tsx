@@ -7,14 +7,17 @@ import { HostProblemBanner } from './components/host-problem-banner';
 import { LabList } from './components/lab-list';
 import { SegmentTable } from './components/segment-table';
 import { TableFilters } from './components/table-filters';
+import { useInspector } from './store/store-context';
 
 type OpenDialog = 'create' | 'cleanup' | null;
 
 export function App() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  // While not connected the data shown is the last received: dimmed, so it does not pass for live.
+  const live = useInspector((state) => state.connection.status === 'connected');
   const close = () => setDialog(null);
   return (
-    <div className="app">
+    <div className={live ? 'app' : 'app app--stale-data'} data-testid="app">
       <Header onCreate={() => setDialog('create')} onClean={() => setDialog('cleanup')} />
       <HostProblemBanner />
       <main className="panes">

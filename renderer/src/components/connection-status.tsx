@@ -1,7 +1,12 @@
 import { formatDuration } from '../../../protocol/format';
 import { useInspector } from '../store/store-context';
 
-const LABELS = { connecting: 'Connecting…', connected: 'Connected', disconnected: 'Disconnected' } as const;
+const LABELS = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  disconnected: 'Disconnected',
+  refused: 'Refused: open the new address',
+} as const;
 
 export function ConnectionStatus() {
   const status = useInspector((state) => state.connection.status);

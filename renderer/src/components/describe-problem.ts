@@ -35,6 +35,20 @@ export function describeProblem(error: ErrorValue, dir: string | null): Problem 
   }
 }
 
+/** The host answers, but not to this page: it was restarted with a new token. */
+export const REFUSED_PROBLEM: Problem = {
+  title: 'The inspector host no longer accepts this page',
+  action:
+    'It was restarted, and each run has a new access token. Open the address it printed when it started (shm-inspector serve prints it).',
+};
+
+/** Why the actions that change something are off, or null when they are on. */
+export function actionsOffReason(status: string, readOnly: boolean | null): string | null {
+  if (status !== 'connected') return 'Not connected to the inspector host.';
+  if (readOnly) return 'This host is read-only (started with --read-only): it creates and removes nothing.';
+  return null;
+}
+
 /** The problem of a lost connection, with when the next attempt starts. */
 export function disconnectedProblem(retryInMs: number | null): Problem {
   const retry = retryInMs === null ? 'Reconnecting.' : `Reconnecting in ${formatDuration(retryInMs)}.`;

@@ -3,7 +3,19 @@ import { CapacitySummary } from './capacity-summary';
 import { ConnectionStatus } from './connection-status';
 import { ReclaimableSummary } from './reclaimable-summary';
 import { StateCounts } from './state-counts';
+import { actionsOffReason } from './describe-problem';
 import { Toolbar } from './toolbar';
+
+/** Said up front, not at the last step of a dialog: this host changes nothing. */
+function ReadOnlyBadge() {
+  const readOnly = useInspector((state) => state.connection.readOnly === true);
+  if (!readOnly) return null;
+  return (
+    <span className="read-only-badge" data-testid="read-only-badge" title={actionsOffReason('connected', true) ?? ''}>
+      Read-only
+    </span>
+  );
+}
 
 /** The top bar: capacity, counts by state, what a cleanup would free, the connection, the actions. */
 export function Header({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
@@ -19,6 +31,7 @@ export function Header({ onCreate, onClean }: { onCreate: () => void; onClean: (
       <div className="header__row">
         <h1 className="header__title">SHM Inspector</h1>
         <CapacitySummary />
+        <ReadOnlyBadge />
         <ConnectionStatus />
       </div>
       <div className="header__row">

@@ -1,6 +1,6 @@
 import { setHostError } from '../store/actions';
 import { useInspector, useInspectorStore } from '../store/store-context';
-import { describeProblem, disconnectedProblem } from './describe-problem';
+import { describeProblem, disconnectedProblem, REFUSED_PROBLEM } from './describe-problem';
 import { ProblemState } from './problem-state';
 
 /**
@@ -14,6 +14,7 @@ export function HostProblemBanner() {
   const hostError = useInspector((state) => state.connection.hostError);
   const dir = useInspector((state) => state.segments.directory?.dir ?? null);
 
+  if (status === 'refused') return <ProblemState problem={REFUSED_PROBLEM} tone="error" />;
   if (status === 'disconnected') return <ProblemState problem={disconnectedProblem(retryInMs)} tone="error" />;
   if (!hostError) return null;
   return (

@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { useHost } from '../host/host-context';
 import { setHostError } from '../store/actions';
 import { useInspector, useInspectorStore } from '../store/store-context';
+import { actionsOffReason } from './describe-problem';
 
 /** The actions that change something: create, clean up stale segments, rescan now. */
 export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
   const host = useHost();
   const store = useInspectorStore();
   const connected = useInspector((state) => state.connection.status === 'connected');
+  const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
   const [scanning, setScanning] = useState(false);
 
   const rescan = async () => {
@@ -20,10 +22,22 @@ export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: 
 
   return (
     <div className="toolbar">
-      <button type="button" data-testid="create-button" onClick={onCreate} disabled={!connected}>
+      <button
+        type="button"
+        data-testid="create-button"
+        onClick={onCreate}
+        disabled={changesOff !== null}
+        title={changesOff ?? undefined}
+      >
         Create…
       </button>
-      <button type="button" data-testid="clean-stale-button" onClick={onClean} disabled={!connected}>
+      <button
+        type="button"
+        data-testid="clean-stale-button"
+        onClick={onClean}
+        disabled={changesOff !== null}
+        title={changesOff ?? undefined}
+      >
         Clean stale…
       </button>
       <button type="button" data-testid="rescan-button" onClick={() => void rescan()} disabled={!connected || scanning}>

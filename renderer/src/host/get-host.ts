@@ -18,8 +18,21 @@ declare global {
  */
 export function getHost(onStatus: (event: HostStatusEvent) => void): InspectorHost {
   if (window.inspectorHost) return window.inspectorHost;
-  const token = takePageToken({ location: window.location, history: window.history, storage: window.sessionStorage });
+  const page = { location: window.location, history: window.history, storage: window.sessionStorage };
+  const token = takePageToken(page);
+  // The new address of a restarted host, opened in this tab, differs only in its fragment:
+  // the browser does not reload for that. Take its token and start again with it.
+  window.addEventListener('hashchange', () => {
+    if (!window.location.hash.startsWith('#token=')) return;
+    if (takePageToken(page) !== token) window.location.reload();
+  });
   // Without a token (the page was not opened from the printed address) the server refuses the handshake.
   const protocols = token === null ? [WEBSOCKET_PROTOCOL] : websocketProtocols(token);
-  return createWebSocketHost({ url: websocketUrl(window.location), protocols, onStatus });
+  // Answers when the server that served this page is up, whatever it thinks of the token.
+  const probe = () =>
+    fetch(new URL('/', window.location.href), { method: 'HEAD', cache: 'no-store' }).then(
+      (response) => response.ok,
+      () => false,
+    );
+  return createWebSocketHost({ url: websocketUrl(window.location), protocols, onStatus, probe });
 }

@@ -41,8 +41,9 @@ let sockets: FakeSocket[];
 let statuses: HostStatusEvent[];
 const last = () => sockets[sockets.length - 1] as FakeSocket;
 
-function host() {
+function host(probe?: () => Promise<boolean>) {
   return createWebSocketHost({
+    ...(probe ? { probe } : {}),
     url: 'ws://localhost:8080/ws',
     protocols: ['shm-inspector.v1', 'shm-inspector.token.abc'],
     onStatus: (event) => statuses.push(event),
@@ -173,5 +174,30 @@ describe('createWebSocketHost', () => {
     await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'disconnected' } });
     vi.advanceTimersByTime(10_000);
     expect(sockets).toHaveLength(1);
+  });
+
+  it('stops retrying and says refused when the server answers but keeps refusing the handshake (a new token)', async () => {
+    let serverUp = true;
+    host(() => Promise.resolve(serverUp)).subscribe(() => {});
+    last().drop(); // refused before it opened; the server answers HTTP
+    await vi.runAllTimersAsync();
+    expect(sockets).toHaveLength(2); // one refusal could be a passing limit: tried again
+    last().drop();
+    await vi.runAllTimersAsync();
+    expect(statuses.at(-1)).toEqual({ status: 'refused', retryInMs: null });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(2); // and never again
+
+    // A server that is away is retried for as long as it takes.
+    sockets = [];
+    statuses = [];
+    serverUp = false;
+    host(() => Promise.resolve(serverUp)).subscribe(() => {});
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      last().drop();
+      await vi.runAllTimersAsync();
+    }
+    expect(sockets).toHaveLength(5);
+    expect(statuses.some((event) => event.status === 'refused')).toBe(false);
   });
 });

@@ -37,7 +37,16 @@ export interface WebSocketHostOptions {
   openSocket?: (url: string, protocols: string[]) => SocketLike;
   /** Reconnect delays: doubling from `initialMs` up to `maxMs`. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Whether the server that served the page answers HTTP now. A browser does not say why
+   * a handshake failed: a server that answers but keeps refusing the handshake refuses
+   * this page's token. Without a probe every failure counts as the server being away.
+   */
+  probe?: () => Promise<boolean>;
 }
+
+/** Handshakes refused in a row, with the server answering, before the page's token counts as refused. */
+const REFUSALS_TO_GIVE_UP = 2;
 
 export interface WebSocketHost extends InspectorHost {
   /** Closes the socket for good; pending requests resolve with a `disconnected` error. */
@@ -79,6 +88,7 @@ export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHos
   let socket: SocketLike | null = null;
   let sawSnapshot = false;
   let attempt = 0;
+  let refusals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
   let nextId = 1;
@@ -98,8 +108,11 @@ export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHos
     const ws = openSocket(options.url, options.protocols);
     socket = ws;
     sawSnapshot = false;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       attempt = 0;
+      refusals = 0;
       emit({ status: 'connected', retryInMs: null });
       const queued = outbox;
       outbox = [];
@@ -123,14 +136,35 @@ export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHos
       socket = null;
       failPending('the connection to the inspector host closed before it answered');
       if (closed) return;
-      const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt);
-      attempt += 1;
-      emit({ status: 'disconnected', retryInMs: delay });
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        connect();
-      }, delay);
+      if (opened || !options.probe) {
+        retryLater();
+        return;
+      }
+      // Never opened: away, or refusing this page? Hold the retry until the probe says.
+      retryTimer = setTimeout(() => undefined, 0);
+      void options.probe().then((answers) => {
+        if (closed) return;
+        refusals = answers ? refusals + 1 : 0;
+        if (refusals >= REFUSALS_TO_GIVE_UP) {
+          closed = true;
+          retryTimer = null;
+          emit({ status: 'refused', retryInMs: null });
+        } else {
+          retryTimer = null;
+          retryLater();
+        }
+      });
     };
+  };
+
+  const retryLater = () => {
+    const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt);
+    attempt += 1;
+    emit({ status: 'disconnected', retryInMs: delay });
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
   };
 
   /** Closes the current socket without the reconnect its close event would schedule. */

@@ -5,9 +5,21 @@ import { applyPatch } from './apply-patch';
 import type { InspectorStore } from './inspector-store';
 import { DEFAULT_SORT, NO_FILTER, type RowFilter, type SortColumn } from './rows';
 
-/** Feeds the host's patches into the store; returns the unsubscribe function. */
+/**
+ * Feeds the host's patches into the store; returns the unsubscribe function. Each
+ * connection starts with a full snapshot: then the host is asked what it allows (a
+ * restarted host may allow something else).
+ */
 export function connectStore(store: InspectorStore, host: InspectorHost): () => void {
-  return host.subscribe((patch) => store.setState((state) => applyPatch(state, patch)));
+  return host.subscribe((patch) => {
+    store.setState((state) => applyPatch(state, patch));
+    if (patch.full) void loadHostInfo(store, host);
+  });
+}
+
+async function loadHostInfo(store: InspectorStore, host: InspectorHost): Promise<void> {
+  const info = await host.request('host-info', {});
+  if (info.ok) store.setState((state) => ({ connection: { ...state.connection, readOnly: info.value.readOnly } }));
 }
 
 export function setHostStatus(store: InspectorStore, event: HostStatusEvent): void {

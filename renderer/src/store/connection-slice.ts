@@ -9,6 +9,8 @@ export interface ConnectionSlice {
   lastSeq: number | null;
   /** The last failure the engine reported for the directory as a whole (no shm directory, permission denied). */
   hostError: ErrorValue | null;
+  /** Whether the host refuses every change (`serve --read-only`); null until it has said. */
+  readOnly: boolean | null;
 }
 
 export const initialConnection: ConnectionSlice = {
@@ -16,4 +18,5 @@ export const initialConnection: ConnectionSlice = {
   retryInMs: null,
   lastSeq: null,
   hostError: null,
+  readOnly: null,
 };
