@@ -123,22 +123,36 @@ export interface RowFilter {
 
 export const NO_FILTER: RowFilter = { state: 'all', kind: 'all', owner: '', search: '' };
 
-export function matchesFilter(row: Row, filter: RowFilter): boolean {
-  if (filter.state !== 'all' && row.state !== filter.state) return false;
-  if (filter.kind !== 'all' && row.kind !== filter.kind) return false;
-  const processes = [...(row.owner ? [row.owner] : []), ...row.attached];
+/** Two filters that select the same rows because they are the same. */
+export function sameFilter(a: RowFilter, b: RowFilter): boolean {
+  return a.state === b.state && a.kind === b.kind && a.owner === b.owner && a.search === b.search;
+}
+
+/**
+ * The filter as a test of one row, its text normalized once rather than per row; null when
+ * the filter lets every row through.
+ */
+export function rowMatcher(filter: RowFilter): ((row: Row) => boolean) | null {
   const owner = filter.owner.trim().toLowerCase();
-  if (owner !== '') {
-    const pid = /^[0-9]+$/.test(owner) ? Number(owner) : null;
-    const found = processes.some((p) => (pid !== null ? p.pid === pid : (p.comm ?? '').toLowerCase().includes(owner)));
-    if (!found) return false;
-  }
+  const pid = /^[0-9]+$/.test(owner) ? Number(owner) : null;
   const search = filter.search.trim().toLowerCase();
-  if (search !== '') {
-    const haystack = [row.name, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
-    if (!haystack.includes(search)) return false;
-  }
-  return true;
+  if (filter.state === 'all' && filter.kind === 'all' && owner === '' && search === '') return null;
+  return (row) => {
+    if (filter.state !== 'all' && row.state !== filter.state) return false;
+    if (filter.kind !== 'all' && row.kind !== filter.kind) return false;
+    const processes = row.owner ? [row.owner, ...row.attached] : row.attached;
+    if (owner !== '') {
+      const found = processes.some((p) =>
+        pid !== null ? p.pid === pid : (p.comm ?? '').toLowerCase().includes(owner),
+      );
+      if (!found) return false;
+    }
+    if (search !== '') {
+      const haystack = [row.name, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
+      if (!haystack.includes(search)) return false;
+    }
+    return true;
+  };
 }
 
 export type SortColumn = 'name' | 'kind' | 'size' | 'state' | 'owner' | 'attached' | 'mode' | 'age';
@@ -150,38 +164,50 @@ export interface RowSort {
 
 export const DEFAULT_SORT: RowSort = { column: 'name', direction: 'asc' };
 
-/** The value a column sorts by; null sorts last in either direction. */
-function sortKey(row: Row, column: SortColumn): string | number | null {
-  switch (column) {
-    case 'name':
-      return row.name;
-    case 'kind':
-      return row.kind;
-    case 'size':
-      // What a segment costs is what tmpfs allocated for it.
-      return row.allocated ?? row.size;
-    case 'state':
-      return row.state;
-    case 'owner':
-      return row.owner?.pid ?? null;
-    case 'attached':
-      return row.attached.length;
-    case 'mode':
-      return row.mode;
-    case 'age':
-      // Age grows as the creation time recedes: ascending age is the latest creation first.
-      return row.createdAt === null ? null : -row.createdAt;
-  }
+export function sameSort(a: RowSort, b: RowSort): boolean {
+  return a.column === b.column && a.direction === b.direction;
 }
 
-export function compareRows(a: Row, b: Row, sort: RowSort): number {
-  const ka = sortKey(a, sort.column);
-  const kb = sortKey(b, sort.column);
-  if (ka === null || kb === null) {
-    if (ka === kb) return a.name.localeCompare(b.name);
-    return ka === null ? 1 : -1;
-  }
-  const order = typeof ka === 'number' && typeof kb === 'number' ? ka - kb : String(ka).localeCompare(String(kb));
-  if (order === 0) return a.name.localeCompare(b.name);
-  return sort.direction === 'asc' ? order : -order;
+/** The value a column sorts by; null sorts last in either direction. */
+const SORT_KEYS: Readonly<Record<SortColumn, (row: Row) => string | number | null>> = {
+  name: (row) => row.name,
+  kind: (row) => row.kind,
+  // What a segment costs is what tmpfs allocated for it.
+  size: (row) => row.allocated ?? row.size,
+  state: (row) => row.state,
+  owner: (row) => row.owner?.pid ?? null,
+  attached: (row) => row.attached.length,
+  mode: (row) => row.mode,
+  // Age grows as the creation time recedes: ascending age is the latest creation first.
+  age: (row) => (row.createdAt === null ? null : -row.createdAt),
+};
+
+/**
+ * Made once: `localeCompare` is specified as a collator of the default locale, and building
+ * or looking one up on every comparison is what made sorting 10,000 rows slow.
+ */
+const compareText = new Intl.Collator().compare;
+
+/** Equal keys fall back to the name, ascending, then to the id, which is unique: the order is total. */
+function compareNames(a: Row, b: Row): number {
+  return compareText(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The table's order for `sort`. Total, so that a row's place can be found by binary search
+ * and the same rows always come out in the same order, whatever order they arrived in.
+ */
+export function rowComparator(sort: RowSort): (a: Row, b: Row) => number {
+  const key = SORT_KEYS[sort.column];
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka === null || kb === null) {
+      if (ka === kb) return compareNames(a, b);
+      return ka === null ? 1 : -1;
+    }
+    const order = typeof ka === 'number' && typeof kb === 'number' ? ka - kb : compareText(String(ka), String(kb));
+    return order === 0 ? compareNames(a, b) : sign * order;
+  };
 }
