@@ -1,6 +1,7 @@
-import type { InspectorItem, Patch } from '../../../protocol/channels';
+import type { Patch } from '../../../protocol/channels';
 import { appendSamples, channelItemId, type ChannelSeries } from './channel-series';
 import type { InspectorState } from './inspector-store';
+import { ItemMap, patchItems } from './item-map';
 import { updateRowIndex } from './row-index';
 
 /**
@@ -13,10 +14,7 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
   const itemsChanged = patch.full || patch.upserts.length > 0 || patch.removals.length > 0;
   let items = state.segments.items;
   if (itemsChanged) {
-    const next = new Map<string, InspectorItem>(patch.full ? [] : state.segments.items);
-    for (const id of patch.removals) next.delete(id);
-    for (const item of patch.upserts) next.set(item.id, item);
-    items = next;
+    items = patch.full ? ItemMap.of(patch.upserts) : patchItems(items, patch.removals, patch.upserts);
   }
 
   const { filter, sort } = state.segments;
