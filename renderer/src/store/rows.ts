@@ -140,19 +140,34 @@ export function rowMatcher(filter: RowFilter): ((row: Row) => boolean) | null {
   return (row) => {
     if (filter.state !== 'all' && row.state !== filter.state) return false;
     if (filter.kind !== 'all' && row.kind !== filter.kind) return false;
-    const processes = row.owner ? [row.owner, ...row.attached] : row.attached;
     if (owner !== '') {
-      const found = processes.some((p) =>
-        pid !== null ? p.pid === pid : (p.comm ?? '').toLowerCase().includes(owner),
-      );
+      const found =
+        pid !== null
+          ? row.owner?.pid === pid || row.attached.some((p) => p.pid === pid)
+          : textOf(row).comms.some((comm) => comm.includes(owner));
       if (!found) return false;
     }
-    if (search !== '') {
-      const haystack = [row.name, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
-      if (!haystack.includes(search)) return false;
-    }
-    return true;
+    return search === '' || textOf(row).haystack.includes(search);
   };
+}
+
+/** What the text filters read of a row, lowercased: its processes' names (owner first), and all its text. */
+interface RowText {
+  comms: readonly string[];
+  haystack: string;
+}
+
+/** Made once per row: each keystroke in a filter reads it again for every row. */
+const rowTexts = new WeakMap<Row, RowText>();
+function textOf(row: Row): RowText {
+  let text = rowTexts.get(row);
+  if (!text) {
+    const comms = [...(row.owner ? [row.owner] : []), ...row.attached].map((p) => p.comm ?? '');
+    const haystack = [row.name, row.reason, ...comms].join('\n').toLowerCase();
+    text = { comms: comms.map((comm) => comm.toLowerCase()), haystack };
+    rowTexts.set(row, text);
+  }
+  return text;
 }
 
 export type SortColumn = 'name' | 'kind' | 'size' | 'state' | 'owner' | 'attached' | 'mode' | 'age';
