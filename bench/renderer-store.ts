@@ -13,7 +13,7 @@ import type { InspectorItem, Patch } from '../protocol/channels';
 
 /** The part of the renderer's InspectorState the benchmark reads; the rest is passed through untouched. */
 export interface RendererState {
-  segments: { items: ReadonlyMap<string, InspectorItem> };
+  segments: { items: ReadonlyMap<string, InspectorItem>; filter: unknown; sort: unknown };
 }
 
 /** The store functions the benchmark calls, with the signatures of renderer/src/store. */
@@ -22,6 +22,11 @@ export interface RendererStore {
   applyPatch(state: RendererState, patch: Patch): RendererState;
   /** What the table, the header's counts and the reclaimable summary derive from each new state. */
   selectors: ((state: RendererState) => unknown)[];
+  /**
+   * The baseline: the rows, counts and reclaimable bytes of a state computed from scratch,
+   * filtering and sorting every row (renderer/src/test-support/full-sort-reference.ts).
+   */
+  fullSort(state: RendererState): unknown;
 }
 
 interface CompilableModule {
@@ -54,14 +59,24 @@ export function loadRendererStore(root: string): RendererStore {
       string,
       (state: RendererState) => unknown
     >;
+    const referenceModule = require(path.join(root, 'renderer', 'src', 'test-support', 'full-sort-reference.ts')) as {
+      referenceView?: (items: RendererState['segments']['items'], filter: unknown, sort: unknown) => unknown;
+    };
     /* eslint-enable @typescript-eslint/no-require-imports */
+    const { referenceView } = referenceModule;
+    if (typeof referenceView !== 'function') throw new Error('full-sort-reference.ts has no referenceView');
     const names = ['selectVisibleRows', 'selectVisibleIds', 'selectStateCounts', 'selectReclaimable'];
     const selectors = names.map((name) => {
       const selector = selectorsModule[name];
       if (typeof selector !== 'function') throw new Error(`renderer/src/store/selectors.ts has no ${name}`);
       return selector;
     });
-    return { applyPatch: applyPatchModule.applyPatch, initialState: storeModule.initialState, selectors };
+    return {
+      applyPatch: applyPatchModule.applyPatch,
+      initialState: storeModule.initialState,
+      selectors,
+      fullSort: ({ segments }) => referenceView(segments.items, segments.filter, segments.sort),
+    };
   } finally {
     if (previous) extensions._extensions['.ts'] = previous;
     else delete extensions._extensions['.ts'];

@@ -2,8 +2,9 @@
 import type { ErrorValue, InspectorHost } from '../../../protocol/channels';
 import type { HostStatusEvent } from '../host/host-status';
 import { applyPatch } from './apply-patch';
-import type { InspectorStore } from './inspector-store';
-import { DEFAULT_SORT, NO_FILTER, type RowFilter, type SortColumn } from './rows';
+import type { InspectorState, InspectorStore } from './inspector-store';
+import { updateRowIndex } from './row-index';
+import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort, type SortColumn } from './rows';
 
 /**
  * Feeds the host's patches into the store; returns the unsubscribe function. Each
@@ -58,12 +59,18 @@ export function moveSelection(store: InspectorStore, ids: readonly string[], del
   return id;
 }
 
+/** The segments slice under a new filter or sort, its index filtered or sorted again to match. */
+function viewed(state: InspectorState, filter: RowFilter, sort: RowSort): Pick<InspectorState, 'segments'> {
+  const { items, index } = state.segments;
+  return { segments: { ...state.segments, filter, sort, index: updateRowIndex(index, items, filter, sort, null) } };
+}
+
 export function setFilter(store: InspectorStore, change: Partial<RowFilter>): void {
-  store.setState((state) => ({ segments: { ...state.segments, filter: { ...state.segments.filter, ...change } } }));
+  store.setState((state) => viewed(state, { ...state.segments.filter, ...change }, state.segments.sort));
 }
 
 export function clearFilter(store: InspectorStore): void {
-  store.setState((state) => ({ segments: { ...state.segments, filter: NO_FILTER } }));
+  store.setState((state) => viewed(state, NO_FILTER, state.segments.sort));
 }
 
 /** Sorts by `column`; a second click on the same column reverses the order. */
@@ -74,6 +81,6 @@ export function toggleSort(store: InspectorStore, column: SortColumn): void {
       sort.column === column
         ? { column, direction: sort.direction === 'asc' ? ('desc' as const) : ('asc' as const) }
         : { ...DEFAULT_SORT, column };
-    return { segments: { ...state.segments, sort: next } };
+    return viewed(state, state.segments.filter, next);
   });
 }

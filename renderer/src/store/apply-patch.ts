@@ -1,20 +1,29 @@
-import type { InspectorItem, Patch } from '../../../protocol/channels';
+import type { Patch } from '../../../protocol/channels';
 import { appendSamples, channelItemId, type ChannelSeries } from './channel-series';
 import type { InspectorState } from './inspector-store';
+import { ItemMap, patchItems } from './item-map';
+import { updateRowIndex } from './row-index';
 
 /**
  * The state after `patch`: a full patch replaces every item, a later one upserts and
  * removes; samples are appended to each channel's last minute. Series and the selection
- * of items that are gone are dropped. Pure, so the host's listener and tests call it alike.
+ * of items that are gone are dropped. The table's index moves only the rows the patch
+ * changes. Pure, so the host's listener and tests call it alike.
  */
 export function applyPatch(state: InspectorState, patch: Patch): InspectorState {
   const itemsChanged = patch.full || patch.upserts.length > 0 || patch.removals.length > 0;
   let items = state.segments.items;
   if (itemsChanged) {
-    const next = new Map<string, InspectorItem>(patch.full ? [] : state.segments.items);
-    for (const id of patch.removals) next.delete(id);
-    for (const item of patch.upserts) next.set(item.id, item);
-    items = next;
+    items = patch.full ? ItemMap.of(patch.upserts) : patchItems(items, patch.removals, patch.upserts);
+  }
+
+  const { filter, sort } = state.segments;
+  let index = state.segments.index;
+  if (itemsChanged) {
+    // Only an index of the items this patch applies to can be moved by its ids.
+    const known = !patch.full && index.items === state.segments.items;
+    const changed = known ? [...patch.removals, ...patch.upserts.map((item) => item.id)] : null;
+    index = updateRowIndex(index, items, filter, sort, changed);
   }
 
   let series = state.segments.series;
@@ -31,6 +40,7 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
     segments: {
       ...state.segments,
       items,
+      index,
       series,
       directory: header
         ? {

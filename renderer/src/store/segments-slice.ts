@@ -1,5 +1,6 @@
 import type { InspectorItem, Patch } from '../../../protocol/channels';
 import type { ChannelSeries } from './channel-series';
+import { buildRowIndex, type RowIndex } from './row-index';
 import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort } from './rows';
 
 /** Directory-level facts of the last patch header (the lab's items live in the lab slice). */
@@ -14,12 +15,17 @@ export interface SegmentsSlice {
   series: ReadonlyMap<string, ChannelSeries>;
   filter: RowFilter;
   sort: RowSort;
+  /** The table's rows of `items`, kept sorted and filtered by applyPatch and the actions. */
+  index: RowIndex;
 }
 
+const noItems: ReadonlyMap<string, InspectorItem> = new Map();
+
 export const initialSegments: SegmentsSlice = {
-  items: new Map(),
+  items: noItems,
   directory: null,
   series: new Map(),
   filter: NO_FILTER,
   sort: DEFAULT_SORT,
+  index: buildRowIndex(noItems, NO_FILTER, DEFAULT_SORT),
 };

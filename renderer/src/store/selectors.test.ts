@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { fullPatch, memfdItem, segment, segmentItem, staleSegment, NOW } from '../test-support/fixtures';
+import {
+  fullPatch,
+  incrementalPatch,
+  memfdItem,
+  segment,
+  segmentItem,
+  staleSegment,
+  NOW,
+} from '../test-support/fixtures';
+import { setFilter } from './actions';
 import { applyPatch } from './apply-patch';
-import { initialState, type InspectorState } from './inspector-store';
+import { createInspectorStore, initialState, type InspectorState } from './inspector-store';
 import { NO_FILTER, type RowFilter, type RowSort } from './rows';
-import { selectReclaimable, selectRows, selectStateCounts, selectVisibleRows } from './selectors';
+import { selectReclaimable, selectRows, selectStateCounts, selectVisibleIds, selectVisibleRows } from './selectors';
 
 const MiB = 1024 * 1024;
 
@@ -92,5 +101,27 @@ describe('selectors', () => {
     ]);
     const byOwner = names(view({}, { column: 'owner', direction: 'desc' }));
     expect(byOwner.slice(-2)).toEqual(['.org.chromium.Chromium.x', 'memfd:pulseaudio:77']);
+  });
+
+  it('a patch that changes only rows the filter hides keeps the shown rows, their ids, the counts and the reclaimable bytes', () => {
+    const store = createInspectorStore(state);
+    setFilter(store, { state: 'stale' });
+    const before = store.getState();
+    // A live segment's size changes: hidden by the filter, still live, never reclaimable.
+    const patch = incrementalPatch(2, { upserts: [segmentItem(segment('pulse-shm-1', { allocated: 5 * MiB }))] });
+    const after = applyPatch(before, patch);
+    expect(after.segments.items).not.toBe(before.segments.items);
+    expect(selectVisibleRows(after)).toBe(selectVisibleRows(before));
+    expect(selectVisibleIds(after)).toBe(selectVisibleIds(before));
+    expect(selectStateCounts(after)).toBe(selectStateCounts(before));
+    expect(selectReclaimable(after)).toBe(selectReclaimable(before));
+  });
+
+  it('a filter set to what it already is keeps the shown rows', () => {
+    const store = createInspectorStore(state);
+    setFilter(store, { search: 'pulse' });
+    const before = selectVisibleRows(store.getState());
+    setFilter(store, { search: 'pulse' });
+    expect(selectVisibleRows(store.getState())).toBe(before);
   });
 });
