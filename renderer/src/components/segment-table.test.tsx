@@ -86,13 +86,19 @@ describe('SegmentTable', () => {
     expect(document.activeElement).toBe(screen.getByTestId('detail-pane'));
   });
 
-  it('sorts by a clicked column, and reverses on the second click', () => {
+  it('sorts by a clicked column, and reverses on the second click; state by severity, not the alphabet', () => {
     renderWith(<SegmentTable />, { patches: [patch] });
     fireEvent.click(screen.getByTestId('sort-state'));
-    expect(rowNames()[0]).toBe('segment-row-memfd:pulseaudio:77');
+    // stale first, then held (the memfd pool), then live.
+    expect(rowNames()).toEqual([
+      'segment-row-pulse-shm-2',
+      'segment-row-memfd:pulseaudio:77',
+      'segment-row-pulse-shm-1',
+      'segment-row-pulse-shm-3',
+    ]);
     expect(screen.getByTestId('sort-state').parentElement?.getAttribute('aria-sort')).toBe('ascending');
     fireEvent.click(screen.getByTestId('sort-state'));
-    expect(rowNames()[0]).toBe('segment-row-pulse-shm-2');
+    expect(rowNames()[0]).toBe('segment-row-pulse-shm-1');
     expect(screen.getByTestId('sort-state').parentElement?.getAttribute('aria-sort')).toBe('descending');
   });
 
@@ -112,7 +118,7 @@ describe('SegmentTable', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(rowNames()).toHaveLength(4);
     fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'memfd' } });
-    fireEvent.change(screen.getByLabelText('Owner'), { target: { value: '5000' } });
+    fireEvent.change(screen.getByLabelText('Process'), { target: { value: '5000' } });
     expect(rowNames()).toEqual(['segment-row-memfd:pulseaudio:77']);
   });
 

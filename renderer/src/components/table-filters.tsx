@@ -4,7 +4,7 @@ import { ROW_KINDS, ROW_STATES, type RowKind, type RowState } from '../store/row
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { KIND_LABELS } from './table-columns';
 
-/** State, kind, owner and text filters for the table, each with its label. */
+/** State, kind, process and text filters for the table, each with its label. */
 export function TableFilters() {
   const store = useInspectorStore();
   const filter = useInspector((state) => state.segments.filter);
@@ -39,21 +39,21 @@ export function TableFilters() {
           </option>
         ))}
       </select>
-      <label htmlFor={`${id}-owner`}>Owner</label>
+      <label htmlFor={`${id}-process`}>Process</label>
       <input
-        id={`${id}-owner`}
-        data-testid="filter-owner"
+        id={`${id}-process`}
+        data-testid="filter-process"
         type="text"
-        placeholder="PID or program"
-        value={filter.owner}
-        onChange={(event) => setFilter(store, { owner: event.target.value })}
+        placeholder="PID or program: owner or holder"
+        value={filter.process}
+        onChange={(event) => setFilter(store, { process: event.target.value })}
       />
       <label htmlFor={`${id}-search`}>Search</label>
       <input
         id={`${id}-search`}
         data-testid="filter-search"
         type="search"
-        placeholder="name, reason, process"
+        placeholder="name, state, mode, PID, process"
         value={filter.search}
         onChange={(event) => setFilter(store, { search: event.target.value })}
       />

@@ -91,8 +91,8 @@ const someId = fc.oneof(
 const filters: fc.Arbitrary<RowFilter> = fc.record({
   state: fc.constantFrom('all' as const, ...ROW_STATES),
   kind: fc.constantFrom('all' as const, ...ROW_KINDS),
-  owner: fc.constantFrom('', '3349', ' 5000 ', '500', 'play', 'PULSE', 'x'),
-  search: fc.constantFrom('', 'pulse', 'SHM-1', 'no process', 'á', 'a', ' '),
+  process: fc.constantFrom('', '3349', ' 5000 ', '500', 'play', 'PULSE', 'x'),
+  search: fc.constantFrom('', 'pulse', 'SHM-1', 'stale', '0700', '4242', 'á', 'a', ' '),
 });
 
 type Step =

@@ -3,6 +3,7 @@
  * segments read alike, so the table, its filters and its sort need not know the three apart.
  */
 import type { InspectorItem } from '../../../protocol/channels';
+import { formatMode } from '../../../protocol/format';
 import { SEGMENT_STATES, type Access, type SegmentState } from '../../../protocol/scan-result';
 
 /** pulse: a `pulse-shm-<u32>` entry; other: any other entry of the shm directory. */
@@ -17,6 +18,22 @@ export const ROW_KINDS: readonly RowKind[] = ['pulse', 'other', 'memfd', 'delete
 export type RowState = SegmentState | 'held';
 
 export const ROW_STATES: readonly RowState[] = [...SEGMENT_STATES, 'held'];
+
+/**
+ * The states by how much they ask of the user, the most first: what a cleanup removes,
+ * then what it could with an option, what cannot be told, what is fine. Sorting by state
+ * follows this order, not the alphabet.
+ */
+export const STATE_SEVERITY: readonly RowState[] = [
+  'stale',
+  'stale-zombie',
+  'stale-pid-reused',
+  'no-marker',
+  'unverifiable',
+  'held',
+  'live',
+  'foreign',
+];
 
 export interface RowProcess {
   pid: number;
@@ -120,17 +137,20 @@ export function memfdSubject(name: string, inode: number): string {
 export interface RowFilter {
   state: RowState | 'all';
   kind: RowKind | 'all';
-  /** A PID (exact) or part of a program name, matched against the owner and attached processes. */
-  owner: string;
-  /** Part of the name, the reason or a process name, case-insensitive. */
+  /** A PID (exact) or part of a program name, matched against the owner and the holders alike. */
+  process: string;
+  /**
+   * Part of the name, the state, the mode (0666), a PID or a process name, case-insensitive.
+   * Not the reason: its sentences name what a row is not ("not a PulseAudio segment").
+   */
   search: string;
 }
 
-export const NO_FILTER: RowFilter = { state: 'all', kind: 'all', owner: '', search: '' };
+export const NO_FILTER: RowFilter = { state: 'all', kind: 'all', process: '', search: '' };
 
 /** Two filters that select the same rows because they are the same. */
 export function sameFilter(a: RowFilter, b: RowFilter): boolean {
-  return a.state === b.state && a.kind === b.kind && a.owner === b.owner && a.search === b.search;
+  return a.state === b.state && a.kind === b.kind && a.process === b.process && a.search === b.search;
 }
 
 /**
@@ -138,18 +158,18 @@ export function sameFilter(a: RowFilter, b: RowFilter): boolean {
  * the filter lets every row through.
  */
 export function rowMatcher(filter: RowFilter): ((row: Row) => boolean) | null {
-  const owner = filter.owner.trim().toLowerCase();
-  const pid = /^[0-9]+$/.test(owner) ? Number(owner) : null;
+  const process = filter.process.trim().toLowerCase();
+  const pid = /^[0-9]+$/.test(process) ? Number(process) : null;
   const search = filter.search.trim().toLowerCase();
-  if (filter.state === 'all' && filter.kind === 'all' && owner === '' && search === '') return null;
+  if (filter.state === 'all' && filter.kind === 'all' && process === '' && search === '') return null;
   return (row) => {
     if (filter.state !== 'all' && row.state !== filter.state) return false;
     if (filter.kind !== 'all' && row.kind !== filter.kind) return false;
-    if (owner !== '') {
+    if (process !== '') {
       const found =
         pid !== null
           ? row.owner?.pid === pid || row.attached.some((p) => p.pid === pid)
-          : textOf(row).comms.some((comm) => comm.includes(owner));
+          : textOf(row).comms.some((comm) => comm.includes(process));
       if (!found) return false;
     }
     return search === '' || textOf(row).haystack.includes(search);
@@ -167,8 +187,11 @@ const rowTexts = new WeakMap<Row, RowText>();
 function textOf(row: Row): RowText {
   let text = rowTexts.get(row);
   if (!text) {
-    const comms = [...(row.owner ? [row.owner] : []), ...row.attached].map((p) => p.comm ?? '');
-    const haystack = [row.name, row.reason, ...comms].join('\n').toLowerCase();
+    const processes = [...(row.owner ? [row.owner] : []), ...row.attached];
+    const comms = processes.map((p) => p.comm ?? '');
+    const mode = row.mode === null ? [] : [formatMode(row.mode)];
+    const pids = processes.map((p) => String(p.pid));
+    const haystack = [row.name, row.state, ...mode, ...pids, ...comms].join('\n').toLowerCase();
     text = { comms: comms.map((comm) => comm.toLowerCase()), haystack };
     rowTexts.set(row, text);
   }
@@ -194,7 +217,7 @@ const SORT_KEYS: Readonly<Record<SortColumn, (row: Row) => string | number | nul
   kind: (row) => row.kind,
   // What a segment costs is what tmpfs allocated for it.
   size: (row) => row.allocated ?? row.size,
-  state: (row) => row.state,
+  state: (row) => STATE_SEVERITY.indexOf(row.state),
   owner: (row) => row.owner?.pid ?? null,
   attached: (row) => row.attached.length,
   mode: (row) => row.mode,

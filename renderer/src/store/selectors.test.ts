@@ -41,6 +41,7 @@ const state = applyPatch(
     segmentItem(
       segment('.org.chromium.Chromium.x', {
         state: 'foreign',
+        reason: 'not a PulseAudio segment name',
         marker: null,
         owner: null,
         attached: [],
@@ -78,15 +79,19 @@ describe('selectors', () => {
     expect(names(view({ kind: 'other' }))).toEqual(['.org.chromium.Chromium.x']);
   });
 
-  it('filters by owner PID (exactly) or program name (in part), owners and attached processes alike', () => {
-    expect(names(view({ owner: '5000' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
-    expect(names(view({ owner: '500' }))).toEqual([]);
-    expect(names(view({ owner: 'PLAY' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
+  it('filters by process PID (exactly) or program name (in part), owners and attached processes alike', () => {
+    expect(names(view({ process: '5000' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
+    expect(names(view({ process: '500' }))).toEqual([]);
+    expect(names(view({ process: 'PLAY' }))).toEqual(['memfd:pulseaudio:77', 'pulse-shm-3']);
   });
 
-  it('searches names, reasons and process names, case-insensitively', () => {
+  it('searches names, states, modes, PIDs and process names, case-insensitively, but not the reasons', () => {
     expect(names(view({ search: 'CHROMIUM' }))).toEqual(['.org.chromium.Chromium.x']);
-    expect(names(view({ search: 'pid 4242' }))).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+    expect(names(view({ search: '4242' }))).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+    expect(names(view({ search: 'zombie' }))).toEqual(['pulse-shm-4']);
+    expect(names(view({ search: '0700' }))).toHaveLength(5); // every entry but the memfd pool (no mode)
+    // A foreign entry's reason says it is not a PulseAudio segment: "pulse" must not find it.
+    expect(names(view({ search: 'pulse' }))).not.toContain('.org.chromium.Chromium.x');
   });
 
   it('sorts by a column in either direction, unknown values last', () => {

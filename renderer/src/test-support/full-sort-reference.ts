@@ -6,7 +6,7 @@
  * matcher, so that a mistake there cannot hide by being made twice.
  */
 import type { InspectorItem } from '../../../protocol/channels';
-import { toRow, type Row, type RowFilter, type RowSort, type SortColumn } from '../store/rows';
+import { STATE_SEVERITY, toRow, type Row, type RowFilter, type RowSort, type SortColumn } from '../store/rows';
 import type { Reclaimable, StateCounts } from '../store/selectors';
 
 export interface ReferenceView {
@@ -20,16 +20,18 @@ function matchesFilter(row: Row, filter: RowFilter): boolean {
   if (filter.state !== 'all' && row.state !== filter.state) return false;
   if (filter.kind !== 'all' && row.kind !== filter.kind) return false;
   const processes = [...(row.owner ? [row.owner] : []), ...row.attached];
-  const owner = filter.owner.trim().toLowerCase();
-  if (owner !== '') {
-    const pid = /^[0-9]+$/.test(owner) ? Number(owner) : null;
-    const found = processes.some((p) => (pid !== null ? p.pid === pid : (p.comm ?? '').toLowerCase().includes(owner)));
+  const wanted = filter.process.trim().toLowerCase();
+  if (wanted !== '') {
+    const pid = /^[0-9]+$/.test(wanted) ? Number(wanted) : null;
+    const found = processes.some((p) => (pid !== null ? p.pid === pid : (p.comm ?? '').toLowerCase().includes(wanted)));
     if (!found) return false;
   }
   const search = filter.search.trim().toLowerCase();
   if (search !== '') {
-    const haystack = [row.name, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
-    if (!haystack.includes(search)) return false;
+    const words = [row.name, row.state];
+    if (row.mode !== null) words.push(`0${(row.mode & 0o7777).toString(8).padStart(3, '0')}`);
+    for (const p of processes) words.push(String(p.pid), p.comm ?? '');
+    if (!words.join('\n').toLowerCase().includes(search)) return false;
   }
   return true;
 }
@@ -43,7 +45,7 @@ function sortKey(row: Row, column: SortColumn): string | number | null {
     case 'size':
       return row.allocated ?? row.size;
     case 'state':
-      return row.state;
+      return STATE_SEVERITY.indexOf(row.state);
     case 'owner':
       return row.owner?.pid ?? null;
     case 'attached':
