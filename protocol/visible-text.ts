@@ -13,15 +13,19 @@
  */
 
 /**
- * What is escaped: control characters (C0, DEL, C1), format characters (bidi controls
- * U+202A..U+202E and U+2066..U+2069, marks U+200E/U+200F/U+061C, zero-width and other
- * invisible characters), line and paragraph separators, spaces other than U+0020
- * (lookalikes of it), and lone surrogates (undecodable bytes).
+ * What is escaped besides C0 controls (U+0000..U+001F) and a backslash: DEL and C1
+ * controls, format characters (bidi controls U+202A..U+202E and U+2066..U+2069, marks
+ * U+200E/U+200F/U+061C, zero-width and other invisible characters), line and paragraph
+ * separators, spaces other than U+0020 (lookalikes of it), and lone surrogates
+ * (undecodable bytes).
  */
-const UNSAFE_CLASS = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000`;
-const UNSAFE = new RegExp(String.raw`[\\${UNSAFE_CLASS}]|^ | $`, 'gu');
-/** The same, in JSON text: JSON.stringify already escapes C0, backslash and lone surrogates. */
-const UNSAFE_IN_JSON = new RegExp(`[${UNSAFE_CLASS}]`, 'gu');
+const UNSAFE_ABOVE_C0 = String.raw`\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000`;
+const UNSAFE = new RegExp(String.raw`[\\\u0000-\u001f${UNSAFE_ABOVE_C0}]|^ | $`, 'gu');
+/**
+ * The same in JSON text, but for C0: JSON.stringify escapes C0 (and a backslash, and lone
+ * surrogates) inside strings, and C0 outside them is the indentation's newlines.
+ */
+const UNSAFE_IN_JSON = new RegExp(`[${UNSAFE_ABOVE_C0}]`, 'gu');
 
 const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
 

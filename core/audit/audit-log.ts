@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { visibleJson } from '../../protocol/visible-text';
 import type { DeletionEntry } from './deletion-entry';
 
 const LOG_FILE = 'audit.jsonl';
@@ -60,7 +61,8 @@ export class AuditLog {
     if (this.fd === null) throw new Error(`the audit log ${this.file} is closed`);
     const { time, ...rest } = entry;
     try {
-      writeSync(this.fd, `${JSON.stringify({ time: new Date(time).toISOString(), ...rest })}\n`);
+      // visibleJson: a name's U+202E or C1 control is an escape in the line, for whoever cats the log.
+      writeSync(this.fd, `${visibleJson(JSON.stringify({ time: new Date(time).toISOString(), ...rest }))}\n`);
     } catch (error) {
       const { code = 'EIO', message } = error as NodeJS.ErrnoException;
       const done = entry.outcome === 'removed' ? 'was removed' : `was not removed (${entry.outcome})`;
