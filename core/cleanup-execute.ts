@@ -5,6 +5,7 @@ import { decideRemoval } from './cleanup-plan';
 import { inInitialPidNamespace } from './pid-namespace';
 import { indexProcesses, type ProcessIndex } from './process-index';
 import { toSegment } from './scan-shm';
+import { fsPath } from './fs-path';
 
 /** What a plan would do, reported in the shape of a result and touching nothing. */
 export function dryRunResult(plan: CleanupPlan): CleanupResult {
@@ -76,7 +77,10 @@ export function executeCleanup(plan: CleanupPlan, onAttempt: AttemptListener = (
   const failed: CleanupFailure[] = [...plan.failed];
   const removed: CleanupResult['removed'] = [];
   if (plan.remove.length > 0) {
-    const processes = indexProcesses(readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }), process.pid);
+    const processes = indexProcesses(
+      readProcessTable({ dev: statSync(fsPath(plan.dir)).dev, dir: plan.dir }),
+      process.pid,
+    );
     const initialPidNamespace = inInitialPidNamespace();
     for (const item of plan.remove) {
       let failure: CleanupFailure | null;

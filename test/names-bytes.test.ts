@@ -5,7 +5,7 @@
  * U+DCNN (docs/json.md, "Names"); on a terminal they are shown with visible escapes.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, cliArgv, run, type RunResult } from './support/processes';
@@ -108,6 +108,29 @@ describe('names that are not valid UTF-8', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(parseClean(result).removed.map((item) => item.name)).toEqual(['odd\udcfe']);
+  });
+});
+
+describe('a shm directory whose own name is not UTF-8', () => {
+  let dir: string;
+  shmTempDirEachTest((made) => (dir = made));
+
+  it('is scanned and cleaned through its exact bytes, given with --dir', async () => {
+    const sub = Buffer.from(`${dir}/sub\xff`, 'latin1');
+    mkdirSync(sub);
+    const file = Buffer.concat([sub, Buffer.from('/odd\xfe', 'latin1')]);
+    writeFileSync(file, 'x');
+    const env = { ...process.env, XDG_DATA_HOME: path.join(dir, 'data-home') };
+    const scan = await runShell(`scan --json --all --dir '${dir}'/$'sub\\xff'`, env);
+    expect(scan.code, scan.stderr).toBe(0);
+    const result = parseScan(scan);
+    expect(result.dir).toBe(`${dir}/sub\udcff`);
+    expect(result.segments.map((segment) => segment.name)).toEqual(['odd\udcfe']);
+
+    const clean = await runShell(`clean --yes --json --dir '${dir}'/$'sub\\xff' --force $'odd\\xfe'`, env);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(parseClean(clean).removed.map((item) => item.name)).toEqual(['odd\udcfe']);
+    expect(existsSync(file)).toBe(false);
   });
 });
 

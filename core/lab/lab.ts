@@ -20,6 +20,7 @@ import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/reques
 import { encodeSlotHeader } from '../pool/pool-encoding';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
 import { ownMappingBase } from './own-mapping';
+import { fsPath } from '../fs-path';
 
 /** The name lab memfds carry: `/memfd:shm-inspector-lab (deleted)`. */
 export const LAB_MEMFD_NAME = 'shm-inspector-lab';
@@ -168,7 +169,7 @@ export class Lab {
     } else {
       const created = createSegment({ dir: this.dir, dataSize, mode: DEFAULT_MODE });
       name = created.name;
-      fd = openSync(path.join(this.dir, created.name), 'r+');
+      fd = openSync(fsPath(path.join(this.dir, created.name)), 'r+');
       file = { name, dev: created.dev, inode: created.inode, birthTimeMs: scanEntry(this.dir, name).birthTimeMs };
     }
     const entry: Owned = {
