@@ -7,6 +7,7 @@ import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
 import { describeIssues, labPoolRequest, labSrbchannelRequest } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 const wholeNumber = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -69,7 +70,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   };
   const report = (object: LabObject, extra: object = {}): void => {
     if (values.json) io.json({ ...object, dir: lab.dir, ...extra });
-    else io.out(describeObject(object, lab.dir));
+    else io.out(printable(describeObject(object, lab.dir)));
   };
 
   switch (what) {
