@@ -16,14 +16,16 @@ test('names that are not UTF-8, or that hold control and bidi characters, are sh
     await writeFile(Buffer.concat([Buffer.from(`${scratch}/${TAG}`), bytes]), 'x');
   }
   await writeFile(`${scratch}/${HOSTILE}`, 'x');
+  // A trailing space would not show: this one could pass for a name without it.
+  await writeFile(`${scratch}/${TAG} `, 'x');
 
   await openApp(page, server);
   await page.getByTestId('filter-search').fill(TAG);
   const names = page.locator('[role="row"][data-testid^="segment-row-"] .cell--name');
-  await expect(names).toHaveCount(4);
+  await expect(names).toHaveCount(5);
   // What a person reads (innerText): each name distinct, the escapes in place of the characters.
   expect((await names.allInnerTexts()).sort()).toEqual(
-    [`${TAG}\\xfe`, `${TAG}\\xff`, `${TAG}\ufffd`, `${TAG}-\\u202egpj.exe\\x0aremove\\u009b2J`].sort(),
+    [`${TAG}\\xfe`, `${TAG}\\xff`, `${TAG}\ufffd`, `${TAG}\\x20`, `${TAG}-\\u202egpj.exe\\x0aremove\\u009b2J`].sort(),
   );
   // And nothing the browser could reorder, hide or fold into a space is left in the page.
   const rendered = (await names.allTextContents()).join('');

@@ -19,10 +19,11 @@ describe('visibleText', () => {
     );
   });
 
-  it('shows invisible and lookalike characters: zero width, no-break space, tags, edge spaces', () => {
+  it('shows invisible and lookalike characters: zero width, no-break space, tags, a name’s edge spaces', () => {
     expect(visibleText('a\u200bb\u00a0c\u2028d\ufeff')).toBe('a\\u200bb\\u00a0c\\u2028d\\ufeff');
     expect(visibleText('x\u{e0041}')).toBe('x\\U000e0041');
-    expect(visibleText(' odd ')).toBe('\\x20odd\\x20');
+    expect(visibleText(' odd  x ', { name: true })).toBe('\\x20odd  x\\x20');
+    expect(visibleText('  remove  odd ')).toBe('  remove  odd ');
   });
 
   it('shows an undecodable byte as \\xNN, distinct from the C1 control of the same number', () => {

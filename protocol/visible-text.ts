@@ -20,7 +20,9 @@
  * (undecodable bytes).
  */
 const UNSAFE_ABOVE_C0 = String.raw`\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000`;
-const UNSAFE = new RegExp(String.raw`[\\\u0000-\u001f${UNSAFE_ABOVE_C0}]|^ | $`, 'gu');
+const UNSAFE = new RegExp(String.raw`[\\\u0000-\u001f${UNSAFE_ABOVE_C0}]`, 'gu');
+/** For a whole name, a space at either end too: it would not show, in a table cell or a page. */
+const UNSAFE_IN_NAME = new RegExp(`${UNSAFE.source}|^ | $`, 'gu');
 /**
  * The same in JSON text, but for C0: JSON.stringify escapes C0 (and a backslash, and lone
  * surrogates) inside strings, and C0 outside them is the indentation's newlines.
@@ -44,11 +46,18 @@ export interface VisiblePart {
   escaped: boolean;
 }
 
+/** How the text is shown: `name`, when it is a whole name (or a field alone), escapes edge spaces too. */
+export interface VisibleOptions {
+  name?: boolean;
+}
+
+const unsafeFor = (options: VisibleOptions): RegExp => (options.name === true ? UNSAFE_IN_NAME : UNSAFE);
+
 /** `text` cut into plain runs and escapes, for a UI that marks the escapes. */
-export function visibleParts(text: string): VisiblePart[] {
+export function visibleParts(text: string, options: VisibleOptions = {}): VisiblePart[] {
   const parts: VisiblePart[] = [];
   let at = 0;
-  for (const match of text.matchAll(UNSAFE)) {
+  for (const match of text.matchAll(unsafeFor(options))) {
     if (match.index > at) parts.push({ text: text.slice(at, match.index), escaped: false });
     parts.push({ text: escapeOf(match[0]), escaped: true });
     at = match.index + match[0].length;
@@ -57,9 +66,9 @@ export function visibleParts(text: string): VisiblePart[] {
   return parts;
 }
 
-/** `text` with every unsafe character (see UNSAFE_CLASS), a backslash and an edge space as an escape. */
-export function visibleText(text: string): string {
-  return text.replace(UNSAFE, escapeOf);
+/** `text` with every unsafe character (see UNSAFE_ABOVE_C0), C0 and a backslash as an escape. */
+export function visibleText(text: string, options: VisibleOptions = {}): string {
+  return text.replace(unsafeFor(options), escapeOf);
 }
 
 /**

@@ -152,6 +152,10 @@ describe('names that could disguise themselves', () => {
       expect(result.stdout).toContain('pulse-shm-1\\u202egpj.exe\\x0aremove\\u009b2J');
       expect(result.stdout).not.toMatch(/[\u202e\u009b]/);
     }
+    const plan = await run(cliArgv(['clean', '--dry-run', '--all', '--dir', dir]));
+    expect(plan.stdout.split('\n')).toContain(
+      '  keep    pulse-shm-1\\u202egpj.exe\\x0aremove\\u009b2J  foreign: not a PulseAudio segment name; only removed when named with --force',
+    );
     const json = await run(cliArgv(['scan', '--json', '--all', '--dir', dir]));
     expect(json.stdout).toContain('"pulse-shm-1\\u202egpj.exe\\nremove\\u009b2J"');
     expect(json.stdout).not.toMatch(/[\u202e\u009b]/);
@@ -170,6 +174,17 @@ describe('names that could disguise themselves', () => {
     expect(log).toContain('"name":"pulse-shm-1\\u202egpj.exe\\nremove\\u009b2J"');
     expect(log).not.toMatch(/[\u202e\u009b]/);
     expect((JSON.parse(log) as { name: string }).name).toBe(hostile);
+  });
+
+  it('a space at either end of a name is shown as \\x20, so `odd ` does not pass for `odd`', async () => {
+    writeFileSync(path.join(dir, 'odd'), 'x');
+    writeFileSync(path.join(dir, 'odd '), 'x');
+    const result = await run(cliArgv(['scan', '--all', '--dir', dir]));
+    const names = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('foreign '))
+      .map((line) => line.split(/\s+/)[1]);
+    expect(names.sort()).toEqual(['odd', 'odd\\x20']);
   });
 
   it('a literal backslash is shown doubled, so a name cannot pose as another name’s escape', async () => {

@@ -29,7 +29,7 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
             {plan.remove.map((removal) => (
               <tr key={removal.name} data-testid={`cleanup-remove-${removal.name}`}>
                 <td>
-                  <VisibleText text={removal.name} />
+                  <VisibleText text={removal.name} name />
                 </td>
                 <td>
                   <StateBadge state={removal.state} />
@@ -49,7 +49,8 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
           <ul className="cleanup-keep">
             {plan.keep.map((kept) => (
               <li key={kept.name} data-testid={`cleanup-keep-${kept.name}`}>
-                <VisibleText text={kept.name} /> <StateBadge state={kept.state} />: <VisibleText text={kept.reason} />
+                <VisibleText text={kept.name} name /> <StateBadge state={kept.state} />:{' '}
+                <VisibleText text={kept.reason} />
               </li>
             ))}
           </ul>
@@ -59,7 +60,7 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
         <ul className="cleanup-failed" aria-label="Cannot act on">
           {plan.failed.map((failure) => (
             <li key={failure.name}>
-              <VisibleText text={failure.name} />: {failure.code} (<VisibleText text={failure.message} />)
+              <VisibleText text={failure.name} name />: {failure.code} (<VisibleText text={failure.message} />)
             </li>
           ))}
         </ul>

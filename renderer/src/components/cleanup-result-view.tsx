@@ -14,7 +14,7 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
         <ul aria-label="Removed">
           {result.removed.map((removed) => (
             <li key={removed.name}>
-              <VisibleText text={removed.name} />: {formatBytes(removed.bytes)}
+              <VisibleText text={removed.name} name />: {formatBytes(removed.bytes)}
             </li>
           ))}
         </ul>
@@ -23,7 +23,7 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
         <ul aria-label="Failed" className="cleanup-failed">
           {result.failed.map((failure) => (
             <li key={failure.name}>
-              <VisibleText text={failure.name} />:{' '}
+              <VisibleText text={failure.name} name />:{' '}
               {failure.code === 'CHANGED' ? 'changed since the plan, left alone' : failure.code} (
               <VisibleText text={failure.message} />)
             </li>
@@ -36,7 +36,7 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
           <ul>
             {result.kept.map((kept) => (
               <li key={kept.name}>
-                <VisibleText text={kept.name} />: <VisibleText text={kept.reason} />
+                <VisibleText text={kept.name} name />: <VisibleText text={kept.reason} />
               </li>
             ))}
           </ul>

@@ -34,7 +34,7 @@ function ItemDetail({ item }: { item: InspectorItem }) {
     <>
       <h2 className="detail__title">
         <span className="detail__name" data-testid="detail-name">
-          <VisibleText text={row.name} />
+          <VisibleText text={row.name} name />
         </span>{' '}
         <StateBadge state={row.state} reason={row.reason} />
       </h2>

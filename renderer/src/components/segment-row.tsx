@@ -40,8 +40,8 @@ export const SegmentRow = memo(function SegmentRow({
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={() => onSelect(row.id)}
     >
-      <div role="gridcell" className="cell cell--name" title={visibleText(row.name)}>
-        <VisibleText text={row.name} />
+      <div role="gridcell" className="cell cell--name" title={visibleText(row.name, { name: true })}>
+        <VisibleText text={row.name} name />
       </div>
       <div role="gridcell" className="cell">
         {KIND_LABELS[row.kind]}

@@ -8,10 +8,17 @@ import { visibleParts } from '../../../protocol/visible-text';
  * Without it a browser reverses the text after a U+202E and shows a newline as a space.
  * <bdi dir="ltr"> keeps right-to-left letters in a name from reordering what is around it.
  */
-export function VisibleText({ text }: { text: string }) {
+export function VisibleText({
+  text,
+  name = false,
+}: {
+  text: string;
+  /** A whole name: edge spaces show too. */
+  name?: boolean;
+}) {
   return (
     <bdi dir="ltr" className="visible-text">
-      {visibleParts(text).map((part, index) =>
+      {visibleParts(text, { name }).map((part, index) =>
         part.escaped ? (
           <span key={index} className="visible-text__escape">
             {part.text}
