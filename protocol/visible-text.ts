@@ -28,6 +28,8 @@ const UNSAFE_IN_NAME = new RegExp(`${UNSAFE.source}|^ | $`, 'gu');
  * surrogates) inside strings, and C0 outside them is the indentation's newlines.
  */
 const UNSAFE_IN_JSON = new RegExp(`[${UNSAFE_ABOVE_C0}]`, 'gu');
+// eslint-disable-next-line no-control-regex -- C0 is allowed here: JSON text holds it only as indentation
+const NOT_PRINTABLE_ASCII = /[^\u0000-\u007e]/;
 
 const hex = (value: number, digits: number): string => value.toString(16).padStart(digits, '0');
 
@@ -77,6 +79,8 @@ export function visibleText(text: string, options: VisibleOptions = {}): string 
  * with cat. JSON.stringify escapes only C0 and lone surrogates.
  */
 export function visibleJson(json: string): string {
+  // Every character it escapes is DEL or above: ASCII text (most of a scan's) needs no Unicode-aware pass.
+  if (!NOT_PRINTABLE_ASCII.test(json)) return json;
   return json.replace(UNSAFE_IN_JSON, (char) =>
     Array.from({ length: char.length }, (_, i) => `\\u${hex(char.charCodeAt(i), 4)}`).join(''),
   );
