@@ -4,6 +4,7 @@
  */
 import type { InspectorItem } from '../../../protocol/channels';
 import { SEGMENT_STATES, type Access, type SegmentState } from '../../../protocol/scan-result';
+import { visibleText } from '../../../protocol/visible-text';
 
 /** pulse: a `pulse-shm-<u32>` entry; other: any other entry of the shm directory. */
 export type RowKind = 'pulse' | 'other' | 'memfd' | 'deleted';
@@ -135,7 +136,9 @@ export function matchesFilter(row: Row, filter: RowFilter): boolean {
   }
   const search = filter.search.trim().toLowerCase();
   if (search !== '') {
-    const haystack = [row.name, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
+    // The name as shown too (odd\\xff), so what a person reads in the table can be typed here.
+    const shown = visibleText(row.name);
+    const haystack = [row.name, shown, row.reason, ...processes.map((p) => p.comm ?? '')].join('\n').toLowerCase();
     if (!haystack.includes(search)) return false;
   }
   return true;
