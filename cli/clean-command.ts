@@ -8,7 +8,7 @@ import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cle
 import { formatBytes, plural } from '../protocol/format';
 import { cleanRequest, describeIssues } from '../protocol/requests';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
-import { printable, printableLines } from './printable';
+import { printable, printableName } from './printable';
 
 const INCLUDABLE = ['zombie', 'reused'] as const;
 
@@ -21,26 +21,32 @@ function parseInclude(values: string[]): { includeZombie: boolean; includeReused
   return { includeZombie: words.includes('zombie'), includeReused: words.includes('reused') };
 }
 
+// Each field is made printable on its own (a name's edge spaces show), and only once.
+const name = printableName;
+const text = printable;
+
 function renderPlan(plan: CleanupPlan, all: boolean): string {
-  const lines = [`Cleanup plan for ${plan.dir}:`];
-  for (const item of plan.remove) lines.push(`  remove  ${item.name}  ${formatBytes(item.bytes)}  ${item.reason}`);
+  const lines = [`Cleanup plan for ${text(plan.dir)}:`];
+  for (const item of plan.remove) {
+    lines.push(`  remove  ${name(item.name)}  ${formatBytes(item.bytes)}  ${text(item.reason)}`);
+  }
   const shownKept = all ? plan.keep : plan.keep.filter((item) => item.state !== 'foreign');
-  for (const item of shownKept) lines.push(`  keep    ${item.name}  ${item.reason}`);
+  for (const item of shownKept) lines.push(`  keep    ${name(item.name)}  ${text(item.reason)}`);
   const hidden = plan.keep.length - shownKept.length;
   if (hidden > 0)
     lines.push(
       `  keep    ${hidden} other ${hidden === 1 ? 'entry' : 'entries'} (not PulseAudio segments; --all lists them)`,
     );
-  for (const item of plan.failed) lines.push(`  error   ${item.name}  ${item.message}`);
+  for (const item of plan.failed) lines.push(`  error   ${name(item.name)}  ${text(item.message)}`);
   if (plan.remove.length === 0) lines.push('Nothing to remove.');
-  return printableLines(lines);
+  return lines.join('\n');
 }
 
 function renderResult(result: CleanupResult): string {
-  const lines = result.removed.map((item) => `removed ${item.name} (${formatBytes(item.bytes)})`);
-  for (const item of result.failed) lines.push(`failed  ${item.name}: ${item.code}: ${item.message}`);
+  const lines = result.removed.map((item) => `removed ${name(item.name)} (${formatBytes(item.bytes)})`);
+  for (const item of result.failed) lines.push(`failed  ${name(item.name)}: ${text(item.code)}: ${text(item.message)}`);
   lines.push(`Removed ${plural(result.removed.length, 'segment')}, freed ${formatBytes(result.bytesFreed)}.`);
-  return printableLines(lines);
+  return lines.join('\n');
 }
 
 export async function cleanCommand(args: string[], io: Io): Promise<number> {

@@ -7,6 +7,7 @@ import { formatBytes, formatMode } from '../protocol/format';
 import { DEFAULT_MODE } from '../protocol/limits';
 import { createRequest, describeIssues } from '../protocol/requests';
 import { EXIT_OK, UsageError, type Io } from './cli-error';
+import { printable } from './printable';
 
 /** The request's fields as this command's flags, in messages. */
 const FLAGS = { size: '--size', mode: '--mode', holdSeconds: '--hold', markerPid: '--marker-pid' };
@@ -64,7 +65,7 @@ export async function createCommand(args: string[], io: Io): Promise<number> {
   const created = createFromRequest(resolveShmDir(values.dir), request, hold);
   const { release, ...facts } = created;
   if (values.json) io.json(facts);
-  else io.out(describeCreated(created));
+  else io.out(printable(describeCreated(created)));
   if (hold) {
     if (!values.json) io.err(`holding it for ${request.holdSeconds} s (this process is its live owner)`);
     await sleep((request.holdSeconds ?? 0) * 1000);

@@ -90,7 +90,7 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   };
   const report = (object: LabObject, extra: object = {}): void => {
     if (values.json) io.json({ ...object, dir: lab.dir, ...extra });
-    else io.out(describeObject(object, lab.dir));
+    else io.out(printable(describeObject(object, lab.dir)));
   };
 
   switch (what) {

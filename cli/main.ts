@@ -1,6 +1,8 @@
 import { EngineError } from '../core/engine-error';
 import { isTerminal } from '../core/terminal';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Io } from './cli-error';
+import { processArgs } from './exact-argv';
+import { visibleJson } from '../protocol/visible-text';
 import { printable, printableLines } from './printable';
 import { version } from './version';
 import { writeJsonLine, writeLine } from './write-line';
@@ -135,7 +137,8 @@ export function processIo(): Io {
   return {
     out: (text) => writeLine(1, text),
     err: (text) => writeLine(2, text),
-    json: (value) => (isTerminal(1) ? writeLine(1, JSON.stringify(value, null, 2)) : writeJsonLine(1, value)),
+    json: (value) =>
+      isTerminal(1) ? writeLine(1, visibleJson(JSON.stringify(value, null, 2))) : writeJsonLine(1, value),
     get confirm() {
       return isTerminal(0) && isTerminal(2) ? terminalConfirm : null;
     },
@@ -149,8 +152,15 @@ export function processIo(): Io {
  * pipe, file or terminal is), so nothing is cut short. A natural exit would first tear
  * down the whole heap, about a tenth of a short command's run.
  */
-export function main(argv: string[] = process.argv.slice(2)): void {
-  runCli(argv, processIo()).then(
+export function main(argv?: string[]): void {
+  let args: string[];
+  try {
+    args = argv ?? processArgs();
+  } catch (error) {
+    writeLine(2, `shm-inspector: ${printable((error as Error).message)}`);
+    process.exit(EXIT_USAGE);
+  }
+  runCli(args, processIo()).then(
     (code) => process.exit(code),
     (error: unknown) => {
       writeLine(2, `shm-inspector: unexpected error: ${(error as Error).stack ?? String(error)}`);

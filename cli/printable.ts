@@ -1,18 +1,21 @@
 /**
  * Text from the system made safe to print on a terminal. Segment names, process names
  * and paths are chosen by whoever created them: an escape sequence in one could move
- * the cursor or rewrite the plan shown before "Remove? [y/N]", and a newline could
- * forge a line of it. Control characters (C0, DEL, C1) and the bidirectional overrides
- * that reorder what is shown are written as visible escapes instead.
+ * the cursor or rewrite the plan shown before "Remove? [y/N]", a newline could forge a
+ * line of it, U+202E could reverse it, and an undecodable byte has no glyph. Those are
+ * written as visible escapes instead, and a backslash as two, so that what is shown
+ * stands for one text only (protocol/visible-text.ts). Apply it once: to each field, or to
+ * the whole line.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+import { visibleText } from '../protocol/visible-text';
 
 export function printable(text: string): string {
-  return text.replace(UNSAFE, (char) => {
-    const code = char.codePointAt(0) ?? 0;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+  return visibleText(text);
+}
+
+/** A whole name, or any field shown alone (a table cell): a space at either end is escaped too. */
+export function printableName(name: string): string {
+  return visibleText(name, { name: true });
 }
 
 /** Lines joined for printing, each made printable: a newline inside one cannot start another. */

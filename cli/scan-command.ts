@@ -3,7 +3,7 @@ import { compareSegments, scanShm } from '../core/scan-shm';
 import { formatBytes, formatMode } from '../protocol/format';
 import type { ScanResult, Segment } from '../protocol/scan-result';
 import { EXIT_OK, type Io } from './cli-error';
-import { printableLines } from './printable';
+import { printable } from './printable';
 import { renderTable } from './table';
 
 function ownerText(segment: Segment): string {
@@ -80,7 +80,10 @@ export function renderScan(result: ScanResult, all: boolean): string {
   const shown = all ? sorted : sorted.filter((segment) => segment.state !== 'foreign');
   const hidden = result.segments.length - shown.length;
   const { total, used, free } = result.capacity;
-  const lines = [`${result.dir}: ${formatBytes(used)} used of ${formatBytes(total)}, ${formatBytes(free)} free`];
+  // Every line is made printable once: the table's cells by renderTable, the rest here.
+  const lines = [
+    printable(`${result.dir}: ${formatBytes(used)} used of ${formatBytes(total)}, ${formatBytes(free)} free`),
+  ];
   if (!result.initialPidNamespace) {
     lines.push('note: running in a child PID namespace; owners outside it cannot be seen (unverifiable)');
   }
@@ -104,7 +107,7 @@ export function renderScan(result: ScanResult, all: boolean): string {
     lines.push('no PulseAudio segments');
   }
   if (hidden > 0) lines.push(`${hidden} other ${hidden === 1 ? 'entry' : 'entries'} hidden (--all shows them)`);
-  return printableLines([...lines, ...renderMemory(result)]);
+  return [...lines, ...renderMemory(result).map(printable)].join('\n');
 }
 
 export function scanCommand(args: string[], io: Io): number {

@@ -1,8 +1,8 @@
-import { printable } from './printable';
+import { printableName } from './printable';
 
 /** Renders rows as left-aligned columns, one line each, every cell printable; the last column is left unpadded. */
 export function renderTable(header: string[], rows: string[][]): string[] {
-  const all = [header, ...rows].map((row) => row.map(printable));
+  const all = [header, ...rows].map((row) => row.map(printableName));
   const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
   return all.map((row) =>
     row

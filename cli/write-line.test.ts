@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { visibleJson } from '../protocol/visible-text';
 import { writeJsonLine, writeLine } from './write-line';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-write-line-'));
@@ -21,7 +22,8 @@ function written(write: (fd: number) => void): Buffer {
   return readFileSync(file);
 }
 
-const expectedJson = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value)}\n`);
+/** JSON.stringify's text with visibleJson's escapes (a C1 control, U+202E...): the same JSON value. */
+const expectedJson = (value: unknown): Buffer => Buffer.from(`${visibleJson(JSON.stringify(value))}\n`);
 
 /** Values as JSON.stringify sees them: besides JSON, undefined, functions, Dates, holes, strings of any code units. */
 const member = fc.oneof(
@@ -38,7 +40,7 @@ const objectOfMembers = fc.dictionary(
 );
 
 describe('writeJsonLine', () => {
-  it('writes exactly what JSON.stringify makes, and a newline, for any object of JSON-like members', () => {
+  it('writes what JSON.stringify makes, with visible escapes, and a newline, for any object of JSON-like members', () => {
     fc.assert(
       fc.property(objectOfMembers, (value) => {
         expect(written((fd) => writeJsonLine(fd, value)).equals(expectedJson(value))).toBe(true);
@@ -51,6 +53,13 @@ describe('writeJsonLine', () => {
     const values: unknown[] = [[1, 'two', null], 'text', 42, null, new Date(0), { toJSON: () => ['own'] }, new Map()];
     for (const value of values)
       expect(written((fd) => writeJsonLine(fd, value)).toString()).toBe(`${JSON.stringify(value)}\n`);
+  });
+
+  it('writes a name’s bidi override, C1 control and undecodable byte as \\u escapes, keeping the value', () => {
+    const value = { segments: [{ name: 'pulse-shm-1\u202egpj\u009b\udcff' }] };
+    const text = written((fd) => writeJsonLine(fd, value)).toString();
+    expect(text).toBe('{"segments":[{"name":"pulse-shm-1\\u202egpj\\u009b\\udcff"}]}\n');
+    expect(JSON.parse(text)).toEqual(value);
   });
 
   it('keeps members larger than its buffer, and many small ones across buffer boundaries, intact', () => {

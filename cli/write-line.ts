@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { visibleJson } from '../protocol/visible-text';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -79,8 +80,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+/** JSON.stringify(value) with the escapes of visibleJson: the same value, safe to print (a name's U+202E...). */
+function stringify(value: unknown): string | undefined {
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? undefined : visibleJson(text);
+}
+
 /**
- * Writes exactly JSON.stringify(value) and a newline to `fd`, in pieces: each member of a
+ * Writes JSON.stringify(value), with the escapes of visibleJson, and a newline to `fd`, in pieces: each member of a
  * plain object, and each element of a member that is an array, is stringified alone and
  * gathered into one small reused buffer. Whole, the JSON of a 10,000-segment scan is a
  * 5 MB string that V8 flattens into a copy and Node encodes into a third: 15 MB of fresh
@@ -92,7 +99,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function writeJsonLine(fd: number, value: unknown): void {
   if (!isPlainObject(value)) {
-    writeLine(fd, JSON.stringify(value));
+    writeLine(fd, stringify(value) as string);
     return;
   }
   const out = new ChunkedWriter(fd);
@@ -101,16 +108,16 @@ export function writeJsonLine(fd: number, value: unknown): void {
     if (out.readerGone) return;
     const member = value[key];
     if (Array.isArray(member) && typeof (member as { toJSON?: unknown }).toJSON !== 'function') {
-      out.write(`${separator}${JSON.stringify(key)}:[`);
+      out.write(`${separator}${stringify(key) as string}:[`);
       // JSON.stringify writes null for an element it cannot represent (undefined, a function).
       for (let i = 0; i < member.length && !out.readerGone; i++)
-        out.write((i > 0 ? ',' : '') + (JSON.stringify(member[i]) ?? 'null'));
+        out.write((i > 0 ? ',' : '') + (stringify(member[i]) ?? 'null'));
       out.write(']');
     } else {
-      const text = JSON.stringify(member);
+      const text = stringify(member);
       // ...and leaves out a member it cannot represent.
       if (text === undefined) continue;
-      out.write(`${separator}${JSON.stringify(key)}:${text}`);
+      out.write(`${separator}${stringify(key) as string}:${text}`);
     }
     separator = ',';
   }

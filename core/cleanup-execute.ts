@@ -13,6 +13,7 @@ import { markerOf } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
 import { indexProcesses, type ProcessIndex } from './process-index';
 import { toSegment } from './scan-shm';
+import { fsPath } from './fs-path';
 
 /** What a plan would do, reported in the shape of a result and touching nothing. */
 export function dryRunResult(plan: CleanupPlan): CleanupResult {
@@ -111,7 +112,7 @@ export function executeCleanup(plan: CleanupPlan, onAttempt: AttemptListener = (
     const fresh = plan.remove.map((item) => ({ item, entry: readFresh(plan.dir, item.name) }));
     const owners = fresh.flatMap(({ entry }) => ownerPidOf(entry));
     const processes = indexProcesses(
-      readProcessTable({ dev: statSync(plan.dir).dev, dir: plan.dir }, owners),
+      readProcessTable({ dev: statSync(fsPath(plan.dir)).dev, dir: plan.dir }, owners),
       process.pid,
     );
     const initialPidNamespace = inInitialPidNamespace();

@@ -5,6 +5,7 @@ import { MARKER_SIZE } from '../protocol/limits';
 import type { CreatedObject } from '../protocol/channels';
 import type { CreateRequest } from '../protocol/requests';
 import { ensureRoomFor } from './free-space';
+import { fsPath } from './fs-path';
 
 /** What was created (the contract's CreatedObject), and the hold this process keeps on it. */
 export interface CreatedSegment extends CreatedObject {
@@ -67,7 +68,7 @@ export function createFromRequest(dir: string, request: CreateRequest, hold: boo
   const filePath = path.join(dir, created.name);
   let release = (): void => {};
   if (hold) {
-    const fd = openSync(filePath, 'r+');
+    const fd = openSync(fsPath(filePath), 'r+');
     try {
       release = holdMapping(fd, created.fileSize);
     } finally {

@@ -6,10 +6,11 @@
 import { statfsSync } from 'node:fs';
 import { formatBytes } from '../protocol/format';
 import { EngineError } from './engine-error';
+import { fsPath } from './fs-path';
 
 /** Bytes an unprivileged writer can still allocate in the filesystem of `dir`. */
 export function freeBytes(dir: string): number {
-  const stats = statfsSync(dir);
+  const stats = statfsSync(fsPath(dir));
   return stats.bavail * stats.bsize;
 }
 

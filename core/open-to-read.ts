@@ -4,6 +4,7 @@
  * between the scan and the open, so the open must hold up against what they swap in.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync } from 'node:fs';
+import { fsPath } from './fs-path';
 
 /** The file a scan saw: the open must land on this one. */
 export interface FileIdentity {
@@ -20,7 +21,7 @@ export interface FileIdentity {
  */
 export function openToRead(file: string, expected: FileIdentity): number {
   const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
-  const fd = openSync(file, flags);
+  const fd = openSync(fsPath(file), flags);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.dev !== expected.dev || stats.ino !== expected.inode) {
@@ -35,6 +36,6 @@ export function openToRead(file: string, expected: FileIdentity): number {
 
 /** The identity of a file as it is now (for callers that did not scan it: tests, benchmarks). */
 export function identityOf(file: string): FileIdentity {
-  const stats = lstatSync(file);
+  const stats = lstatSync(fsPath(file));
   return { dev: stats.dev, inode: stats.ino };
 }

@@ -12,6 +12,7 @@ import { discoverMemory } from './discovery/discover-memory';
 import { SLOT_SIZE } from './pool/pool-layout';
 import { readPool } from './pool/read-pool';
 import { holdersOf, indexProcesses, mappingBases, type ProcessIndex, type ProcessInfo } from './process-index';
+import { fsPath } from './fs-path';
 
 export const DEFAULT_SHM_DIR = '/dev/shm';
 
@@ -25,7 +26,7 @@ export function resolveShmDir(dir: string = DEFAULT_SHM_DIR): string {
 }
 
 export function readCapacity(dir: string): Capacity {
-  const stats = statfsSync(dir);
+  const stats = statfsSync(fsPath(dir));
   const total = stats.blocks * stats.bsize;
   const free = stats.bavail * stats.bsize;
   return { total, used: (stats.blocks - stats.bfree) * stats.bsize, free };

@@ -3,6 +3,8 @@
  * Buffer that points into an mmap (Electron's memory cage forbids it), only copies.
  * Numbers that are 64-bit in the kernel (dev, inode, sizes, addresses) are JS numbers:
  * on Linux they stay below 2^53 for tmpfs devices, inodes and user-space addresses.
+ * Names, paths and process names are bytes: strings here hold them as UTF-8 with each
+ * undecodable byte as U+DC80..U+DCFF (protocol/name-bytes.ts), in both directions.
  */
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { dataSizeProblem, entryNameProblem, MAX_DATA_SIZE, MAX_PID, modeProblem } from '../protocol/limits';
+import { nameByteLength, nameBytesProblem } from '../protocol/name-bytes';
 import type {
   ProcessFilter,
   RawCreated,
@@ -33,10 +34,15 @@ function call<T>(run: () => T): T {
   }
 }
 
-/** A directory or file the addon opens by path: absolute, and a C string. */
+/**
+ * A directory or file the addon opens by path: absolute, a C string, and bytes in
+ * their one spelling (protocol/name-bytes.ts), which the addon turns back into bytes.
+ */
 function checkAbsolute(what: 'directory' | 'path', value: string): void {
   if (!value.startsWith('/')) throw invalid(`${what} "${value}" must be an absolute path`);
   if (value.includes('\0')) throw invalid(`${what} contains a NUL byte`);
+  const bytesProblem = nameBytesProblem(value);
+  if (bytesProblem) throw invalid(`${what}: ${bytesProblem}`);
 }
 
 const checkDir = (dir: string): void => checkAbsolute('directory', dir);
@@ -159,7 +165,7 @@ export function isTerminal(fd: number): boolean {
 /** Creates a memfd of `size` bytes and returns its fd; it lives as long as the fd or a mapping does. */
 export function createMemfd(name: string, size: number): number {
   checkName(name);
-  if (Buffer.byteLength(name) > 249) throw invalid('memfd name is longer than 249 bytes');
+  if (nameByteLength(name) > 249) throw invalid('memfd name is longer than 249 bytes');
   const sizeProblem = dataSizeProblem(size);
   if (sizeProblem) throw invalid(sizeProblem);
   return call(() => loadAddon().createMemfd(name, size));

@@ -17,6 +17,7 @@ import {
   isTerminal,
   mapShared,
   NativeError,
+  readIfSame,
   readProcessTable,
   scanDirectory,
   scanDirectoryWithProcesses,
@@ -375,18 +376,64 @@ describe.each([
     expect(entry.inode).toBe(Number(fs.statSync(path.join(dir, name), { bigint: true }).ino));
   });
 
-  it('reports names in UTF-8, and undecodable bytes as U+FFFD', () => {
+  it('reports names in UTF-8, and each undecodable byte 0xNN as U+DCNN, never as U+FFFD', () => {
     const dir = directory();
     const name = `${uniqueName()}-ü-名前 (1)`;
     shmNames.push(name);
     fs.writeFileSync(path.join(dir, name), 'x');
     const raw = `${uniqueName()}-`;
-    const rawPath = Buffer.concat([Buffer.from(path.join(dir, raw)), Buffer.from([0xff])]);
-    byteNamedFiles.push(rawPath);
-    fs.writeFileSync(rawPath, 'y');
+    // Three names a lossy decoder would all show as `${raw}\ufffd`.
+    const odd = [
+      [Buffer.from([0xff]), `${raw}\udcff`],
+      [Buffer.from([0xfe]), `${raw}\udcfe`],
+      [Buffer.from('\ufffd'), `${raw}\ufffd`],
+    ] as const;
+    for (const [bytes] of odd) {
+      const rawPath = Buffer.concat([Buffer.from(path.join(dir, raw)), bytes]);
+      byteNamedFiles.push(rawPath);
+      fs.writeFileSync(rawPath, bytes);
+    }
     const { entries } = scanDirectory(dir);
     expect(entryNamed(entries, name).size).toBe(1);
-    expect(entryNamed(entries, `${raw}\ufffd`).size).toBe(1);
+    for (const [bytes, escaped] of odd) {
+      expect(entryNamed(entries, escaped).size).toBe(bytes.length);
+      expect(scanEntry(dir, escaped).size).toBe(bytes.length);
+    }
+  });
+
+  it('unlinks exactly the file whose bytes the escaped name stands for', () => {
+    const dir = directory();
+    const raw = `${uniqueName()}-`;
+    const paths = [0xff, 0xfe].map((byte) => Buffer.concat([Buffer.from(path.join(dir, raw)), Buffer.from([byte])]));
+    const third = Buffer.concat([Buffer.from(path.join(dir, raw)), Buffer.from('\ufffd')]);
+    for (const file of [...paths, third]) {
+      byteNamedFiles.push(file);
+      fs.writeFileSync(file, 'x');
+    }
+    const escaped = `${raw}\udcff`;
+    expect(unlinkIfUnchanged(dir, escaped, identityOf(dir, escaped))).toBe('removed');
+    expect(fs.existsSync(paths[0] as Buffer)).toBe(false);
+    expect(fs.existsSync(paths[1] as Buffer)).toBe(true);
+    expect(fs.existsSync(third)).toBe(true);
+  });
+
+  it('creates a segment under the exact bytes of an escaped name, and reads it by its escaped path', () => {
+    const dir = directory();
+    const raw = `${uniqueName()}-`;
+    const file = Buffer.concat([Buffer.from(path.join(dir, raw)), Buffer.from([0x9b])]);
+    byteNamedFiles.push(file);
+    const created = createSegment({ dir, name: `${raw}\udc9b`, dataSize: DATA_SIZE, mode: 0o600 });
+    expect(created.name).toBe(`${raw}\udc9b`);
+    expect(fs.statSync(file).ino).toBe(created.inode);
+    const tail = readIfSame(path.join(dir, created.name), created, DATA_SIZE, MARKER_SIZE);
+    expect(tail?.readUInt32LE(0)).toBe(0xbeefcafe);
+  });
+
+  it('refuses a string that stands for no bytes, or for bytes it does not spell as UTF-8', () => {
+    const dir = directory();
+    expect(nativeErrorOf(() => scanEntry(dir, 'odd\ud800')).code).toBe('EINVAL');
+    expect(nativeErrorOf(() => scanEntry(dir, 'caf\udcc3\udca9')).code).toBe('EINVAL');
+    expect(nativeErrorOf(() => scanDirectory(`${dir}/\udc41`)).code).toBe('EINVAL');
   });
 
   it('reads one entry with scanEntry exactly as scanDirectory does', () => {

@@ -42,6 +42,14 @@ describe('entryNameProblem', () => {
     expect(entryNameProblem('a\0b')).toMatch(/NUL/);
     expect(entryNameProblem('é'.repeat(128))).toMatch(/longer than 255 bytes/);
   });
+
+  it('takes an undecodable byte (U+DC80..U+DCFF) as one byte, in its one spelling only', () => {
+    expect(entryNameProblem('odd\udcff')).toBeNull();
+    expect(entryNameProblem('\udcff'.repeat(255))).toBeNull();
+    expect(entryNameProblem('\udcff'.repeat(256))).toMatch(/longer than 255 bytes/);
+    expect(entryNameProblem('caf\udcc3\udca9')).toMatch(/valid UTF-8/);
+    expect(entryNameProblem('odd\ud800')).toMatch(/no byte/);
+  });
 });
 
 describe('pulseSegmentId', () => {

@@ -1,3 +1,5 @@
+import { nameByteLength, nameBytesProblem } from './name-bytes';
+
 /**
  * PulseAudio's rules for segments, shared by every layer that checks input
  * (reference: shared/reference/pulseaudio-shm.md §1, §2).
@@ -36,14 +38,17 @@ export function dataSizeProblem(size: number): string | null {
 
 /**
  * Why a name cannot denote an entry directly inside the shm directory, or null.
- * This is what keeps every operation inside that directory.
+ * This is what keeps every operation inside that directory. A name is bytes, written
+ * as name-bytes.ts says: undecodable bytes as U+DC80..U+DCFF, in their one spelling.
  */
 export function entryNameProblem(name: string): string | null {
   if (name.length === 0) return 'name is empty';
   if (name.includes('\0')) return 'name contains a NUL byte';
   if (name.includes('/')) return `name "${name}" contains a slash`;
   if (name === '.' || name === '..') return `name "${name}" is not an entry`;
-  if (utf8Length(name) > 255) return 'name is longer than 255 bytes';
+  const bytesProblem = nameBytesProblem(name);
+  if (bytesProblem) return bytesProblem;
+  if (nameByteLength(name) > 255) return 'name is longer than 255 bytes';
   return null;
 }
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { requestSchemas } from './channels';
 import { dataSizeProblem, entryNameProblem, modeProblem } from './limits';
+import { nameBytesProblem } from './name-bytes';
 import { describeIssues } from './requests';
 
 /** 1 GiB: PulseAudio's MAX_SHM_SIZE (reference §1). */
@@ -22,7 +23,8 @@ function utf8Bytes(text: string): number {
   for (let i = 0; i < text.length; i += 1) {
     const unit = text.charCodeAt(i);
     const next = text.charCodeAt(i + 1);
-    if (unit < 0x80) bytes += 1;
+    if (unit < 0x80 || (unit >= 0xdc80 && unit <= 0xdcff))
+      bytes += 1; // an escaped byte is one byte
     else if (unit < 0x800) bytes += 2;
     else if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
       bytes += 4;
@@ -40,6 +42,7 @@ const isEntryName = (name: unknown): boolean =>
   !name.includes('\0') &&
   name !== '.' &&
   name !== '..' &&
+  nameBytesProblem(name) === null &&
   utf8Bytes(name) <= 255;
 
 const isInt = (value: unknown, min: number, max: number): boolean =>
@@ -223,6 +226,11 @@ const hostileName = fc.oneof(
     '\ud800'.repeat(85),
     '\ud800'.repeat(86),
     '\u2215',
+    'odd\udcff',
+    'odd\udcc3\udca9',
+    'odd\udc41',
+    '\udcff'.repeat(255),
+    '\udcff'.repeat(256),
     '..\\..',
   ),
   fc.string({ unit: 'binary', maxLength: 20 }),

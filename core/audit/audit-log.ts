@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { visibleJson } from '../../protocol/visible-text';
 import type { DeletionEntry } from './deletion-entry';
 
 const LOG_FILE = 'audit.jsonl';
@@ -124,8 +125,16 @@ export class AuditLog {
     let line: Buffer;
     let written: number;
     try {
-      const text = `${JSON.stringify({ time: new Date(time).toISOString(), ...rest })}\n`;
-      line = Buffer.from(endsWithNewline(this.fd) ? text : `\n${text}`, 'utf8');
+      // visibleJson: a name's U+202E or C1 control is an escape in the line, for whoever cats the log.
+      const text = `${visibleJson(JSON.stringify({ time: new Date(time).toISOString(), ...rest }))}
+`;
+      line = Buffer.from(
+        endsWithNewline(this.fd)
+          ? text
+          : `
+${text}`,
+        'utf8',
+      );
       written = writeSync(this.fd, line);
     } catch (error) {
       const { code = 'EIO', message } = error as NodeJS.ErrnoException;

@@ -4,6 +4,7 @@
  */
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { systemErrorCode } from '../discovery/proc-file';
+import { fsPath } from '../fs-path';
 
 /** Events within this many ms make one callback: PulseAudio creates, truncates and writes a segment in a row. */
 export const DEBOUNCE_MS = 30;
@@ -27,7 +28,7 @@ export class DirWatcher {
   ensure(): string | null {
     let inode: number;
     try {
-      inode = statSync(this.dir).ino;
+      inode = statSync(fsPath(this.dir)).ino;
     } catch (error) {
       this.stop();
       return systemErrorCode(error) ?? String(error);
@@ -35,7 +36,7 @@ export class DirWatcher {
     if (this.watcher && this.inode === inode) return null;
     this.stop();
     try {
-      const watcher = watch(this.dir, { persistent: false }, () => this.schedule());
+      const watcher = watch(fsPath(this.dir), { persistent: false }, () => this.schedule());
       // The directory went away or inotify failed: the next scan reports it and watches again.
       watcher.on('error', () => {
         this.stop();

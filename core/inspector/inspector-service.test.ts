@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
+import { parseRequestEnvelope } from '../../protocol/websocket-messages';
 import { AuditLogError } from '../audit/audit-log';
 import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
@@ -293,6 +294,55 @@ describe('Inspector service: requests', () => {
     // A plan is executed once.
     const again = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, IPC);
     expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('removes exactly odd\\xff when the WebSocket names it, of three names a lossy decoder makes alike', async () => {
+    const odd = [Buffer.from([0xff]), Buffer.from([0xfe]), Buffer.from('\ufffd')].map((bytes) =>
+      Buffer.concat([Buffer.from(`${dir}/odd`), bytes]),
+    );
+    for (const file of odd) writeFileSync(file, 'x');
+    const log = auditLog();
+    const inspector = start({ auditLog: log.file });
+    const sink = subscribed(inspector);
+    // The snapshot's JSON, as the browser host sends it, names each file apart.
+    const snapshot = JSON.parse(JSON.stringify(sink.patches[0])) as Patch;
+    expect(
+      snapshot.upserts
+        .map((item) => item.id)
+        .filter((id) => id.startsWith('seg:odd'))
+        .sort(),
+    ).toEqual(['seg:odd\udcfe', 'seg:odd\udcff', 'seg:odd\ufffd'].sort());
+    // A request as the browser sends it: JSON text, where the escape travels as \udcff.
+    const wire = JSON.stringify({
+      type: 'request',
+      id: 1,
+      channel: 'plan-cleanup',
+      request: { includeZombie: false, includeReused: false, force: ['odd\udcff'] },
+    });
+    expect(wire).toContain('"odd\\udcff"');
+    const envelope = parseRequestEnvelope(wire);
+    if (!envelope) throw new Error('not an envelope');
+    const plan = await inspector.handle('plan-cleanup', envelope.request, READ_WRITE_WEBSOCKET);
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.remove.map((item) => item.name)).toEqual(['odd\udcff']);
+    const result = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, READ_WRITE_WEBSOCKET);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(odd.map((file) => existsSync(file))).toEqual([false, true, true]);
+    expect(log.entries().map((entry) => [entry.name, entry.interface, entry.outcome])).toEqual([
+      ['odd\udcff', 'websocket', 'removed'],
+    ]);
+  });
+
+  it('refuses a forced name that stands for no bytes, or a second spelling of one', async () => {
+    const inspector = start({ auditLog: auditLog().file });
+    for (const name of ['odd\ud800', 'caf\udcc3\udca9']) {
+      const plan = await inspector.handle(
+        'plan-cleanup',
+        { includeZombie: false, includeReused: false, force: [name] },
+        READ_WRITE_WEBSOCKET,
+      );
+      expect(plan).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
   });
 
   it('answers not-found for a plan it never made', async () => {

@@ -21,6 +21,7 @@ import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/reques
 import { encodeSlotHeader } from '../pool/pool-encoding';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
 import { ownMappingBase } from './own-mapping';
+import { fsPath } from '../fs-path';
 
 export type { TrafficStats };
 
@@ -173,7 +174,7 @@ export class Lab {
       ensureRoomFor(this.dir, dataSize + MARKER_SIZE);
       const created = createSegment({ dir: this.dir, dataSize, mode: DEFAULT_MODE });
       name = created.name;
-      fd = openSync(path.join(this.dir, created.name), 'r+');
+      fd = openSync(fsPath(path.join(this.dir, created.name)), 'r+');
       file = { name, dev: created.dev, inode: created.inode, birthTimeMs: scanEntry(this.dir, name).birthTimeMs };
     }
     const entry: Owned = {

@@ -4,6 +4,7 @@
 #include <napi.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "directory-scan.h"
 #include "errno-name.h"
 #include "file-read.h"
+#include "name-escape.h"
 #include "process-table.h"
 #include "segment-create.h"
 #include "segment-unlink.h"
@@ -26,14 +28,26 @@ namespace {
 
 using shm::SysError;
 
+/**
+ * Bytes from the system (a file name, a path, a process name) as a JS string: UTF-8,
+ * each undecodable byte as U+DC80..U+DCFF (name-escape.h), never U+FFFD. A Napi::Value,
+ * not a Napi::String: Object::Set(key, std::string) would take the String by its
+ * implicit UTF-8 conversion, which turns every escape into U+FFFD again.
+ */
+Napi::Value bytes_string(Napi::Env env, const std::string& bytes) {
+  if (shm::is_valid_utf8(bytes)) return Napi::String::New(env, bytes);
+  return Napi::String::New(env, shm::escape_bytes(bytes));
+}
+
 Napi::Error to_js_error(Napi::Env env, const SysError& failure) {
   std::string message = failure.syscall;
   if (!failure.path.empty()) message += " " + failure.path;
   message += ": " + shm::errno_message(failure.err);
   Napi::Error error = Napi::Error::New(env, message);
+  error.Set("message", bytes_string(env, message));  // the path's bytes exactly, not as U+FFFD
   error.Set("code", shm::errno_name(failure.err));
   error.Set("syscall", failure.syscall);
-  if (!failure.path.empty()) error.Set("path", failure.path);
+  if (!failure.path.empty()) error.Set("path", bytes_string(env, failure.path));
   return error;
 }
 
@@ -49,7 +63,15 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
   }
 }
 
-std::string string_arg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::String>().Utf8Value(); }
+/** The exact bytes a string stands for (name-escape.h); native/index.ts has refused any other string. */
+std::string bytes_of(const Napi::String& text) {
+  std::string bytes;
+  if (!shm::unescape_bytes(text.Utf16Value(), bytes)) throw SysError{EINVAL, "name", ""};
+  return bytes;
+}
+
+/** A path or name argument, as its exact bytes. */
+std::string string_arg(const Napi::CallbackInfo& info, size_t i) { return bytes_of(info[i].As<Napi::String>()); }
 
 double number_arg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
 
@@ -169,7 +191,8 @@ class EntryBatch {
   Napi::Object build() {
     Napi::Object columns = Napi::Object::New(env_);
     columns.Set("count", Napi::Number::New(env_, count_));
-    columns.Set("names", Napi::String::New(env_, columns_.names));
+    // Joined by '/', an ASCII byte no UTF-8 sequence contains: escaping the whole escapes each name.
+    columns.Set("names", bytes_string(env_, columns_.names));
     columns.Set("numbers", float64_array(env_, columns_.numbers));
     columns.Set("ranges", float64_array(env_, columns_.ranges));
     columns.Set("tailsHex", latin1_string(env_, columns_.tails_hex));
@@ -215,7 +238,7 @@ Napi::Object mapping_to_js(Napi::Env env, const shm::Mapping& m) {
   out.Set("offset", number(env, m.offset));
   out.Set("dev", number(env, m.dev));
   out.Set("inode", number(env, m.inode));
-  out.Set("path", Napi::String::New(env, m.path));
+  out.Set("path", bytes_string(env, m.path));
   out.Set("deleted", Napi::Boolean::New(env, m.deleted));
   return out;
 }
@@ -223,7 +246,7 @@ Napi::Object mapping_to_js(Napi::Env env, const shm::Mapping& m) {
 Napi::Object fd_to_js(Napi::Env env, const shm::OpenFd& f) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("fd", Napi::Number::New(env, f.fd));
-  out.Set("path", Napi::String::New(env, f.path));
+  out.Set("path", bytes_string(env, f.path));
   out.Set("deleted", Napi::Boolean::New(env, f.deleted));
   out.Set("dev", number(env, f.dev));
   out.Set("inode", number(env, f.inode));
@@ -241,7 +264,7 @@ Napi::Object process_table_to_js(Napi::Env env, const shm::ProcessTable& table) 
     const shm::ProcessInfo& p = table.processes[i];
     Napi::Object out = Napi::Object::New(env);
     out.Set("pid", Napi::Number::New(env, p.pid));
-    out.Set("comm", Napi::String::New(env, p.comm));
+    out.Set("comm", bytes_string(env, p.comm));
     out.Set("state", Napi::String::New(env, std::string(1, p.state)));
     out.Set("ppid", Napi::Number::New(env, p.ppid));
     out.Set("startTicks", number(env, p.start_ticks));
@@ -277,7 +300,7 @@ Napi::Object process_table_to_js(Napi::Env env, const shm::ProcessTable& table) 
 Napi::Value ReadProcessTable(const Napi::CallbackInfo& info) {
   Napi::Object filter = info[0].As<Napi::Object>();
   auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
-  std::string dir = filter.Get("dir").As<Napi::String>().Utf8Value();
+  std::string dir = bytes_of(filter.Get("dir").As<Napi::String>());
   shm::ProcessTable table = shm::read_process_table(dev, dir);
   std::vector<int> pids;
   if (info[1].IsArray()) {
@@ -308,7 +331,7 @@ Napi::Value CreateSegment(const Napi::CallbackInfo& info) {
       shm::create_segment(string_arg(info, 0), name, static_cast<uint64_t>(number_arg(info, 2)),
                           static_cast<uint32_t>(number_arg(info, 3)), static_cast<int32_t>(number_arg(info, 4)));
   Napi::Object result = Napi::Object::New(env);
-  result.Set("name", created.name);
+  result.Set("name", bytes_string(env, created.name));
   result.Set("dev", number(env, created.dev));
   result.Set("inode", number(env, created.inode));
   result.Set("fileSize", number(env, created.file_size));

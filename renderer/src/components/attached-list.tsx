@@ -1,4 +1,5 @@
 import type { RowProcess } from '../store/rows';
+import { VisibleText } from './visible-text';
 
 /**
  * The processes that map or hold the item, with their access; `unknown` says why there
@@ -19,7 +20,7 @@ export function AttachedList({ processes, unknown }: { processes: readonly RowPr
         <ul className="attached" data-testid="attached-list">
           {processes.map((process) => (
             <li key={process.pid}>
-              {process.pid} {process.comm}{' '}
+              {process.pid} <VisibleText text={process.comm} />{' '}
               <span className={`access access--${process.access}`}>
                 {process.access === 'rw' ? 'read-write (rw)' : 'read-only (ro)'}
               </span>

@@ -1,5 +1,6 @@
 import { formatBytes } from '../../../protocol/format';
 import { useInspector } from '../store/store-context';
+import { VisibleText } from './visible-text';
 
 /** How full the shm filesystem is: a meter, with the numbers in words beside it. */
 export function CapacitySummary() {
@@ -14,7 +15,9 @@ export function CapacitySummary() {
   const { total, used, free } = directory.capacity;
   return (
     <div className="capacity" data-testid="header-capacity">
-      <span className="capacity__dir">{directory.dir}</span>
+      <span className="capacity__dir">
+        <VisibleText text={directory.dir} />
+      </span>
       <meter
         className="capacity__meter"
         min={0}

@@ -1,6 +1,8 @@
 import type { ResponseOf } from '../../../protocol/channels';
 import { formatBytes, plural } from '../../../protocol/format';
 import { StateBadge } from './state-badge';
+import { VisibleText } from './visible-text';
+import { visibleText } from '../../../protocol/visible-text';
 
 /** What the plan removes and frees, what it keeps and why, and forced names it cannot act on. */
 export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) {
@@ -9,8 +11,8 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
     <div className="cleanup-plan" data-testid="cleanup-plan">
       <p className="cleanup-plan__summary">
         {plan.remove.length === 0
-          ? `Nothing to remove in ${plan.dir}.`
-          : `Removes ${plural(plan.remove.length, 'segment')} from ${plan.dir}, freeing ${formatBytes(bytes)}.`}
+          ? `Nothing to remove in ${visibleText(plan.dir)}.`
+          : `Removes ${plural(plan.remove.length, 'segment')} from ${visibleText(plan.dir)}, freeing ${formatBytes(bytes)}.`}
       </p>
       {plan.remove.length > 0 && (
         <table className="cleanup-table">
@@ -26,12 +28,16 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
           <tbody>
             {plan.remove.map((removal) => (
               <tr key={removal.name} data-testid={`cleanup-remove-${removal.name}`}>
-                <td>{removal.name}</td>
+                <td>
+                  <VisibleText text={removal.name} name />
+                </td>
                 <td>
                   <StateBadge state={removal.state} />
                 </td>
                 <td>{formatBytes(removal.bytes)}</td>
-                <td>{removal.reason}</td>
+                <td>
+                  <VisibleText text={removal.reason} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -43,7 +49,8 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
           <ul className="cleanup-keep">
             {plan.keep.map((kept) => (
               <li key={kept.name} data-testid={`cleanup-keep-${kept.name}`}>
-                {kept.name} <StateBadge state={kept.state} />: {kept.reason}
+                <VisibleText text={kept.name} name /> <StateBadge state={kept.state} />:{' '}
+                <VisibleText text={kept.reason} />
               </li>
             ))}
           </ul>
@@ -53,7 +60,7 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
         <ul className="cleanup-failed" aria-label="Cannot act on">
           {plan.failed.map((failure) => (
             <li key={failure.name}>
-              {failure.name}: {failure.code} ({failure.message})
+              <VisibleText text={failure.name} name />: {failure.code} (<VisibleText text={failure.message} />)
             </li>
           ))}
         </ul>

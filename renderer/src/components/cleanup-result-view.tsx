@@ -1,5 +1,6 @@
 import type { CleanupResult } from '../../../protocol/cleanup';
 import { formatBytes, plural } from '../../../protocol/format';
+import { VisibleText } from './visible-text';
 
 /** What the cleanup did: removed, kept after the re-check, failed (with the errno or CHANGED). */
 export function CleanupResultView({ result }: { result: CleanupResult }) {
@@ -13,7 +14,7 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
         <ul aria-label="Removed">
           {result.removed.map((removed) => (
             <li key={removed.name}>
-              {removed.name}: {formatBytes(removed.bytes)}
+              <VisibleText text={removed.name} name />: {formatBytes(removed.bytes)}
             </li>
           ))}
         </ul>
@@ -22,8 +23,9 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
         <ul aria-label="Failed" className="cleanup-failed">
           {result.failed.map((failure) => (
             <li key={failure.name}>
-              {failure.name}: {failure.code === 'CHANGED' ? 'changed since the plan, left alone' : failure.code} (
-              {failure.message})
+              <VisibleText text={failure.name} name />:{' '}
+              {failure.code === 'CHANGED' ? 'changed since the plan, left alone' : failure.code} (
+              <VisibleText text={failure.message} />)
             </li>
           ))}
         </ul>
@@ -34,7 +36,7 @@ export function CleanupResultView({ result }: { result: CleanupResult }) {
           <ul>
             {result.kept.map((kept) => (
               <li key={kept.name}>
-                {kept.name}: {kept.reason}
+                <VisibleText text={kept.name} name />: <VisibleText text={kept.reason} />
               </li>
             ))}
           </ul>

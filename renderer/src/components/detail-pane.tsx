@@ -9,6 +9,7 @@ import { MarkerView } from './marker-view';
 import { OwnerView } from './owner-view';
 import { PoolView } from './pool-view';
 import { StateBadge } from './state-badge';
+import { VisibleText } from './visible-text';
 
 /** Where Enter in the table moves focus. */
 export const DETAIL_PANE_ID = 'detail-pane';
@@ -32,22 +33,32 @@ function ItemDetail({ item }: { item: InspectorItem }) {
   return (
     <>
       <h2 className="detail__title">
-        <span className="detail__name">{row.name}</span> <StateBadge state={row.state} reason={row.reason} />
+        <span className="detail__name" data-testid="detail-name">
+          <VisibleText text={row.name} name />
+        </span>{' '}
+        <StateBadge state={row.state} reason={row.reason} />
       </h2>
-      <p className="detail__reason">{row.reason}</p>
+      <p className="detail__reason">
+        <VisibleText text={row.reason} />
+      </p>
       <ItemFacts row={row} />
       {item.type === 'segment' && (
         <>
           {item.segment.error && (
             <p className="detail__error" role="alert">
-              Part of this entry could not be read: {item.segment.error.code} ({item.segment.error.message})
+              Part of this entry could not be read: {item.segment.error.code} (
+              <VisibleText text={item.segment.error.message} />)
             </p>
           )}
           <OwnerView segment={item.segment} />
           <MarkerView marker={item.segment.marker} />
         </>
       )}
-      {item.type === 'memfd' && item.memfd.unreadable && <p className="detail__error">{item.memfd.unreadable}</p>}
+      {item.type === 'memfd' && item.memfd.unreadable && (
+        <p className="detail__error">
+          <VisibleText text={item.memfd.unreadable} />
+        </p>
+      )}
       <AttachedList processes={row.attached} unknown={row.holdersUnknown} />
       {item.type === 'segment' && <PoolView itemId={item.id} decode={item.segment.pool} />}
       {item.type === 'memfd' && <PoolView itemId={item.id} decode={item.memfd.pool} />}

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { selectFindingsFor } from '../store/selectors';
 import { useInspector } from '../store/store-context';
+import { VisibleText } from './visible-text';
 
 /** Exposure and capacity findings about one subject, most severe first as the engine sorts them. */
 export function FindingsList({ subject }: { subject: string }) {
@@ -12,7 +13,8 @@ export function FindingsList({ subject }: { subject: string }) {
       <ul className="findings" data-testid="findings">
         {findings.map((finding, index) => (
           <li key={index} className={`finding finding--${finding.severity}`}>
-            <span className="finding__severity">{finding.severity}</span> {finding.kind}: {finding.message}
+            <span className="finding__severity">{finding.severity}</span> {finding.kind}:{' '}
+            <VisibleText text={finding.message} />
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../protocol/format';
 import type { Segment } from '../../../protocol/scan-result';
+import { VisibleText } from './visible-text';
 
 /** Who the marker names and what that process is now: the evidence behind live or stale. */
 export function OwnerView({ segment }: { segment: Segment }) {
@@ -22,7 +23,9 @@ export function OwnerView({ segment }: { segment: Segment }) {
   return (
     <section className="detail__section" aria-labelledby="owner-heading">
       <h3 id="owner-heading">Owner</h3>
-      <p data-testid="owner-summary">{text}</p>
+      <p data-testid="owner-summary">
+        <VisibleText text={text} />
+      </p>
     </section>
   );
 }

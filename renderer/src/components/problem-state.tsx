@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Problem } from './describe-problem';
+import { VisibleText } from './visible-text';
 
 /**
  * An empty, loading or error state that says what to do. Errors are announced at once
@@ -20,8 +21,13 @@ export function ProblemState({
       role={tone === 'error' ? 'alert' : 'status'}
       data-testid="problem-state"
     >
-      <p className="problem__title">{problem.title}</p>
-      <p className="problem__action">{problem.action}</p>
+      {/* A title or action may quote a name from the engine's message. */}
+      <p className="problem__title">
+        <VisibleText text={problem.title} />
+      </p>
+      <p className="problem__action">
+        <VisibleText text={problem.action} />
+      </p>
       {children}
     </div>
   );

@@ -2,6 +2,8 @@ import { memo } from 'react';
 import type { Row } from '../store/rows';
 import { StateBadge } from './state-badge';
 import { cellText, KIND_LABELS } from './table-columns';
+import { VisibleText } from './visible-text';
+import { visibleText } from '../../../protocol/visible-text';
 
 interface SegmentRowProps {
   row: Row;
@@ -38,8 +40,8 @@ export const SegmentRow = memo(function SegmentRow({
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={() => onSelect(row.id)}
     >
-      <div role="gridcell" className="cell cell--name" title={row.name}>
-        {row.name}
+      <div role="gridcell" className="cell cell--name" title={visibleText(row.name, { name: true })}>
+        <VisibleText text={row.name} name />
       </div>
       <div role="gridcell" className="cell">
         {KIND_LABELS[row.kind]}
@@ -51,9 +53,9 @@ export const SegmentRow = memo(function SegmentRow({
         <StateBadge state={row.state} reason={row.reason} />
       </div>
       <div role="gridcell" className="cell">
-        {cellText.owner(row)}
+        <VisibleText text={cellText.owner(row)} />
       </div>
-      <div role="gridcell" className="cell" title={cellText.attachedTitle(row)}>
+      <div role="gridcell" className="cell" title={visibleText(cellText.attachedTitle(row))}>
         {cellText.attached(row)}
       </div>
       <div role="gridcell" className="cell">

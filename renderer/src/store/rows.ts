@@ -5,6 +5,7 @@
 import type { InspectorItem } from '../../../protocol/channels';
 import { formatMode } from '../../../protocol/format';
 import { SEGMENT_STATES, type Access, type SegmentState } from '../../../protocol/scan-result';
+import { visibleText } from '../../../protocol/visible-text';
 
 /** pulse: a `pulse-shm-<u32>` entry; other: any other entry of the shm directory. */
 export type RowKind = 'pulse' | 'other' | 'memfd' | 'deleted';
@@ -191,7 +192,9 @@ function textOf(row: Row): RowText {
     const comms = processes.map((p) => p.comm ?? '');
     const mode = row.mode === null ? [] : [formatMode(row.mode)];
     const pids = processes.map((p) => String(p.pid));
-    const haystack = [row.name, row.state, ...mode, ...pids, ...comms].join('\n').toLowerCase();
+    // The name as shown too (odd\\xff), so what a person reads in the table can be typed here.
+    const shown = visibleText(row.name);
+    const haystack = [row.name, shown, row.state, ...mode, ...pids, ...comms].join('\n').toLowerCase();
     text = { comms: comms.map((comm) => comm.toLowerCase()), haystack };
     rowTexts.set(row, text);
   }

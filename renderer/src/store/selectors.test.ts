@@ -94,6 +94,23 @@ describe('selectors', () => {
     expect(names(view({ search: 'pulse' }))).not.toContain('.org.chromium.Chromium.x');
   });
 
+  it('finds a name by what the table shows for it: an undecodable byte as \\xNN, U+202E as \\u202e', () => {
+    const odd = applyPatch(
+      initialState(),
+      fullPatch([
+        segmentItem(segment('odd\udcff', { state: 'foreign', marker: null, owner: null })),
+        segmentItem(segment('odd\udcfe', { state: 'foreign', marker: null, owner: null })),
+        segmentItem(segment('x\u202egpj.exe', { state: 'foreign', marker: null, owner: null })),
+      ]),
+    );
+    const search = (text: string) =>
+      selectVisibleRows({ ...odd, segments: { ...odd.segments, filter: { ...NO_FILTER, search: text } } }).map(
+        (row) => row.name,
+      );
+    expect(search('odd\\xff')).toEqual(['odd\udcff']);
+    expect(search('\\u202egpj')).toEqual(['x\u202egpj.exe']);
+  });
+
   it('sorts by a column in either direction, unknown values last', () => {
     const bySize = names(view({ kind: 'pulse' }, { column: 'size', direction: 'desc' }));
     expect(bySize).toEqual(['pulse-shm-4', 'pulse-shm-3', 'pulse-shm-2', 'pulse-shm-1']);

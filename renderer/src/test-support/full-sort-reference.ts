@@ -6,6 +6,7 @@
  * matcher, so that a mistake there cannot hide by being made twice.
  */
 import type { InspectorItem } from '../../../protocol/channels';
+import { visibleText } from '../../../protocol/visible-text';
 import { STATE_SEVERITY, toRow, type Row, type RowFilter, type RowSort, type SortColumn } from '../store/rows';
 import type { Reclaimable, StateCounts } from '../store/selectors';
 
@@ -28,7 +29,7 @@ function matchesFilter(row: Row, filter: RowFilter): boolean {
   }
   const search = filter.search.trim().toLowerCase();
   if (search !== '') {
-    const words = [row.name, row.state];
+    const words = [row.name, visibleText(row.name), row.state];
     if (row.mode !== null) words.push(`0${(row.mode & 0o7777).toString(8).padStart(3, '0')}`);
     for (const p of processes) words.push(String(p.pid), p.comm ?? '');
     if (!words.join('\n').toLowerCase().includes(search)) return false;
