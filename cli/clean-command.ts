@@ -9,6 +9,7 @@ import { formatBytes, plural } from '../protocol/format';
 import { cleanRequest, describeIssues } from '../protocol/requests';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Io } from './cli-error';
 import { printable, printableName } from './printable';
+import { renderTable } from './table';
 
 const INCLUDABLE = ['zombie', 'reused'] as const;
 
@@ -25,19 +26,25 @@ function parseInclude(values: string[]): { includeZombie: boolean; includeReused
 const name = printableName;
 const text = printable;
 
+/**
+ * The plan as aligned columns: what happens to each entry, its file size, what removing
+ * it frees (the pages tmpfs allocated, less than the size for a sparse pool), and why.
+ */
 function renderPlan(plan: CleanupPlan, all: boolean): string {
-  const lines = [`Cleanup plan for ${text(plan.dir)}:`];
-  for (const item of plan.remove) {
-    lines.push(`  remove  ${name(item.name)}  ${formatBytes(item.bytes)}  ${text(item.reason)}`);
-  }
   const shownKept = all ? plan.keep : plan.keep.filter((item) => item.state !== 'foreign');
-  for (const item of shownKept) lines.push(`  keep    ${name(item.name)}  ${text(item.reason)}`);
+  const rows = [
+    ...plan.remove.map((item) => ['remove', item.name, formatBytes(item.size), formatBytes(item.bytes), item.reason]),
+    ...shownKept.map((item) => ['keep', item.name, '', '', item.reason]),
+    ...plan.failed.map((item) => ['error', item.name, '', '', item.message]),
+  ];
+  const lines = [`Cleanup plan for ${text(plan.dir)}:`];
+  if (rows.length > 0)
+    lines.push(...renderTable(['', 'NAME', 'SIZE', 'FREES', 'WHY'], rows).map((line) => `  ${line}`));
   const hidden = plan.keep.length - shownKept.length;
   if (hidden > 0)
     lines.push(
-      `  keep    ${hidden} other ${hidden === 1 ? 'entry' : 'entries'} (not PulseAudio segments; --all lists them)`,
+      `  (${hidden} other ${hidden === 1 ? 'entry' : 'entries'} kept: not PulseAudio segments; --all lists them)`,
     );
-  for (const item of plan.failed) lines.push(`  error   ${name(item.name)}  ${text(item.message)}`);
   if (plan.remove.length === 0) lines.push('Nothing to remove.');
   return lines.join('\n');
 }

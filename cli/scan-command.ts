@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { compareSegments, scanShm } from '../core/scan-shm';
-import { formatBytes, formatMode } from '../protocol/format';
+import { LAB_MEMFD_NAME } from '../core/lab/lab';
+import { formatBytes, formatMode, plural } from '../protocol/format';
+import type { MemfdPool } from '../protocol/memory';
 import type { ScanResult, Segment } from '../protocol/scan-result';
 import { EXIT_OK, type Io } from './cli-error';
 import { printable } from './printable';
@@ -49,11 +51,25 @@ function holdersText(holders: readonly { pid: number; comm: string; access: stri
   return holders.map((holder) => `${holder.pid} ${holder.comm} (${holder.access})`).join(', ') || 'nobody';
 }
 
+/** Names of the memfds that pools are made in: PulseAudio's (reference §6) and the lab's. */
+const POOL_MEMFD_NAMES: ReadonlySet<string> = new Set(['pulseaudio', LAB_MEMFD_NAME]);
+
+/**
+ * Whether a memfd is a pool as far as the scan can tell: its slots decoded, or, where its
+ * contents could not be read (not root), it has a pool's name. Other programs' memfds
+ * (sealed buffers, Chromium's) are listed only with --all.
+ */
+function looksLikePool(memfd: MemfdPool): boolean {
+  return memfd.pool?.pool != null || (memfd.unreadable !== null && POOL_MEMFD_NAMES.has(memfd.name));
+}
+
 /** Short summaries of what is not an entry of the directory: memfd pools, deleted segments, findings. */
-function renderMemory(result: ScanResult): string[] {
+function renderMemory(result: ScanResult, all: boolean): string[] {
   const lines: string[] = [];
-  if (result.memfds.length > 0) lines.push('', 'memfd pools (no name in the shm directory):');
-  for (const memfd of result.memfds) {
+  const memfds = all ? result.memfds : result.memfds.filter(looksLikePool);
+  if (memfds.length > 0)
+    lines.push('', all ? 'memfds (no name in the shm directory):' : 'memfd pools (no name in the shm directory):');
+  for (const memfd of memfds) {
     const pool = memfd.pool?.pool;
     const contents =
       memfd.unreadable ??
@@ -62,6 +78,14 @@ function renderMemory(result: ScanResult): string[] {
         : (memfd.pool?.notPool ?? 'not read'));
     lines.push(
       `  memfd:${memfd.name} inode ${memfd.inode}, ${formatBytes(memfd.size)}, held by ${holdersText(memfd.holders)}: ${contents}`,
+    );
+  }
+  const hiddenMemfds = result.memfds.length - memfds.length;
+  if (hiddenMemfds > 0) {
+    const them = hiddenMemfds === 1 ? 'is hidden (--all shows it)' : 'are hidden (--all shows them)';
+    lines.push(
+      ...(memfds.length === 0 ? [''] : []),
+      `${plural(hiddenMemfds, 'memfd')} that ${hiddenMemfds === 1 ? 'is' : 'are'} not a pool ${them}`,
     );
   }
   if (result.deleted.length > 0) lines.push('', 'deleted but still mapped (counted by df, not shown by ls):');
@@ -107,7 +131,7 @@ export function renderScan(result: ScanResult, all: boolean): string {
     lines.push('no PulseAudio segments');
   }
   if (hidden > 0) lines.push(`${hidden} other ${hidden === 1 ? 'entry' : 'entries'} hidden (--all shows them)`);
-  return [...lines, ...renderMemory(result).map(printable)].join('\n');
+  return [...lines, ...renderMemory(result, all).map(printable)].join('\n');
 }
 
 export function scanCommand(args: string[], io: Io): number {

@@ -256,6 +256,41 @@ describe('the shm-inspector command line', () => {
     expect(listing()).toEqual([]);
   });
 
+  it('clean --dry-run lays the plan out in aligned, labelled columns: file size, bytes freed, why', async () => {
+    const stale = staleSegment();
+    writeFileSync(path.join(dir, 'foreign'), 'x');
+    const result = await cli(['clean', '--dry-run', '--force', 'foreign']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    const header = lines[1] ?? '';
+    expect(header).toMatch(/^ +NAME +SIZE +FREES +WHY$/);
+    const planned = lines.filter((line) => line.startsWith('  remove '));
+    expect(planned).toHaveLength(2);
+    for (const line of planned) {
+      // Every column starts where its heading does.
+      for (const heading of ['NAME', 'SIZE', 'FREES', 'WHY']) expect(line[header.indexOf(heading) - 1]).toBe(' ');
+      expect(line.slice(header.indexOf('NAME'))).toMatch(/^\S/);
+      expect(line.slice(header.indexOf('WHY'))).toMatch(/^\S/);
+    }
+    const staleLine = planned.find((line) => line.includes(stale)) ?? '';
+    expect(staleLine.slice(header.indexOf('SIZE'))).toMatch(/^64\.0 KiB +4\.0 KiB /);
+  });
+
+  it('scan lists only the memfds that are pools, and --all the others too', async () => {
+    // A memfd that is no pool (not whole 64 KiB slots), held by a process of the test's own.
+    const holder = start([
+      'python3',
+      '-c',
+      'import os, mmap, sys, time\nfd = os.memfd_create("not-a-pool")\nos.ftruncate(fd, 100000)\nm = mmap.mmap(fd, 100000)\nprint("ready", flush=True)\ntime.sleep(60)',
+    ]);
+    expect(await firstLine(holder)).toBe('ready');
+    const text = await cli(['scan']);
+    expect(text.stdout).not.toContain('memfd:not-a-pool');
+    expect(text.stdout).toMatch(/^\d+ memfds? that (is|are) not a pool (is|are) hidden \(--all shows (it|them)\)$/m);
+    const all = await cli(['scan', '--all']);
+    expect(all.stdout).toMatch(new RegExp(`memfd:not-a-pool inode \\d+, 97\\.7 KiB, held by ${holder.pid} python3`));
+  });
+
   it('clean --yes without a terminal removes the stale segment and exits 0', async () => {
     const stale = staleSegment();
     const result = await cli(['clean', '--yes']);
