@@ -57,6 +57,23 @@ describe('DetailPane', () => {
     expect(screen.getByTestId('state-badge').textContent).toBe('stale');
   });
 
+  it('calls a PID reused only when the engine does: an owner that started just after the birth time, within its margin, is the creator', () => {
+    const justAfter = segment('pulse-shm-1', {
+      birthTime: NOW - 60_000,
+      owner: { pid: 3349, comm: 'pulseaudio', state: 'S', startTime: NOW - 60_000 + 400 },
+    });
+    const reused = staleSegment('pulse-shm-2', {
+      state: 'stale-pid-reused',
+      birthTime: NOW - 60_000,
+      owner: { pid: 4242, comm: 'bash', state: 'S', startTime: NOW - 30_000 },
+    });
+    const { store } = renderSelected('seg:pulse-shm-1', [fullPatch([segmentItem(justAfter), segmentItem(reused)])]);
+    expect(screen.getByTestId('owner-summary').textContent).not.toContain('reused');
+    expect(screen.getByTestId('owner-summary').textContent).toContain('its creator');
+    act(() => select(store, 'seg:pulse-shm-2'));
+    expect(screen.getByTestId('owner-summary').textContent).toContain('after the segment was created: a reused PID');
+  });
+
   it('says when the holders may be incomplete, and why an unverifiable owner could not be inspected', () => {
     const unknown = staleSegment('pulse-shm-2', {
       state: 'unverifiable',

@@ -12,12 +12,15 @@ export function OwnerView({ segment }: { segment: Segment }) {
   } else if (!owner) text = `The marker names PID ${marker.pid}; no process has that PID now.`;
   else {
     const zombie = owner.state === 'Z' ? ', a zombie (exited, not reaped)' : '';
+    // The engine judges reuse (with its margin for clock ticks); this only words its verdict.
     const started =
       birthTime === null
         ? 'the filesystem records no creation time to compare with'
         : owner.startTime <= birthTime
           ? `started ${formatDuration(birthTime - owner.startTime)} before the segment was created`
-          : `started ${formatDuration(owner.startTime - birthTime)} after the segment was created: a reused PID`;
+          : segment.state === 'stale-pid-reused'
+            ? `started ${formatDuration(owner.startTime - birthTime)} after the segment was created: a reused PID`
+            : `started ${formatDuration(owner.startTime - birthTime)} after the segment's recorded creation, within the margin the engine allows for clock ticks: its creator`;
     text = `The marker names PID ${marker.pid}: ${owner.comm} (state ${owner.state}${zombie}), which ${started}.`;
   }
   return (
