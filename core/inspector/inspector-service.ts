@@ -98,6 +98,7 @@ class InspectorService implements InspectorApi {
     const torn = this.audit?.tornLineReport() ?? null;
     if (torn !== null) (options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)))(torn);
     this.feed = new SampleFeed(this.now);
+    this.feed.setActive(false); // until someone subscribes
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, (removal, via) =>
       this.record(labDeletionEntry(this.dir, removal, via, this.now())),
@@ -133,6 +134,7 @@ class InspectorService implements InspectorApi {
     if (this.closed) return () => {};
     const subscriber = new CoalescingSubscriber(sink);
     this.subscribers.add(subscriber);
+    this.feed.setActive(true);
     subscriber.deliver({
       seq: this.seq,
       full: true,
@@ -144,6 +146,8 @@ class InspectorService implements InspectorApi {
     if (subscriber.hasPending) this.scheduleFlush();
     return () => {
       this.subscribers.delete(subscriber);
+      // Nobody to show traffic to: the sampler's thread stops and lets go of what it held.
+      if (this.subscribers.size === 0 && !this.closed) this.feed.setActive(false);
     };
   }
 
@@ -152,7 +156,7 @@ class InspectorService implements InspectorApi {
     this.closed = true;
     attempt(() => this.watcher?.stop());
     for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer]) if (timer) clearInterval(timer);
-    this.feed.track([]);
+    attempt(() => this.feed.close());
     for (const entry of [...this.held]) attempt(() => this.release(entry));
     this.labs.stopAll();
     this.subscribers.clear();
