@@ -98,7 +98,6 @@ class InspectorService implements InspectorApi {
     const torn = this.audit?.tornLineReport() ?? null;
     if (torn !== null) (options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)))(torn);
     this.feed = new SampleFeed(this.now);
-    this.feed.setActive(false); // until someone subscribes
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, (removal, via) =>
       this.record(labDeletionEntry(this.dir, removal, via, this.now())),
@@ -134,7 +133,7 @@ class InspectorService implements InspectorApi {
     if (this.closed) return () => {};
     const subscriber = new CoalescingSubscriber(sink);
     this.subscribers.add(subscriber);
-    this.feed.setActive(true);
+    attempt(() => this.feed.setActive(true));
     subscriber.deliver({
       seq: this.seq,
       full: true,
@@ -147,7 +146,7 @@ class InspectorService implements InspectorApi {
     return () => {
       this.subscribers.delete(subscriber);
       // Nobody to show traffic to: the sampler's thread stops and lets go of what it held.
-      if (this.subscribers.size === 0 && !this.closed) this.feed.setActive(false);
+      if (this.subscribers.size === 0 && !this.closed) attempt(() => this.feed.setActive(false));
     };
   }
 

@@ -50,7 +50,8 @@ export class SampleFeed {
   private handle: number | null = null;
   private sources: readonly ChannelSource[] = [];
   private readonly capacities = new Map<string, number>();
-  private active = true;
+  /** Inactive until someone listens: see setActive. */
+  private active = false;
   private lastCollect: number;
 
   constructor(private readonly now: () => number) {
