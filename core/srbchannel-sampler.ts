@@ -13,6 +13,11 @@ export interface ChannelSource {
   followLink?: boolean;
   offset: number;
   capacity: number;
+  /**
+   * PIDs that map or hold the pool (the inspector's own read-only fds left out): the
+   * native sampler holds the pool open only while one of them runs (default none).
+   */
+  holders?: readonly number[];
 }
 
 /** Bytes the sampler reads per channel: both counts and both fdsems (reference §5). */

@@ -165,6 +165,45 @@ export interface TrafficStats {
   elapsedMs: number;
 }
 
+/** One srbchannel for samplerTrack, as the scan found it (reference §5). */
+export interface ChannelSpec {
+  /** The caller's name for the channel; intervals carry it back. */
+  key: string;
+  /** An absolute path that opens the pool: its shm file, or a /proc fd or map_files link. */
+  path: string;
+  dev: number;
+  inode: number;
+  /** Follow a final symlink: true for the /proc links only. */
+  followLink: boolean;
+  /** File offset of the srbchannel header. */
+  offset: number;
+  /** Bytes per ring: counts above it mean the block is no longer an srbchannel. */
+  capacity: number;
+  /** PIDs that map or hold the pool, the inspector's own read-only fds left out: the channel is live while one runs. */
+  holders: number[];
+}
+
+/** What one channel did between two samplerCollect calls. */
+export interface ChannelInterval {
+  key: string;
+  /** Whether the sampler held the pool open and read it every period (the channel is live), or read it once at collect. */
+  held: boolean;
+  /** Header reads in the interval. */
+  reads: number;
+  /** The sum of each ring's fill increases between consecutive reads: bytes written into it, as far as the reads saw. */
+  readBytes: number;
+  writeBytes: number;
+  /** The highest fill of each ring the reads saw. */
+  readPeak: number;
+  writePeak: number;
+  /** Reads whose semaphore words (waiting, signalled of either ring) differed from the read before. */
+  wakeups: number;
+  /** The last header read ever: read count, write count, then each ring's fdsem (waiting, signalled, in_pipe). */
+  last: number[] | null;
+  /** Why a read failed in the interval: an errno name, CHANGED (not the scanned file) or NOT_SRBCHANNEL; null if none did. */
+  error: string | null;
+}
+
 /** The addon's exports, exactly as binding.cc registers them. */
 export interface Addon {
   scanDirectory(dir: string): { dev: number; columns: RawEntryColumns };
@@ -194,4 +233,8 @@ export interface Addon {
   trafficStart(fd: number, blockOffset: number, blockLength: number, bytesPerSecond: number): number;
   trafficStats(handle: number): TrafficStats;
   trafficStop(handle: number): TrafficStats;
+  samplerOpen(periodMicros: number): number;
+  samplerTrack(handle: number, channels: ChannelSpec[]): void;
+  samplerCollect(handle: number): ChannelInterval[];
+  samplerClose(handle: number): void;
 }

@@ -4,6 +4,7 @@
       "target_name": "shm_inspector",
       "sources": [
         "src/binding.cc",
+        "src/channel-sampler.cc",
         "src/directory-scan.cc",
         "src/process-table.cc",
         "src/shm-snapshot.cc",

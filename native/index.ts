@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import { dataSizeProblem, entryNameProblem, MAX_DATA_SIZE, MAX_PID, modeProblem } from '../protocol/limits';
 import { nameByteLength, nameBytesProblem } from '../protocol/name-bytes';
 import type {
+  ChannelInterval,
+  ChannelSpec,
   ProcessFilter,
   RawCreated,
   RawDirectoryScan,
@@ -275,4 +277,51 @@ export function trafficStats(handle: number): TrafficStats {
 export function trafficStop(handle: number): TrafficStats {
   checkId(handle, 'handle');
   return call(() => loadAddon().trafficStop(handle));
+}
+
+/** Fastest and slowest header reads samplerOpen accepts: 10 kHz and 10 Hz. */
+export const SAMPLER_PERIOD_MICROS = { min: 100, max: 100_000 } as const;
+
+/**
+ * Starts a thread that reads the 32-byte header of every tracked srbchannel whose pool is
+ * live each `periodMicros` (one pread through an fd held while some holder runs; see
+ * native/src/channel-sampler.h), and sums what it sees into intervals for samplerCollect.
+ */
+export function samplerOpen(periodMicros: number): number {
+  const { min, max } = SAMPLER_PERIOD_MICROS;
+  if (!Number.isInteger(periodMicros) || periodMicros < min || periodMicros > max) {
+    throw invalid(`sampling period must be an integer from ${min} to ${max} microseconds`);
+  }
+  return call(() => loadAddon().samplerOpen(periodMicros));
+}
+
+/** Replaces the channels a sampler reads; channels that stay keep their interval so far. */
+export function samplerTrack(handle: number, channels: readonly ChannelSpec[]): void {
+  checkId(handle, 'handle');
+  for (const channel of channels) {
+    checkAbsolute('path', channel.path);
+    checkId(channel.dev, 'device');
+    checkId(channel.inode, 'inode');
+    checkId(channel.offset, 'offset');
+    if (!Number.isSafeInteger(channel.capacity) || channel.capacity < 1 || channel.capacity > 0x7fffffff) {
+      throw invalid('capacity must be a positive 32-bit integer');
+    }
+    for (const pid of channel.holders) {
+      if (!Number.isSafeInteger(pid) || pid < 1 || pid > MAX_PID) throw invalid(`PID ${pid} is out of range`);
+    }
+  }
+  const copies = channels.map((channel) => ({ ...channel, holders: [...channel.holders] }));
+  call(() => loadAddon().samplerTrack(handle, copies));
+}
+
+/** Each tracked channel's interval since the last collect; channels not held are read once, now. */
+export function samplerCollect(handle: number): ChannelInterval[] {
+  checkId(handle, 'handle');
+  return call(() => loadAddon().samplerCollect(handle));
+}
+
+/** Stops the sampler's thread and closes every fd it held; EINVAL for an unknown or closed handle. */
+export function samplerClose(handle: number): void {
+  checkId(handle, 'handle');
+  call(() => loadAddon().samplerClose(handle));
 }

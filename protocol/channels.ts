@@ -48,7 +48,7 @@ export interface LabItem {
 export interface Settings {
   /** Periodic rescan of processes and owners, ms (default 1000). */
   rescanMs: number;
-  /** srbchannel sampling rate, Hz (default 10). */
+  /** srbchannel reports per second (default 10): each carries what the ~2 kHz header reads saw since the last. */
   sampleHz: number;
 }
 
@@ -116,13 +116,39 @@ export type InspectorItem =
   | { id: string; type: 'memfd'; memfd: MemfdPool }
   | { id: string; type: 'deleted'; deleted: DeletedSegment };
 
-/** New srbchannel samples since the last patch, for one channel. */
+/**
+ * What one srbchannel did in one reporting interval. The host reads a live channel's
+ * header (reference §5) about 2000 times a second, because PulseAudio moves a stream's
+ * data in bursts of a millisecond or so; a channel whose pool no process holds is read
+ * once per interval. Byte counts are what the reads saw: bytes written and read again
+ * between two reads are missed, so they are a lower bound.
+ */
+export interface TrafficInterval {
+  /** End of the interval, ms since the epoch (the engine's clock). */
+  time: number;
+  /** Length of the interval, ms. */
+  ms: number;
+  /** Header reads in the interval. */
+  reads: number;
+  /** Bytes written into the read ring (count at offset 0): the sum of its fill increases between reads. */
+  readBytes: number;
+  /** The same for the write ring (count at offset 4). */
+  writeBytes: number;
+  /** Highest fill of each ring the reads saw. */
+  readPeak: number;
+  writePeak: number;
+  /** Reads in which either ring's semaphore (waiting, signalled) differed from the read before: posts and wake-ups seen. */
+  wakeups: number;
+  /** The header as last read. */
+  last: SrbchannelSample;
+}
+
+/** New srbchannel intervals since the last patch, for one channel. */
 export interface ChannelSamples {
   /** `<item id>#<header offset>`. */
   channel: string;
   capacity: number;
-  times: number[];
-  samples: SrbchannelSample[];
+  intervals: TrafficInterval[];
 }
 
 /**

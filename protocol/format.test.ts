@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatMode, plural } from './format';
+import { formatBytes, formatDuration, formatMode, formatRate, plural } from './format';
 
 describe('format', () => {
+  it('formats byte rates', () => {
+    expect(formatRate(12595.2)).toBe('12.3 KiB/s');
+    expect(formatRate(0)).toBe('0 B/s');
+    expect(formatRate(99.6)).toBe('100 B/s');
+  });
+
   it('formats bytes', () => {
     expect(formatBytes(40)).toBe('40 B');
     expect(formatBytes(67108904)).toBe('64.0 MiB');

@@ -13,6 +13,11 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
 }
 
+/** 12595.2 -> "12.3 KiB/s": a byte rate, rounded to whole bytes below 1 KiB/s. */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
 /** 448 -> "0700". */
 export function formatMode(mode: number): string {
   return `0${mode.toString(8).padStart(3, '0')}`;

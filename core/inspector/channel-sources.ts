@@ -45,6 +45,7 @@ export function channelSources(result: ScanResult, processes: ProcessIndex): Cha
         followLink: false,
         offset: channel.offset,
         capacity: channel.capacity,
+        holders: segment.attached.map((holder) => holder.pid),
       });
     }
   }
@@ -60,6 +61,7 @@ export function channelSources(result: ScanResult, processes: ProcessIndex): Cha
         followLink: true,
         offset: channel.offset,
         capacity: channel.capacity,
+        holders: memfd.holders.map((holder) => holder.pid),
       });
     }
   }

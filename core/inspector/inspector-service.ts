@@ -133,6 +133,7 @@ class InspectorService implements InspectorApi {
     if (this.closed) return () => {};
     const subscriber = new CoalescingSubscriber(sink);
     this.subscribers.add(subscriber);
+    attempt(() => this.feed.setActive(true));
     subscriber.deliver({
       seq: this.seq,
       full: true,
@@ -144,6 +145,8 @@ class InspectorService implements InspectorApi {
     if (subscriber.hasPending) this.scheduleFlush();
     return () => {
       this.subscribers.delete(subscriber);
+      // Nobody to show traffic to: the sampler's thread stops and lets go of what it held.
+      if (this.subscribers.size === 0 && !this.closed) attempt(() => this.feed.setActive(false));
     };
   }
 
@@ -152,7 +155,7 @@ class InspectorService implements InspectorApi {
     this.closed = true;
     attempt(() => this.watcher?.stop());
     for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer]) if (timer) clearInterval(timer);
-    this.feed.track([]);
+    attempt(() => this.feed.close());
     for (const entry of [...this.held]) attempt(() => this.release(entry));
     this.labs.stopAll();
     this.subscribers.clear();

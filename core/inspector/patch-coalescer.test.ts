@@ -38,8 +38,17 @@ const sample = (count: number) => ({
 const samples = (channel: string, from: number, count: number): ChannelSamples => ({
   channel,
   capacity: 100,
-  times: Array.from({ length: count }, (_, i) => from + i),
-  samples: Array.from({ length: count }, (_, i) => sample(from + i)),
+  intervals: Array.from({ length: count }, (_, i) => ({
+    time: from + i,
+    ms: 100,
+    reads: 200,
+    readBytes: from + i,
+    writeBytes: 0,
+    readPeak: from + i,
+    writePeak: 0,
+    wakeups: 0,
+    last: sample(from + i),
+  })),
 });
 
 let seq = 0;
@@ -95,9 +104,9 @@ describe('CoalescingSubscriber', () => {
     subscriber.flush();
     expect(sink.sent).toHaveLength(1);
     const [a, b] = sink.sent[0]?.samples ?? [];
-    expect(a?.times).toEqual([15, 16, 17, 18, 19]);
-    expect(a?.samples.map((s) => s.readCount)).toEqual([15, 16, 17, 18, 19]);
-    expect(b?.times).toEqual([5, 6, 7, 8, 9]);
+    expect(a?.intervals.map((interval) => interval.time)).toEqual([15, 16, 17, 18, 19]);
+    expect(a?.intervals.map((interval) => interval.readBytes)).toEqual([15, 16, 17, 18, 19]);
+    expect(b?.intervals.map((interval) => interval.time)).toEqual([5, 6, 7, 8, 9]);
   });
 
   it('holds a first snapshot for a busy sink and sends it as a full patch with later changes folded in', () => {

@@ -6,15 +6,14 @@
 import type { ChannelSamples, InspectorItem, Patch } from '../../protocol/channels';
 import type { PatchSink } from './inspector-api';
 
-/** Samples kept per channel while a sink is busy: about 25 s at the default 10 Hz. */
+/** Traffic intervals kept per channel while a sink is busy: about 25 s at the default 10 Hz. */
 export const MAX_PENDING_SAMPLES = 256;
 
-/** Appends `later` to `earlier` (if any), keeping the last `limit` samples. */
+/** Appends `later` to `earlier` (if any), keeping the last `limit` intervals. */
 function mergeSamples(earlier: ChannelSamples | undefined, later: ChannelSamples, limit: number): ChannelSamples {
-  const times = earlier ? [...earlier.times, ...later.times] : later.times;
-  const samples = earlier ? [...earlier.samples, ...later.samples] : later.samples;
-  const drop = Math.max(0, times.length - limit);
-  return { channel: later.channel, capacity: later.capacity, times: times.slice(drop), samples: samples.slice(drop) };
+  const intervals = earlier ? [...earlier.intervals, ...later.intervals] : later.intervals;
+  const drop = Math.max(0, intervals.length - limit);
+  return { channel: later.channel, capacity: later.capacity, intervals: intervals.slice(drop) };
 }
 
 /** Several patches folded into the one that has their net effect. */

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "channel-sampler.h"
 #include "directory-scan.h"
 #include "errno-name.h"
 #include "file-read.h"
@@ -424,6 +425,75 @@ Napi::Value TrafficStop(const Napi::CallbackInfo& info) {
   return traffic_stats_to_js(info.Env(), shm::traffic_stop(handle_arg(info, 0)));
 }
 
+Napi::Value SamplerOpen(const Napi::CallbackInfo& info) {
+  uint32_t handle =
+      shm::sampler_open(static_cast<uint32_t>(number_arg(info, 0)), static_cast<napi_env>(info.Env()));
+  return Napi::Number::New(info.Env(), handle);
+}
+
+Napi::Value SamplerTrack(const Napi::CallbackInfo& info) {
+  Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<shm::ChannelSpec> specs;
+  specs.reserve(list.Length());
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Object item = list.Get(i).As<Napi::Object>();
+    shm::ChannelSpec spec;
+    spec.key = item.Get("key").As<Napi::String>().Utf8Value();
+    spec.path = item.Get("path").As<Napi::String>().Utf8Value();
+    spec.dev = static_cast<uint64_t>(item.Get("dev").As<Napi::Number>().DoubleValue());
+    spec.inode = static_cast<uint64_t>(item.Get("inode").As<Napi::Number>().DoubleValue());
+    spec.follow_link = item.Get("followLink").As<Napi::Boolean>().Value();
+    spec.offset = static_cast<uint64_t>(item.Get("offset").As<Napi::Number>().DoubleValue());
+    spec.capacity = static_cast<int64_t>(item.Get("capacity").As<Napi::Number>().DoubleValue());
+    Napi::Array holders = item.Get("holders").As<Napi::Array>();
+    for (uint32_t h = 0; h < holders.Length(); ++h) spec.holders.push_back(holders.Get(h).As<Napi::Number>().Int32Value());
+    specs.push_back(std::move(spec));
+  }
+  shm::sampler_track(handle_arg(info, 0), specs);
+  return info.Env().Undefined();
+}
+
+/** An interval's error as JS sees it: null, an errno name, or one of the sampler's own codes. */
+Napi::Value interval_error(Napi::Env env, int error) {
+  if (error == 0) return env.Null();
+  if (error == -1) return Napi::String::New(env, "CHANGED");
+  if (error == -2) return Napi::String::New(env, "NOT_SRBCHANNEL");
+  return Napi::String::New(env, shm::errno_name(error));
+}
+
+Napi::Value SamplerCollect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<shm::ChannelInterval> intervals = shm::sampler_collect(handle_arg(info, 0));
+  Napi::Array out = Napi::Array::New(env, intervals.size());
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    const shm::ChannelInterval& interval = intervals[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("key", interval.key);
+    item.Set("held", Napi::Boolean::New(env, interval.held));
+    item.Set("reads", number(env, interval.reads));
+    item.Set("readBytes", number(env, interval.read_bytes));
+    item.Set("writeBytes", number(env, interval.write_bytes));
+    item.Set("readPeak", Napi::Number::New(env, interval.read_peak));
+    item.Set("writePeak", Napi::Number::New(env, interval.write_peak));
+    item.Set("wakeups", number(env, interval.wakeups));
+    if (interval.has_last) {
+      Napi::Array words = Napi::Array::New(env, 8);
+      for (uint32_t w = 0; w < 8; ++w) words.Set(w, Napi::Number::New(env, interval.last[w]));
+      item.Set("last", words);
+    } else {
+      item.Set("last", env.Null());
+    }
+    item.Set("error", interval_error(env, interval.error));
+    out.Set(static_cast<uint32_t>(i), item);
+  }
+  return out;
+}
+
+Napi::Value SamplerClose(const Napi::CallbackInfo& info) {
+  shm::sampler_close(handle_arg(info, 0));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanDirectory", Napi::Function::New<guarded<ScanDirectory>>(env, "scanDirectory"));
   exports.Set("scanEntry", Napi::Function::New<guarded<ScanEntry>>(env, "scanEntry"));
@@ -440,10 +510,17 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("trafficStart", Napi::Function::New<guarded<TrafficStart>>(env, "trafficStart"));
   exports.Set("trafficStats", Napi::Function::New<guarded<TrafficStats>>(env, "trafficStats"));
   exports.Set("trafficStop", Napi::Function::New<guarded<TrafficStop>>(env, "trafficStop"));
+  exports.Set("samplerOpen", Napi::Function::New<guarded<SamplerOpen>>(env, "samplerOpen"));
+  exports.Set("samplerTrack", Napi::Function::New<guarded<SamplerTrack>>(env, "samplerTrack"));
+  exports.Set("samplerCollect", Napi::Function::New<guarded<SamplerCollect>>(env, "samplerCollect"));
+  exports.Set("samplerClose", Napi::Function::New<guarded<SamplerClose>>(env, "samplerClose"));
   // Traffic threads must not outlive their env (exit, worker termination): Node runs
   // this hook at env teardown. process.exit() skips it; srb-traffic.cc covers that.
   const void* owner = static_cast<napi_env>(env);
-  env.AddCleanupHook([owner] { shm::traffic_stop_all(owner); });
+  env.AddCleanupHook([owner] {
+    shm::traffic_stop_all(owner);
+    shm::sampler_close_all(owner);
+  });
   return exports;
 }
 

@@ -7,6 +7,13 @@
 namespace shm {
 
 /**
+ * Opens `path` read-only (never blocking on a FIFO, never following a final symlink
+ * unless `follow_link`) only if it is the regular file (`dev`, `inode`): -1 when it is
+ * another file. SysError when it cannot be opened.
+ */
+int open_if_same(const std::string& path, uint64_t dev, uint64_t inode, bool follow_link);
+
+/**
  * Reads up to `length` bytes at `offset` of `path`, but only if it is still the regular
  * file (`dev`, `inode`) the caller scanned: open (never blocking on a FIFO swapped in,
  * never following a symlink unless `follow_link`, for /proc fd and map_files links),

@@ -38,6 +38,10 @@ constexpr uint64_t kHeaderSize = 48;  // sizeof(struct srbheader) = 44, aligned 
 // Writes come in small timed chunks; reads lag behind so fill levels are visibly non-zero.
 constexpr auto kWriteEvery = std::chrono::milliseconds(10);
 constexpr auto kDrainEvery = std::chrono::milliseconds(25);
+// Drains fall a quarter write period off the write ticks: a write and a drain at the same
+// instant (in two threads) would leave a ring's fill unchanged between any two reads, so
+// no sampler could see that write. Off by 2.5 ms, every write stays visible that long.
+constexpr auto kDrainPhase = std::chrono::microseconds(2500);
 
 /** pa_fdsem_data: one per ring; the ring's reader waits on it, its writer posts it. */
 struct Fdsem {
@@ -138,7 +142,7 @@ class Run {
     uint64_t produced = 0;  // this end's private stream positions; ring index = position % capacity
     uint64_t consumed = 0;
     Clock::time_point next_write = started_;
-    Clock::time_point next_drain = started_ + kDrainEvery;
+    Clock::time_point next_drain = started_ + kDrainEvery + kDrainPhase;
     while (!stopping_.load(std::memory_order_relaxed)) {
       Clock::time_point now = Clock::now();
       if (now >= next_write) {

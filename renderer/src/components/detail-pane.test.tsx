@@ -111,7 +111,7 @@ describe('DetailPane', () => {
     expect(map.getAttribute('aria-label')).toBe('4 slots: 1 in use (U), 1 free (F), 1 data (D), 1 untouched (·)');
   });
 
-  it('charts both rings of each srbchannel from the samples of the last minute', () => {
+  it('charts the bytes per second into both rings of each srbchannel, with the current rate in words', () => {
     const item = segmentItem(
       segment('pulse-shm-1', { pool: { pool: pool(['in-use', 'untouched'], [64]), notPool: null } }),
     );
@@ -123,26 +123,44 @@ describe('DetailPane', () => {
         segments: {
           ...state.segments,
           series: new Map([
-            ['seg:pulse-shm-1#64', { capacity: 32712, times: [NOW, NOW + 100], read: [100, 2048], write: [0, 4096] }],
+            [
+              'seg:pulse-shm-1#64',
+              {
+                capacity: 32712,
+                times: [NOW, NOW + 100],
+                ms: [100, 100],
+                readBytes: [100, 2048],
+                writeBytes: [0, 4096],
+                peak: [100, 4096],
+                wakeups: [1, 2],
+                last: null,
+              },
+            ],
           ]),
         },
       }));
     });
-    expect(chart.textContent).toContain('read ring 2.0 KiB, write ring 4.0 KiB of 31.9 KiB each');
+    // (100 + 2048) B into the read ring and 4096 B into the write ring over 200 ms.
+    expect(screen.getByTestId('srb-rate').textContent).toBe('30.5 KiB/s');
+    expect(chart.textContent).toContain(
+      'over the last 5 s (read ring 10.5 KiB/s, write ring 20.0 KiB/s); peak fill 4.0 KiB of 31.9 KiB, 3 wake-ups',
+    );
     const plot = FakeUPlot.instances[0];
     expect(plot?.data).toEqual([
       [NOW / 1000, (NOW + 100) / 1000],
-      [100, 2048],
-      [0, 4096],
+      [1000, 20480],
+      [0, 40960],
     ]);
   });
 
-  it('updates the chart as patches bring samples', () => {
+  it('updates the chart and the rate as patches bring traffic', () => {
     const item = segmentItem(segment('pulse-shm-1', { pool: { pool: pool(['in-use'], [64]), notPool: null } }));
     const { store } = renderSelected('seg:pulse-shm-1', [fullPatch([item])]);
     const patch = incrementalPatch(2, { samples: [samples('seg:pulse-shm-1#64', NOW, 3, 100, (i) => 1024 * i)] });
     act(() => store.setState((state) => applyPatch(state, patch)));
-    expect(screen.getByTestId('srb-chart').textContent).toContain('read ring 2.0 KiB, write ring 4.0 KiB');
+    // 3 KiB into the read ring and 6 KiB into the write ring in 300 ms.
+    expect(screen.getByTestId('srb-rate').textContent).toBe('30.0 KiB/s');
+    expect(screen.getByTestId('srb-chart').textContent).toContain('read ring 10.0 KiB/s, write ring 20.0 KiB/s');
   });
 
   it('shows the findings about the selected segment only', () => {

@@ -1,17 +1,24 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatBytes } from '../../../protocol/format';
-import { SERIES_WINDOW_MS, type ChannelSeries } from '../store/channel-series';
+import { formatBytes, formatRate, plural } from '../../../protocol/format';
+import {
+  intervalRate,
+  recentTraffic,
+  RATE_WINDOW_MS,
+  SERIES_WINDOW_MS,
+  type ChannelSeries,
+} from '../store/channel-series';
 import { useInspector } from '../store/store-context';
 
 const HEIGHT = 160;
 const MIN_WIDTH = 240;
 
-/** uPlot's data: seconds on x, the two rings' fill levels in bytes on y. */
+/** uPlot's data: seconds on x, bytes per second into each ring on y. */
 function toData(series: ChannelSeries | undefined): uPlot.AlignedData {
   if (!series) return [[], [], []];
-  return [series.times.map((time) => time / 1000), [...series.read], [...series.write]];
+  const rate = (bytes: readonly number[]) => bytes.map((value, i) => intervalRate(value, series.ms[i] ?? 0));
+  return [series.times.map((time) => time / 1000), rate(series.readBytes), rate(series.writeBytes)];
 }
 
 interface ChartColors {
@@ -33,7 +40,7 @@ function chartColors(element: HTMLElement): ChartColors {
   };
 }
 
-function options(capacity: number, width: number, colors: ChartColors): uPlot.Options {
+function options(width: number, colors: ChartColors): uPlot.Options {
   const axis = {
     stroke: colors.axis,
     grid: { stroke: colors.grid, width: 1 },
@@ -49,19 +56,31 @@ function options(capacity: number, width: number, colors: ChartColors): uPlot.Op
         // Always the last minute, so the chart scrolls instead of stretching.
         range: (_u, _min, max) => [max - SERIES_WINDOW_MS / 1000, max],
       },
-      y: { range: () => [0, capacity] },
+      // Autoscaled to the busiest interval shown; an idle channel keeps a 1 KiB/s axis, not a collapsed one.
+      y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.1)] },
     },
-    axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((tick) => formatBytes(tick)), size: 70 }],
+    axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((tick) => formatRate(tick)), size: 80 }],
     series: [
       {},
       // Dashed against solid: the two rings differ by more than color.
-      { label: 'read ring', stroke: colors.read, width: 1.5 },
-      { label: 'write ring', stroke: colors.write, width: 1.5, dash: [6, 3] },
+      {
+        label: 'into read ring',
+        stroke: colors.read,
+        width: 1.5,
+        value: (_u, v) => (v === null ? '-' : formatRate(v)),
+      },
+      {
+        label: 'into write ring',
+        stroke: colors.write,
+        width: 1.5,
+        dash: [6, 3],
+        value: (_u, v) => (v === null ? '-' : formatRate(v)),
+      },
     ],
   };
 }
 
-/** Both rings' fill levels of one srbchannel over the last 60 s, with the latest values in words. */
+/** The traffic through one srbchannel over the last 60 s in bytes per second, with the current rate in words. */
 export function SrbChart({ channel, title, capacity }: { channel: string; title: string; capacity: number }) {
   const series = useInspector((state) => state.segments.series.get(channel));
   const containerRef = useRef<HTMLDivElement>(null);
@@ -71,7 +90,7 @@ export function SrbChart({ channel, title, capacity }: { channel: string; title:
     const container = containerRef.current;
     if (!container) return;
     const width = () => Math.max(MIN_WIDTH, container.clientWidth);
-    const plot = new uPlot(options(capacity, width(), chartColors(container)), [[], [], []], container);
+    const plot = new uPlot(options(width(), chartColors(container)), [[], [], []], container);
     plotRef.current = plot;
     const observer =
       typeof ResizeObserver === 'undefined'
@@ -83,21 +102,26 @@ export function SrbChart({ channel, title, capacity }: { channel: string; title:
       plot.destroy();
       plotRef.current = null;
     };
-  }, [capacity]);
+  }, []);
 
   useEffect(() => {
     plotRef.current?.setData(toData(series));
-  }, [series, capacity]);
+  }, [series]);
 
-  const lastRead = series?.read[series.read.length - 1];
-  const lastWrite = series?.write[series.write.length - 1];
+  const recent = series && series.times.length > 0 ? recentTraffic(series) : null;
   return (
     <figure className="srb-chart" data-testid="srb-chart">
       <figcaption>
         {title}:{' '}
-        {lastRead === undefined || lastWrite === undefined
-          ? 'no samples yet'
-          : `read ring ${formatBytes(lastRead)}, write ring ${formatBytes(lastWrite)} of ${formatBytes(capacity)} each`}
+        {recent === null ? (
+          'no samples yet'
+        ) : (
+          <>
+            <strong data-testid="srb-rate">{formatRate(recent.readRate + recent.writeRate)}</strong>
+            {` over the last ${RATE_WINDOW_MS / 1000} s (read ring ${formatRate(recent.readRate)}, write ring ${formatRate(recent.writeRate)}); `}
+            {`peak fill ${formatBytes(recent.peak)} of ${formatBytes(capacity)}, ${plural(recent.wakeups, 'wake-up')}`}
+          </>
+        )}
       </figcaption>
       <div ref={containerRef} className="srb-chart__plot" aria-hidden="true" />
     </figure>

@@ -11,7 +11,7 @@ import {
   NOW,
 } from '../test-support/fixtures';
 import { applyPatch } from './apply-patch';
-import { MAX_SERIES_POINTS, SERIES_WINDOW_MS } from './channel-series';
+import { MAX_SERIES_POINTS, recentTraffic, SERIES_WINDOW_MS } from './channel-series';
 import { initialState, type InspectorState } from './inspector-store';
 
 const apply = (...patches: Parameters<typeof applyPatch>[1][]): InspectorState =>
@@ -65,7 +65,7 @@ describe('applyPatch', () => {
     expect(applyPatch(selected, incrementalPatch(2, { removals: ['seg:a'] })).selection.selectedId).toBeNull();
   });
 
-  it('appends samples to each channel in arrival order', () => {
+  it('appends traffic intervals to each channel in arrival order', () => {
     const state = apply(
       fullPatch([segmentItem(segment('a'))]),
       incrementalPatch(2, { samples: [samples('seg:a#64', NOW, 3, 100)] }),
@@ -73,9 +73,28 @@ describe('applyPatch', () => {
     );
     const series = state.segments.series.get('seg:a#64');
     expect(series?.times).toEqual([NOW, NOW + 100, NOW + 200, NOW + 300, NOW + 400]);
-    expect(series?.read).toEqual([0, 1, 2, 10, 11]);
-    expect(series?.write).toEqual([0, 2, 4, 20, 22]);
+    expect(series?.ms).toEqual([100, 100, 100, 100, 100]);
+    expect(series?.readBytes).toEqual([0, 1, 2, 10, 11]);
+    expect(series?.writeBytes).toEqual([0, 2, 4, 20, 22]);
+    expect(series?.peak).toEqual([0, 2, 4, 20, 22]);
+    expect(series?.last?.readCount).toBe(11);
     expect(series?.capacity).toBe(32712);
+  });
+
+  it('sums the last 5 s of intervals into the current rate, each ring apart', () => {
+    const state = apply(
+      fullPatch([segmentItem(segment('a'))]),
+      // 10 s of 100 ms intervals: 1000 B each into the read ring until the last 5 s, 0 after.
+      incrementalPatch(2, { samples: [samples('seg:a#64', NOW, 100, 100, (i) => (i < 50 ? 1000 : 0))] }),
+    );
+    const series = state.segments.series.get('seg:a#64');
+    if (!series) throw new Error('no series');
+    expect(recentTraffic(series)).toEqual({ readRate: 0, writeRate: 0, peak: 0, wakeups: 50 });
+    expect(recentTraffic(series, 6_000)).toMatchObject({
+      readRate: (1000 * 10) / 6,
+      writeRate: (2000 * 10) / 6,
+      peak: 2000,
+    });
   });
 
   it('keeps only the last 60 s of samples, measured from the newest one', () => {
@@ -101,7 +120,7 @@ describe('applyPatch', () => {
     }
     const series = state.segments.series.get('seg:a#64');
     expect(series?.times).toHaveLength(MAX_SERIES_POINTS);
-    expect(series?.read).toHaveLength(MAX_SERIES_POINTS);
+    expect(series?.readBytes).toHaveLength(MAX_SERIES_POINTS);
     expect(series?.times[MAX_SERIES_POINTS - 1]).toBe(NOW + 19_999);
   });
 

@@ -11,7 +11,7 @@ export interface SegmentsSlice {
   items: ReadonlyMap<string, InspectorItem>;
   /** Null until the first snapshot arrives. */
   directory: DirectoryFacts | null;
-  /** srbchannel fill levels of the last 60 s, by channel name. */
+  /** srbchannel traffic of the last 60 s, by channel name. */
   series: ReadonlyMap<string, ChannelSeries>;
   filter: RowFilter;
   sort: RowSort;

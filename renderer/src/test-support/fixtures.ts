@@ -133,17 +133,26 @@ export function incrementalPatch(seq: number, change: Partial<Omit<Patch, 'seq' 
   return { seq, full: false, header: null, upserts: [], removals: [], samples: [], ...change };
 }
 
-/** `count` samples of one channel, `stepMs` apart from `start`, with fill levels from `level(i)`. */
+/** `count` traffic intervals of one channel, `stepMs` long from `start`, moving `level(i)` bytes into the read ring and twice that into the write ring. */
 export function samples(channel: string, start: number, count: number, stepMs: number, level = (i: number) => i) {
   return {
     channel,
     capacity: 32712,
-    times: Array.from({ length: count }, (_, i) => start + i * stepMs),
-    samples: Array.from({ length: count }, (_, i) => ({
-      readCount: level(i),
-      writeCount: 2 * level(i),
-      readSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
-      writeSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
+    intervals: Array.from({ length: count }, (_, i) => ({
+      time: start + i * stepMs,
+      ms: stepMs,
+      reads: 200,
+      readBytes: level(i),
+      writeBytes: 2 * level(i),
+      readPeak: Math.min(level(i), 32712),
+      writePeak: Math.min(2 * level(i), 32712),
+      wakeups: 1,
+      last: {
+        readCount: Math.min(level(i), 32712),
+        writeCount: Math.min(2 * level(i), 32712),
+        readSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
+        writeSemaphore: { waiting: 0, signalled: 0, inPipe: 0 },
+      },
     })),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * A real PulseAudio stream's srbchannel in the browser: a private daemon with memfd pools
+ * (the default; memfds are found through /proc, so the host outside the daemon's mount
+ * namespace sees them) and paplay playing a tone at its default latency. The per-client
+ * pool's chart must show traffic and a non-zero rate, as the issue's user expected.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ScanResult } from '../protocol/scan-result';
+import { PrivateShm } from '../test/support/private-shm';
+import { cliArgv, run, stopAll } from '../test/support/processes';
+import { makeTone, PulseDaemon } from '../test/support/pulse-daemon';
+import { expect, openApp, saveScreenshot, segmentRow, test } from './support/fixtures';
+
+test('a playing stream’s srbchannel shows bytes per second and a current rate', async ({ page, server }) => {
+  test.setTimeout(90_000);
+  const shm = await PrivateShm.start();
+  const toneDir = mkdtempSync(path.join(os.tmpdir(), 'shm-e2e-tone-'));
+  let daemon: PulseDaemon | null = null;
+  try {
+    const tone = await makeTone(toneDir);
+    daemon = await PulseDaemon.start(shm, { memfd: true });
+    const paplay = await daemon.play(tone);
+
+    // Which of paplay's memfds carries the srbchannel, as the engine decodes it.
+    const scan = await run(cliArgv(['scan', '--all', '--json']));
+    expect(scan.code, scan.stderr).toBe(0);
+    const pool = (JSON.parse(scan.stdout) as ScanResult).memfds.find(
+      (memfd) =>
+        (memfd.pool?.pool?.srbchannels.length ?? 0) > 0 && memfd.holders.some((holder) => holder.pid === paplay.pid),
+    );
+    if (!pool) throw new Error('no memfd pool of paplay holds an srbchannel');
+
+    await openApp(page, server);
+    await page.getByTestId('filter-kind').selectOption('memfd');
+    await page.getByTestId('filter-owner').fill(String(paplay.pid));
+    const row = segmentRow(page, `memfd:${pool.name}:${pool.inode}`);
+    await expect(row).toBeVisible({ timeout: 5_000 });
+    await row.click();
+
+    const chart = page.getByTestId('detail-pane').getByTestId('srb-chart');
+    await expect(chart).toBeVisible();
+    // paplay refills about every 2 s; the rate is the traffic of the last 5 s.
+    const rate = chart.getByTestId('srb-rate');
+    await expect
+      .poll(async () => parseFloat((await rate.textContent()) ?? '0'), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await expect(rate).toHaveText(/^\d+(\.\d)? (B|KiB|MiB)\/s$/);
+    await expect(chart.locator('canvas')).toHaveCount(1);
+
+    // For the README: a few bursts on the chart.
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.waitForTimeout(8_000);
+    await chart.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'detail-pane-slot-map-and-chart.png');
+  } finally {
+    await daemon?.stop();
+    await stopAll();
+    await shm.stop();
+    rmSync(toneDir, { recursive: true, force: true });
+  }
+});
