@@ -34,7 +34,7 @@ test('a playing stream’s srbchannel shows bytes per second and a current rate'
 
     await openApp(page, server);
     await page.getByTestId('filter-kind').selectOption('memfd');
-    await page.getByTestId('filter-owner').fill(String(paplay.pid));
+    await page.getByTestId('filter-process').fill(String(paplay.pid));
     const row = segmentRow(page, `memfd:${pool.name}:${pool.inode}`);
     await expect(row).toBeVisible({ timeout: 5_000 });
     await row.click();
