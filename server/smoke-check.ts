@@ -4,9 +4,9 @@
  * which must be a full snapshot. `serve --smoke` (and so `SHM_INSPECTOR_SMOKE=1 npm
  * start`) runs it against itself.
  */
-import { WebSocket } from 'ws';
 import type { Patch } from '../protocol/channels';
-import { WEBSOCKET_PATH, websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
+import type { ServerMessage } from '../protocol/websocket-messages';
+import { pageSocket } from './page-socket';
 
 export interface SmokeReport {
   /** Items in the first snapshot: segments, memfd pools, deleted segments. */
@@ -26,11 +26,7 @@ async function openPage(url: string): Promise<void> {
 }
 
 function firstPatch(url: string): Promise<Patch> {
-  const { origin, hash } = new URL(url);
-  const token = new URLSearchParams(hash.slice(1)).get('token') ?? '';
-  const socket = new WebSocket(new URL(WEBSOCKET_PATH, origin.replace(/^http/, 'ws')), websocketProtocols(token), {
-    headers: { origin },
-  });
+  const socket = pageSocket(url);
   return new Promise<Patch>((resolve, reject) => {
     socket.once('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;

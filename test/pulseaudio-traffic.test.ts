@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { ChannelSamples } from '../protocol/channels';
-import { websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
+import type { ServerMessage } from '../protocol/websocket-messages';
+import { pageSocket, whenOpen } from '../server/page-socket';
 import { PrivateShm } from './support/private-shm';
 import { makeTone, PulseDaemon } from './support/pulse-daemon';
 import { cliArgv, stopAll, waitFor, type Running } from './support/processes';
@@ -29,14 +30,7 @@ class TrafficLog {
 
   /** Connects as the page does: the token from the printed address's fragment, as a subprotocol. */
   static async connect(printed: string): Promise<TrafficLog> {
-    const url = new URL(printed);
-    const token = url.hash.replace(/^#token=/, '');
-    const socket = new WebSocket(`ws://${url.host}/ws`, websocketProtocols(token), { origin: url.origin });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return new TrafficLog(socket);
+    return new TrafficLog(await whenOpen(pageSocket(printed)));
   }
 
   /** When the first interval that moved bytes (either ring) arrived after `since`, or undefined. */

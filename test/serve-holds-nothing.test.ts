@@ -8,9 +8,10 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { InspectorItem, Patch } from '../protocol/channels';
-import { websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
+import type { ServerMessage } from '../protocol/websocket-messages';
+import { pageSocket, whenOpen } from '../server/page-socket';
 import { cliArgv, run, start, waitFor } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
 
@@ -29,23 +30,17 @@ function heldUnder(pid: number, dir: string): string[] {
 
 /** Connects as the page does; `onPatch` sees every patch until the socket is closed. */
 async function listen(url: URL, onPatch: (patch: Patch) => void): Promise<WebSocket> {
-  const token = url.hash.replace(/^#token=/, '');
-  const socket = new WebSocket(`ws://${url.host}/ws`, websocketProtocols(token), { origin: url.origin });
+  const socket = pageSocket(url);
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as ServerMessage;
     if (message.type === 'patch') onPatch(message.patch);
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return socket;
+  return whenOpen(socket);
 }
 
 /** Connects as the page does and counts the srbchannel samples the host sends in ~1 s (a dozen at 10 Hz). */
 async function samplesSent(url: URL): Promise<number> {
-  const token = url.hash.replace(/^#token=/, '');
-  const socket = new WebSocket(`ws://${url.host}/ws`, websocketProtocols(token), { origin: url.origin });
+  const socket = pageSocket(url);
   let samples = 0;
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as ServerMessage;

@@ -5,22 +5,14 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
+import type { WebSocket } from 'ws';
+import type { ServerMessage } from '../protocol/websocket-messages';
+import { pageSocket, whenOpen } from '../server/page-socket';
 import { cliArgv, start, waitFor } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
 
 /** Connects as the page does: the token from the printed address's fragment, as a subprotocol. */
-async function connect(printed: string): Promise<WebSocket> {
-  const url = new URL(printed);
-  const token = url.hash.replace(/^#token=/, '');
-  const socket = new WebSocket(`ws://${url.host}/ws`, websocketProtocols(token), { origin: url.origin });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return socket;
-}
+const connect = (printed: string): Promise<WebSocket> => whenOpen(pageSocket(printed));
 
 /** Sends requests one after another, each after the previous answer, and returns the results. */
 async function requestAll(socket: WebSocket, channel: string, requests: unknown[]): Promise<unknown[]> {
