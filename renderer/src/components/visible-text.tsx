@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, type CSSProperties } from 'react';
 import { visibleParts, type VisiblePart } from '../../../protocol/visible-text';
 import { splitTail } from './visible-tail';
 
@@ -45,8 +45,10 @@ export function VisibleText({
     );
   }
   const split = splitTail(parts, tail);
+  // The tail's width in characters of the (monospace) name font: the head may take the rest.
+  const tailChars = split.tail.reduce((sum, part) => sum + [...part.text].length, 0);
   return (
-    <bdi dir="ltr" className="visible-text visible-text--tail">
+    <bdi dir="ltr" className="visible-text visible-text--tail" style={{ '--tail-chars': tailChars } as CSSProperties}>
       <span className="visible-text__head">
         <Parts parts={split.head} />
       </span>
