@@ -26,56 +26,63 @@ async function holdFourSegments(server: InspectorServer, children: Children): Pr
 }
 
 /** For each cell of the shown rows, what is cut: text beyond the cell's edge, or a name whose tail does not show. */
-async function clippedCells(page: Page, tail: number): Promise<string[]> {
-  return page.getByTestId('segment-table').evaluate((grid, tailLength) => {
-    const problems: string[] = [];
-    const rows = [...grid.querySelectorAll<HTMLElement>('[role="row"]')];
-    for (const row of rows) {
-      const cells = [...row.querySelectorAll<HTMLElement>('[role="gridcell"], [role="columnheader"]')];
-      cells.forEach((cell, index) => {
-        const box = cell.getBoundingClientRect();
-        const label = `${row.dataset.testid ?? 'header'} column ${index}`;
-        const gridBox = grid.getBoundingClientRect();
-        if (box.right > gridBox.right + 0.5 || box.left < gridBox.left - 0.5) problems.push(`${label}: out of view`);
-        // The last characters of the cell's text, wherever they are in its elements.
-        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-        const texts: Text[] = [];
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node as Text);
-        const whole = texts.map((text) => text.data).join('');
-        if (whole.trim() === '') return;
-        let remaining =
-          cell.getAttribute('role') === 'gridcell' && cell.classList.contains('cell--name') ? tailLength : whole.length;
-        const range = document.createRange();
-        const last = texts[texts.length - 1];
-        if (!last) return;
-        range.setEnd(last, last.data.length);
-        for (let i = texts.length - 1; i >= 0; i -= 1) {
-          const text = texts[i];
-          if (!text) continue;
-          if (text.data.length >= remaining) {
-            range.setStart(text, text.data.length - remaining);
-            remaining = 0;
-            break;
+async function clippedCells(page: Page, tail: number, onlyNames = false): Promise<string[]> {
+  return page.getByTestId('segment-table').evaluate(
+    (grid, [tailLength, namesOnly]) => {
+      const problems: string[] = [];
+      const rows = [...grid.querySelectorAll<HTMLElement>('[role="row"]')];
+      for (const row of rows) {
+        const cells = [
+          ...row.querySelectorAll<HTMLElement>(namesOnly ? '.cell--name' : '[role="gridcell"], [role="columnheader"]'),
+        ];
+        cells.forEach((cell, index) => {
+          const box = cell.getBoundingClientRect();
+          const label = `${row.dataset.testid ?? 'header'} column ${index}`;
+          const gridBox = grid.getBoundingClientRect();
+          if (box.right > gridBox.right + 0.5 || box.left < gridBox.left - 0.5) problems.push(`${label}: out of view`);
+          // The last characters of the cell's text, wherever they are in its elements.
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          const texts: Text[] = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node as Text);
+          const whole = texts.map((text) => text.data).join('');
+          if (whole.trim() === '') return;
+          let remaining =
+            cell.getAttribute('role') === 'gridcell' && cell.classList.contains('cell--name')
+              ? tailLength
+              : whole.length;
+          const range = document.createRange();
+          const last = texts[texts.length - 1];
+          if (!last) return;
+          range.setEnd(last, last.data.length);
+          for (let i = texts.length - 1; i >= 0; i -= 1) {
+            const text = texts[i];
+            if (!text) continue;
+            if (text.data.length >= remaining) {
+              range.setStart(text, text.data.length - remaining);
+              remaining = 0;
+              break;
+            }
+            remaining -= text.data.length;
+            range.setStart(text, 0);
           }
-          remaining -= text.data.length;
-          range.setStart(text, 0);
-        }
-        const style = getComputedStyle(cell);
-        const inner = {
-          left: box.left + parseFloat(style.paddingLeft) - 1,
-          right: box.right - parseFloat(style.paddingRight) + 1,
-        };
-        for (const rect of range.getClientRects()) {
-          if (rect.width === 0) continue;
-          if (rect.right > inner.right || rect.left < inner.left) {
-            problems.push(`${label}: "${range.toString()}" is cut`);
-            break;
+          const style = getComputedStyle(cell);
+          const inner = {
+            left: box.left + parseFloat(style.paddingLeft) - 1,
+            right: box.right - parseFloat(style.paddingRight) + 1,
+          };
+          for (const rect of range.getClientRects()) {
+            if (rect.width === 0) continue;
+            if (rect.right > inner.right || rect.left < inner.left) {
+              problems.push(`${label}: "${range.toString()}" is cut`);
+              break;
+            }
           }
-        }
-      });
-    }
-    return problems;
-  }, tail);
+        });
+      }
+      return problems;
+    },
+    [tail, onlyNames] as const,
+  );
 }
 
 for (const viewport of [
@@ -108,3 +115,64 @@ for (const viewport of [
     expect(overflow, 'the table does not scroll sideways').toBeLessThanOrEqual(0);
   });
 }
+
+test('columns resize by keyboard and by drag, hide from the column menu, and the layout, sort and filters survive a reload', async ({
+  page,
+  server,
+  children,
+}) => {
+  const [pid] = await holdFourSegments(server, children);
+  await openApp(page, server);
+  await page.getByTestId('filter-process').fill(String(pid));
+  const grid = page.getByTestId('segment-table');
+  const rows = page.locator('[data-testid^="segment-row-"]');
+  await expect(rows).toHaveCount(1);
+
+  // Drag the Age column's edge 60 px to the right.
+  const ageHeader = page.getByRole('columnheader').filter({ has: page.getByTestId('sort-age') });
+  const before = (await ageHeader.boundingBox())?.width ?? 0;
+  const edge = await page.getByTestId('resize-age').boundingBox();
+  if (!edge) throw new Error('the Age column has no edge to drag');
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x + edge.width / 2 + 30, edge.y + edge.height / 2, { steps: 3 });
+  await page.mouse.move(edge.x + edge.width / 2 + 60, edge.y + edge.height / 2, { steps: 3 });
+  await page.mouse.up();
+  const after = (await ageHeader.boundingBox())?.width ?? 0;
+  expect(after - before).toBeCloseTo(60, -1);
+
+  // A wider Owner column squeezes the name column to its narrowest: cut in the middle, its tail still whole.
+  const ownerEdge = page.getByRole('separator', { name: 'Resize Owner' });
+  await ownerEdge.focus();
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift+ArrowRight');
+  await expect(ownerEdge).toHaveAttribute('aria-valuenow', String(124 + 3 * 64));
+  const nameHeader = page.getByRole('columnheader').filter({ has: page.getByTestId('sort-name') });
+  expect((await nameHeader.boundingBox())?.width).toBeCloseTo(140, 0);
+  const head = rows.first().locator('.visible-text__head');
+  expect(await head.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+  expect(await clippedCells(page, TAIL, true)).toEqual([]);
+
+  // Hide Mode from the column menu: the grid says 7 columns, and has 7.
+  await page.getByTestId('column-menu-button').click();
+  await page.getByTestId('column-toggle-mode').uncheck();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('column-menu')).toHaveCount(0);
+  await expect(grid).toHaveAttribute('aria-colcount', '7');
+  await expect(page.getByRole('columnheader')).toHaveCount(7);
+  await expect(rows.first().getByRole('gridcell')).toHaveCount(7);
+  await page.getByTestId('sort-size').click();
+  await page.getByTestId('sort-size').click();
+
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveText('Connected');
+  await expect(page.getByTestId('filter-process')).toHaveValue(String(pid));
+  await expect(rows).toHaveCount(1);
+  await expect(grid).toHaveAttribute('aria-colcount', '7');
+  await expect(page.getByTestId('sort-mode')).toHaveCount(0);
+  await expect(page.getByRole('columnheader').filter({ has: page.getByTestId('sort-size') })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  await expect(ownerEdge).toHaveAttribute('aria-valuenow', String(124 + 3 * 64));
+  expect((await ageHeader.boundingBox())?.width ?? 0).toBeCloseTo(after, 0);
+});
