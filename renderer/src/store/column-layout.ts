@@ -19,10 +19,10 @@ export const COLUMN_KEYS: readonly ColumnKey[] = ['name', 'kind', 'size', 'state
 export const DEFAULT_WIDTHS: Readonly<Record<ColumnKey, number>> = {
   name: 140,
   kind: 92,
-  size: 150,
+  size: 160,
   state: 132,
   owner: 124,
-  attached: 104,
+  attached: 96,
   mode: 118,
   age: 72,
 };
