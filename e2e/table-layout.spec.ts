@@ -116,6 +116,27 @@ for (const viewport of [
   });
 }
 
+test('a name that ends in wide characters or escapes keeps its tail whole in a narrow column', async ({
+  page,
+  server,
+}) => {
+  await writeFile(path.join(server.dir, 'e2e-tail-wide-音声データ音声データ'), 'x');
+  await writeFile(path.join(server.dir, 'e2e-tail-bidi-a-rather-long-name-\u202e-x'), 'x');
+  // Three bytes that are not UTF-8: shown as the escapes \xff\xfe\xfd.
+  await writeFile(
+    Buffer.concat([Buffer.from(`${server.dir}/e2e-tail-bytes-a-rather-long-name-`), Buffer.from([0xff, 0xfe, 0xfd])]),
+    'x',
+  );
+  await openApp(page, server);
+  await page.getByTestId('filter-search').fill('e2e-tail-');
+  const rows = page.locator('[data-testid^="segment-row-"]');
+  await expect(rows).toHaveCount(3);
+  // The last 5 characters of each: 10 cells of wide ones, within the 12-cell tail.
+  expect(await clippedCells(page, 5, true)).toEqual([]);
+  const tails = await page.locator('.cell--name .visible-text__tail').allTextContents();
+  expect(tails.sort()).toEqual(['\\xff\\xfe\\xfd', 'ame-\\u202e-x', 'タ音声データ'].sort());
+});
+
 test('columns resize by keyboard and by drag, hide from the column menu, and the layout, sort and filters survive a reload', async ({
   page,
   server,

@@ -1,6 +1,6 @@
 import { Fragment, type CSSProperties } from 'react';
 import { visibleParts, type VisiblePart } from '../../../protocol/visible-text';
-import { splitTail } from './visible-tail';
+import { monospaceWidth, splitTail } from './visible-tail';
 
 function Parts({ parts }: { parts: readonly VisiblePart[] }) {
   return parts.map((part, index) =>
@@ -46,7 +46,7 @@ export function VisibleText({
   }
   const split = splitTail(parts, tail);
   // The tail's width in characters of the (monospace) name font: the head may take the rest.
-  const tailChars = split.tail.reduce((sum, part) => sum + [...part.text].length, 0);
+  const tailChars = split.tail.reduce((sum, part) => sum + monospaceWidth(part.text), 0);
   return (
     <bdi dir="ltr" className="visible-text visible-text--tail" style={{ '--tail-chars': tailChars } as CSSProperties}>
       <span className="visible-text__head">
