@@ -10,11 +10,17 @@ import { useInspector, useInspectorStore } from '../store/store-context';
 export function LiveStatus() {
   const store = useInspectorStore();
   const { paused, pendingCount, refreshedAt } = useInspector((state) => state.live);
-  const when = refreshedAt === null ? 'not yet' : formatTime(refreshedAt);
+  const when = refreshedAt === null ? null : formatTime(refreshedAt);
   return (
     <div className="live-status">
       <span data-testid="last-refresh" title="When the last update from the host was applied">
-        {paused ? `Paused, showing ${when}` : `Updated ${when}`}
+        {when === null
+          ? paused
+            ? 'Paused before the first update'
+            : 'No update yet'
+          : paused
+            ? `Paused, showing ${when}`
+            : `Updated ${when}`}
         {paused && pendingCount > 0 && ` (${plural(pendingCount, 'update')} waiting)`}
       </span>
       <button

@@ -158,6 +158,7 @@ describe('the table’s states', () => {
     const host = recordingHost();
     const { store } = renderWith(<App />, { host });
     connectStore(store, host);
+    expect(screen.getByTestId('last-refresh').textContent).toBe('No update yet');
     act(() => host.push(patch));
     expect(screen.getByTestId('last-refresh').textContent).toBe(`Updated ${formatTime(NOW)}`);
 
