@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatMode, formatRate, plural } from './format';
+import { formatBytes, formatDuration, formatMode, formatRate, formatTime, plural } from './format';
 
 describe('format', () => {
   it('formats byte rates', () => {
@@ -21,5 +21,11 @@ describe('format', () => {
     expect(formatDuration(7_200_000)).toBe('2 h');
     expect(plural(1, 'segment')).toBe('1 segment');
     expect(plural(2, 'segment')).toBe('2 segments');
+  });
+  it('formats moments as local 24-hour time, with the date when asked', () => {
+    const evening = new Date(2026, 11, 4, 21, 5, 3).getTime();
+    expect(formatTime(evening)).toBe('21:05:03');
+    expect(formatTime(evening, { date: true })).toBe('2026-12-04 21:05:03');
+    expect(formatTime(new Date(2026, 0, 9, 7, 0, 0).getTime())).toBe('07:00:00');
   });
 });

@@ -36,3 +36,16 @@ export function formatDuration(ms: number): string {
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
+
+const twoDigits = (value: number): string => String(value).padStart(2, '0');
+
+/**
+ * A moment as the app shows it everywhere: local time, 24-hour, "21:05:03"; with
+ * `date`, "2026-12-04 21:05:03". One format, so the table, the chart and the dialogs agree.
+ */
+export function formatTime(ms: number, { date = false }: { date?: boolean } = {}): string {
+  const at = new Date(ms);
+  const time = `${twoDigits(at.getHours())}:${twoDigits(at.getMinutes())}:${twoDigits(at.getSeconds())}`;
+  if (!date) return time;
+  return `${at.getFullYear()}-${twoDigits(at.getMonth() + 1)}-${twoDigits(at.getDate())} ${time}`;
+}

@@ -100,15 +100,16 @@ export async function holdSegment(
   return { owner, created: await owner.json<CreatedJson>() };
 }
 
-/** The table's columns, in order (renderer/src/components/table-columns.ts). */
+/** The table's columns, in their default order (renderer/src/store/column-layout.ts). */
 export const COLUMN = { name: 0, kind: 1, size: 2, state: 3, owner: 4, attached: 5, mode: 6, age: 7 } as const;
 
 export function segmentRow(page: Page, name: string): Locator {
   return page.getByTestId(`segment-row-${name}`);
 }
 
+/** A row's cell of `column`, found by the column it belongs to: columns can be hidden. */
 export function cell(row: Locator, column: keyof typeof COLUMN): Locator {
-  return row.getByRole('gridcell').nth(COLUMN[column]);
+  return row.locator(`[role="gridcell"][data-column="${column}"]`);
 }
 
 /** Saves a PNG of a main view under e2e/screenshots/. */

@@ -6,7 +6,9 @@ import { Header } from './components/header';
 import { HostProblemBanner } from './components/host-problem-banner';
 import { LabList } from './components/lab-list';
 import { SegmentTable } from './components/segment-table';
+import { TableBar } from './components/table-bar';
 import { TableFilters } from './components/table-filters';
+import { useTableKeys } from './components/table-keys';
 import { useInspector } from './store/store-context';
 
 type OpenDialog = 'create' | 'cleanup' | null;
@@ -16,6 +18,8 @@ export function App() {
   // While not connected the data shown is the last received: dimmed, so it does not pass for live.
   const live = useInspector((state) => state.connection.status === 'connected');
   const close = () => setDialog(null);
+  // A dialog's keys are its own.
+  useTableKeys(dialog === null);
   return (
     <div className={live ? 'app' : 'app app--stale-data'} data-testid="app">
       <Header onCreate={() => setDialog('create')} onClean={() => setDialog('cleanup')} />
@@ -23,6 +27,7 @@ export function App() {
       <main className="panes">
         <section className="panes__table" aria-label="Segments">
           <TableFilters />
+          <TableBar />
           <SegmentTable />
         </section>
         <DetailPane />

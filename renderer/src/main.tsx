@@ -5,7 +5,8 @@ import { App } from './app';
 import { getHost } from './host/get-host';
 import { HostProvider } from './host/host-context';
 import { connectStore, setHostStatus } from './store/actions';
-import { createInspectorStore } from './store/inspector-store';
+import { createInspectorStore, initialState } from './store/inspector-store';
+import { keepViewSaved, loadView, pageStorage, withView } from './store/saved-view';
 import { StoreProvider } from './store/store-context';
 import './styles/theme.css';
 import './styles/layout.css';
@@ -16,7 +17,10 @@ import './styles/dialog.css';
 // The CSP has no 'unsafe-eval': tell zod not to probe `new Function` (the probe's refusal is logged as a violation).
 configureZod({ jitless: true });
 
-const store = createInspectorStore();
+// The table as the user left it: columns, sort and filters (saved-view.ts).
+const storage = pageStorage();
+const store = createInspectorStore(withView(initialState(), loadView(storage)));
+keepViewSaved(store, storage);
 const host = getHost((event) => setHostStatus(store, event));
 // Patches reach the store here, outside React; components only read it.
 connectStore(store, host);

@@ -18,7 +18,15 @@ export const DETAIL_PANE_ID = 'detail-pane';
 export function DetailPane() {
   const item = useInspector(selectSelectedItem);
   return (
-    <section id={DETAIL_PANE_ID} className="detail" data-testid="detail-pane" tabIndex={-1} aria-label="Details">
+    <section
+      id={DETAIL_PANE_ID}
+      className="detail"
+      data-testid="detail-pane"
+      tabIndex={-1}
+      aria-label="Details"
+      // Escape here goes back to the table (table-keys.ts).
+      data-escape-to-table
+    >
       {item ? (
         <ItemDetail item={item} />
       ) : (

@@ -1,9 +1,8 @@
 import { memo } from 'react';
 import type { Row } from '../store/rows';
-import { StateBadge } from './state-badge';
-import { cellText, KIND_LABELS } from './table-columns';
-import { VisibleText } from './visible-text';
-import { visibleText } from '../../../protocol/visible-text';
+import { selectShownColumns } from '../store/column-layout';
+import { useInspector } from '../store/store-context';
+import { SegmentCell } from './segment-cell';
 
 interface SegmentRowProps {
   row: Row;
@@ -28,6 +27,7 @@ export const SegmentRow = memo(function SegmentRow({
   height,
   onSelect,
 }: SegmentRowProps) {
+  const columns = useInspector(selectShownColumns);
   return (
     <div
       id={domId}
@@ -40,30 +40,9 @@ export const SegmentRow = memo(function SegmentRow({
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={() => onSelect(row.id)}
     >
-      <div role="gridcell" className="cell cell--name" title={visibleText(row.name, { name: true })}>
-        <VisibleText text={row.name} name />
-      </div>
-      <div role="gridcell" className="cell">
-        {KIND_LABELS[row.kind]}
-      </div>
-      <div role="gridcell" className="cell cell--number">
-        {cellText.size(row)}
-      </div>
-      <div role="gridcell" className="cell">
-        <StateBadge state={row.state} reason={row.reason} />
-      </div>
-      <div role="gridcell" className="cell">
-        <VisibleText text={cellText.owner(row)} />
-      </div>
-      <div role="gridcell" className="cell" title={visibleText(cellText.attachedTitle(row))}>
-        {cellText.attached(row)}
-      </div>
-      <div role="gridcell" className="cell">
-        {cellText.mode(row)}
-      </div>
-      <div role="gridcell" className="cell cell--number">
-        {cellText.age(row, now)}
-      </div>
+      {columns.map((column) => (
+        <SegmentCell key={column} column={column} row={row} now={now} />
+      ))}
     </div>
   );
 });

@@ -1,12 +1,16 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useId, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useId, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useHost } from '../host/host-context';
 import { moveSelection, select } from '../store/actions';
+import { gridTemplate, layoutWidth, selectShownColumns } from '../store/column-layout';
+import { rescan } from '../store/rescan';
 import { selectVisibleIds, selectVisibleRows } from '../store/selectors';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { DETAIL_PANE_ID } from './detail-pane';
 import { SegmentRow } from './segment-row';
 import { TableEmpty } from './table-empty';
 import { TableHead } from './table-head';
+import { SEGMENT_TABLE_ID } from './table-keys';
 import { useNow } from './use-now';
 
 const ROW_HEIGHT = 32;
@@ -26,10 +30,14 @@ const MOVES: Readonly<Record<string, number>> = {
 /**
  * The segments as an ARIA grid: only the rows in view are in the DOM (react-virtual), the
  * grid announces how many there are in all. Arrow keys, Page Up/Down, Home and End move
- * the selection; Enter moves focus to the detail pane.
+ * the selection; Enter moves focus to the detail pane; R rescans. The columns are the
+ * user's (column-layout.ts): their widths reach every row through CSS variables.
  */
 export function SegmentTable() {
   const store = useInspectorStore();
+  const host = useHost();
+  const columns = useInspector(selectShownColumns);
+  const layout = useInspector((state) => state.columns);
   const rows = useInspector(selectVisibleRows);
   const ids = useInspector(selectVisibleIds);
   const selectedId = useInspector((state) => state.selection.selectedId);
@@ -64,6 +72,9 @@ export function SegmentTable() {
       event.preventDefault();
       if (selectedIndex < 0) moveSelection(store, ids, 0);
       document.getElementById(DETAIL_PANE_ID)?.focus();
+    } else if (event.key.toLowerCase() === 'r' && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      void rescan(store, host);
     }
   };
 
@@ -74,10 +85,13 @@ export function SegmentTable() {
         className={rows.length === 0 ? 'grid grid--empty' : 'grid'}
         aria-label="Shared memory segments"
         aria-rowcount={rows.length + 1}
-        aria-colcount={8}
+        aria-colcount={columns.length}
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedIndex) : undefined}
         tabIndex={0}
+        id={SEGMENT_TABLE_ID}
         data-testid="segment-table"
+        // Set through the CSSOM, which the CSP's style-src allows (unlike style attributes in markup).
+        style={{ '--grid-columns': gridTemplate(layout), '--grid-width': `${layoutWidth(layout)}px` } as CSSProperties}
         onKeyDown={onKeyDown}
       >
         <div ref={scrollRef} className="grid__scroll">

@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration, formatMode } from '../../../protocol/format';
-import type { Row, RowKind, SortColumn } from '../store/rows';
+import type { ColumnKey } from '../store/column-layout';
+import type { Row, RowKind } from '../store/rows';
 
 export const KIND_LABELS: Readonly<Record<RowKind, string>> = {
   pulse: 'PulseAudio',
@@ -9,7 +10,7 @@ export const KIND_LABELS: Readonly<Record<RowKind, string>> = {
 };
 
 export interface Column {
-  key: SortColumn;
+  key: ColumnKey;
   label: string;
   /** What a click on the header sorts by, when the label does not say. */
   sortHint?: string;
@@ -25,6 +26,10 @@ export const COLUMNS: readonly Column[] = [
   { key: 'mode', label: 'Mode / uid' },
   { key: 'age', label: 'Age' },
 ];
+
+export const COLUMN_BY_KEY = Object.fromEntries(COLUMNS.map((column) => [column.key, column])) as Readonly<
+  Record<ColumnKey, Column>
+>;
 
 const bytesOrUnknown = (bytes: number | null): string => (bytes === null ? '?' : formatBytes(bytes));
 

@@ -3,14 +3,21 @@ import { setFilter } from '../store/actions';
 import { ROW_KINDS, ROW_STATES, type RowKind, type RowState } from '../store/rows';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { KIND_LABELS } from './table-columns';
+import { SEARCH_FIELD_ID, SEARCH_KEY_HINT } from './table-keys';
 
-/** State, kind, process and text filters for the table, each with its label. */
+/** State, kind, process and text filters for the table, each with its label; Escape goes back to the table. */
 export function TableFilters() {
   const store = useInspectorStore();
   const filter = useInspector((state) => state.segments.filter);
   const id = useId();
   return (
-    <form className="filters" role="search" aria-label="Filter segments" onSubmit={(event) => event.preventDefault()}>
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter segments"
+      data-escape-to-table
+      onSubmit={(event) => event.preventDefault()}
+    >
       <label htmlFor={`${id}-state`}>State</label>
       <select
         id={`${id}-state`}
@@ -48,10 +55,12 @@ export function TableFilters() {
         value={filter.process}
         onChange={(event) => setFilter(store, { process: event.target.value })}
       />
-      <label htmlFor={`${id}-search`}>Search</label>
+      <label htmlFor={SEARCH_FIELD_ID}>Search</label>
       <input
-        id={`${id}-search`}
+        id={SEARCH_FIELD_ID}
         data-testid="filter-search"
+        title={`Search (${SEARCH_KEY_HINT}); Escape goes back to the table`}
+        aria-keyshortcuts="/ Control+F"
         type="search"
         placeholder="name, state, mode, PID, process"
         value={filter.search}

@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { useHost } from '../host/host-context';
-import { setHostError } from '../store/actions';
+import { rescan } from '../store/rescan';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { actionsOffReason } from './describe-problem';
+import { RESCAN_KEY_HINT } from './table-keys';
 
 /** The actions that change something: create, clean up stale segments, rescan now. */
 export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
@@ -10,15 +10,7 @@ export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: 
   const store = useInspectorStore();
   const connected = useInspector((state) => state.connection.status === 'connected');
   const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
-  const [scanning, setScanning] = useState(false);
-
-  const rescan = async () => {
-    setScanning(true);
-    const result = await host.request('scan-now', {});
-    setScanning(false);
-    // A lost connection has its own banner, and must not outlive the reconnect.
-    setHostError(store, result.ok || result.error.code === 'disconnected' ? null : result.error);
-  };
+  const scanning = useInspector((state) => state.live.scanning);
 
   return (
     <div className="toolbar">
@@ -40,7 +32,13 @@ export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: 
       >
         Clean stale…
       </button>
-      <button type="button" data-testid="rescan-button" onClick={() => void rescan()} disabled={!connected || scanning}>
+      <button
+        type="button"
+        data-testid="rescan-button"
+        onClick={() => void rescan(store, host)}
+        disabled={!connected || scanning}
+        title={`Scan the directory and /proc now (${RESCAN_KEY_HINT})`}
+      >
         {scanning ? 'Scanning…' : 'Rescan'}
       </button>
     </div>

@@ -1,8 +1,8 @@
 /** What the UI does to the store: plain functions, callable from components and from host listeners alike. */
 import type { ErrorValue, InspectorHost } from '../../../protocol/channels';
 import type { HostStatusEvent } from '../host/host-status';
-import { applyPatch } from './apply-patch';
 import type { InspectorState, InspectorStore } from './inspector-store';
+import { receivePatch } from './live-updates';
 import { updateRowIndex } from './row-index';
 import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort, type SortColumn } from './rows';
 
@@ -13,7 +13,7 @@ import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort, type SortColumn 
  */
 export function connectStore(store: InspectorStore, host: InspectorHost): () => void {
   return host.subscribe((patch) => {
-    store.setState((state) => applyPatch(state, patch));
+    receivePatch(store, patch);
     if (patch.full) void loadHostInfo(store, host);
   });
 }

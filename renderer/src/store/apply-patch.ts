@@ -37,6 +37,7 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
   const header = patch.header;
   const selectedId = state.selection.selectedId;
   return {
+    ...state,
     segments: {
       ...state.segments,
       items,

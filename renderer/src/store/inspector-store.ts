@@ -1,7 +1,9 @@
 /** The one store of the renderer, made of slices (zustand's slices pattern); actions are plain functions. */
 import { createStore, type StoreApi } from 'zustand';
+import { DEFAULT_LAYOUT, type ColumnLayout } from './column-layout';
 import { initialConnection, type ConnectionSlice } from './connection-slice';
 import { initialLab, type LabSlice } from './lab-slice';
+import { initialLive, type LiveSlice } from './live-slice';
 import { initialSegments, type SegmentsSlice } from './segments-slice';
 import { initialSelection, type SelectionSlice } from './selection-slice';
 
@@ -10,12 +12,22 @@ export interface InspectorState {
   selection: SelectionSlice;
   connection: ConnectionSlice;
   lab: LabSlice;
+  /** The table's columns as the user arranged them. */
+  columns: ColumnLayout;
+  live: LiveSlice;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
 
 export function initialState(): InspectorState {
-  return { segments: initialSegments, selection: initialSelection, connection: initialConnection, lab: initialLab };
+  return {
+    segments: initialSegments,
+    selection: initialSelection,
+    connection: initialConnection,
+    lab: initialLab,
+    columns: DEFAULT_LAYOUT,
+    live: initialLive,
+  };
 }
 
 export function createInspectorStore(state: InspectorState = initialState()): InspectorStore {
