@@ -1,3 +1,4 @@
+import { formatTime } from '../protocol/format';
 import { isPulseSegmentName } from '../protocol/limits';
 import type { Attachment, EntryKind, Marker, SegmentState } from '../protocol/scan-result';
 import { markerProblem } from './marker';
@@ -44,10 +45,6 @@ function describe(process: ProcessInfo): string {
 export function unreadableReason(process: RawUnreadableProcess): string {
   const hidepid = process.hidepid === null ? '' : ` (hidepid=${process.hidepid})`;
   return `cannot read /proc/${process.pid}: ${process.code}${hidepid}`;
-}
-
-function iso(time: number): string {
-  return new Date(time).toISOString();
 }
 
 /**
@@ -97,7 +94,7 @@ function staleVerdict(
   if (facts.birthTime !== null && owner.startTime > facts.birthTime + PID_REUSE_MARGIN_MS) {
     return {
       state: 'stale-pid-reused',
-      reason: `PID ${pid} now belongs to ${owner.comm}, started ${iso(owner.startTime)}, after the segment was created ${iso(facts.birthTime)}`,
+      reason: `PID ${pid} now belongs to ${owner.comm}, started ${formatTime(owner.startTime, { date: true })}, after the segment was created ${formatTime(facts.birthTime, { date: true })}`,
     };
   }
   return null;

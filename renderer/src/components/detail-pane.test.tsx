@@ -14,6 +14,7 @@ import {
   segmentItem,
   staleSegment,
 } from '../test-support/fixtures';
+import { formatTime } from '../../../protocol/format';
 import { FakeUPlot } from '../test-support/fake-uplot';
 import { renderWith } from '../test-support/render-app';
 import { DetailPane } from './detail-pane';
@@ -151,6 +152,10 @@ describe('DetailPane', () => {
       [1000, 20480],
       [0, 40960],
     ]);
+    // Its time axis speaks the app's one time format (formatTime), not uPlot's 12-hour labels.
+    const timeAxis = (plot?.options as { axes: { values: (u: unknown, ticks: number[]) => string[] }[] }).axes[0];
+    expect(timeAxis?.values(null, [NOW / 1000])).toEqual([formatTime(NOW)]);
+    expect(formatTime(NOW)).toMatch(/^\d\d:\d\d:\d\d$/);
   });
 
   it('updates the chart and the rate as patches bring traffic', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatBytes, formatRate, plural } from '../../../protocol/format';
+import { formatBytes, formatRate, formatTime, plural } from '../../../protocol/format';
 import {
   intervalRate,
   recentTraffic,
@@ -59,9 +59,13 @@ function options(width: number, colors: ChartColors): uPlot.Options {
       // Autoscaled to the busiest interval shown; an idle channel keeps a 1 KiB/s axis, not a collapsed one.
       y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.1)] },
     },
-    axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((tick) => formatRate(tick)), size: 80 }],
+    axes: [
+      // The app's one time format (formatTime), not uPlot's 12-hour labels with a date stacked under them.
+      { ...axis, values: (_u, ticks) => ticks.map((tick) => formatTime(tick * 1000)), space: 70 },
+      { ...axis, values: (_u, ticks) => ticks.map((tick) => formatRate(tick)), size: 80 },
+    ],
     series: [
-      {},
+      { label: 'Time', value: (_u, v) => (v === null ? '-' : formatTime(v * 1000)) },
       // Dashed against solid: the two rings differ by more than color.
       {
         label: 'into read ring',
