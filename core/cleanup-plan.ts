@@ -59,7 +59,8 @@ export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupP
       const { name, dev, inode, birthTime, state, allocated, size } = segment;
       remove.push({ name, dev, inode, birthTime, state, bytes: allocated, size, reason: decision.reason });
     } else {
-      keep.push({ name: segment.name, state: segment.state, reason: decision.reason });
+      const forceable = decideRemoval(segment, { ...options, force: [segment.name] }).remove;
+      keep.push({ name: segment.name, state: segment.state, reason: decision.reason, forceable });
     }
   }
   const present = new Set(scan.segments.map((segment) => segment.name));
@@ -67,4 +68,18 @@ export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupP
     .filter((name) => !present.has(name))
     .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
   return { dir: scan.dir, options, remove, keep, failed };
+}
+
+/**
+ * A plan of the named entries only (the rows a user selected): everything else in the
+ * directory is left out, stale or not. A selected name not in the directory fails.
+ */
+export function planSelected(scan: ScanResult, selected: readonly string[], options: CleanupOptions): CleanupPlan {
+  const names = new Set(selected);
+  const plan = planCleanup({ ...scan, segments: scan.segments.filter((segment) => names.has(segment.name)) }, options);
+  const present = new Set(scan.segments.map((segment) => segment.name));
+  const missing = [...names]
+    .filter((name) => !present.has(name) && !options.force.includes(name))
+    .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
+  return { ...plan, failed: [...plan.failed, ...missing] };
 }

@@ -27,6 +27,8 @@ export interface KeptSegment {
   name: string;
   state: SegmentState;
   reason: string;
+  /** Whether naming it with force would remove it (never for a live segment or an entry that is not a regular file). */
+  forceable: boolean;
 }
 
 export interface CleanupFailure {

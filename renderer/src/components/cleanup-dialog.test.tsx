@@ -25,16 +25,17 @@ const plan = (
       reason: 'no process has PID 4242',
     },
   ],
-  keep: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs' }],
+  keep: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', forceable: false }],
   failed: [],
 });
 
 const result: ResponseOf<'execute-cleanup'> = {
   dryRun: false,
   removed: [{ name: 'pulse-shm-2', bytes: 8 * MiB, size: 64 * MiB + 40, reason: 'no process has PID 4242' }],
-  kept: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs' }],
+  kept: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', forceable: false }],
   failed: [],
   bytesFreed: 8 * MiB,
+  remaining: 0,
 };
 
 describe('CleanupDialog', () => {

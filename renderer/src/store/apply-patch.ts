@@ -53,6 +53,6 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
     },
     selection: selectedId !== null && !items.has(selectedId) ? { selectedId: null } : state.selection,
     connection: { ...state.connection, status: 'connected', retryInMs: null, lastSeq: patch.seq },
-    lab: header ? { items: header.lab } : state.lab,
+    lab: header ? { items: header.lab, held: header.held } : state.lab,
   };
 }
