@@ -1,5 +1,6 @@
-import { memo } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { Row } from '../store/rows';
+import { clickKeys, type ClickKeys } from './row-actions';
 import { StateBadge } from './state-badge';
 import { cellText, KIND_LABELS } from './table-columns';
 import { VisibleText } from './visible-text';
@@ -15,7 +16,8 @@ interface SegmentRowProps {
   /** Where the virtualizer places the row in the body, and its height, in pixels. */
   top: number;
   height: number;
-  onSelect: (id: string) => void;
+  onSelect: (id: string, keys: ClickKeys) => void;
+  onContextMenu: (id: string, event: MouseEvent) => void;
 }
 
 export const SegmentRow = memo(function SegmentRow({
@@ -27,6 +29,7 @@ export const SegmentRow = memo(function SegmentRow({
   top,
   height,
   onSelect,
+  onContextMenu,
 }: SegmentRowProps) {
   return (
     <div
@@ -38,7 +41,10 @@ export const SegmentRow = memo(function SegmentRow({
       data-testid={`segment-row-${row.name}`}
       // Geometry set through the CSSOM, which the CSP's style-src allows (unlike style attributes in markup).
       style={{ transform: `translateY(${top}px)`, height }}
-      onClick={() => onSelect(row.id)}
+      onClick={(event) => onSelect(row.id, clickKeys(event))}
+      onContextMenu={(event) => onContextMenu(row.id, event)}
+      // Shift-click selects a range of rows, not the text between two clicks.
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
     >
       <div role="gridcell" className="cell cell--name" title={visibleText(row.name, { name: true })}>
         <VisibleText text={row.name} name />

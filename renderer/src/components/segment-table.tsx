@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useId, useRef, type KeyboardEvent } from 'react';
-import { moveSelection, select } from '../store/actions';
+import { useId, useRef, type KeyboardEvent } from 'react';
+import { moveSelection } from '../store/actions';
 import { selectVisibleIds, selectVisibleRows } from '../store/selectors';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { DETAIL_PANE_ID } from './detail-pane';
+import { useRowActions } from './row-actions';
 import { SegmentRow } from './segment-row';
 import { TableEmpty } from './table-empty';
 import { TableHead } from './table-head';
@@ -33,6 +34,9 @@ export function SegmentTable() {
   const rows = useInspector(selectVisibleRows);
   const ids = useInspector(selectVisibleIds);
   const selectedId = useInspector((state) => state.selection.selectedId);
+  const selectedIds = useInspector((state) => state.selection.selectedIds);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const actions = useRowActions(ids, gridRef);
   const now = useNow(5_000);
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridId = useId();
@@ -47,7 +51,6 @@ export function SegmentTable() {
     overscan: 8,
     getItemKey: (index) => rows[index]?.id ?? index,
   });
-  const onSelect = useCallback((id: string) => select(store, id), [store]);
 
   const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
   const rowDomId = (index: number) => `${gridId}-row-${index}`;
@@ -55,6 +58,13 @@ export function SegmentTable() {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // Keys on a control inside the grid (a column's sort button) are that control's own.
     if (event.target !== event.currentTarget) return;
+    // Shift+arrows, Space, Ctrl+A, Ctrl+C, Delete and the menu keys act on the selection.
+    const moveTo = (delta: number): string | null => {
+      const next = ids[Math.min(ids.length - 1, Math.max(0, selectedIndex + delta))] ?? null;
+      if (next !== null) virtualizer.scrollToIndex(ids.indexOf(next), { align: 'auto' });
+      return next;
+    };
+    if (actions.onKeyDown(event, moveTo)) return;
     const delta = MOVES[event.key];
     if (delta !== undefined) {
       event.preventDefault();
@@ -75,9 +85,11 @@ export function SegmentTable() {
         aria-label="Shared memory segments"
         aria-rowcount={rows.length + 1}
         aria-colcount={8}
+        aria-multiselectable="true"
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedIndex) : undefined}
         tabIndex={0}
         data-testid="segment-table"
+        ref={gridRef}
         onKeyDown={onKeyDown}
       >
         <div ref={scrollRef} className="grid__scroll">
@@ -92,11 +104,12 @@ export function SegmentTable() {
                   row={row}
                   domId={rowDomId(item.index)}
                   rowIndex={item.index + 2}
-                  selected={row.id === selectedId}
+                  selected={selectedIds.has(row.id)}
                   now={now}
                   top={item.start - HEAD_HEIGHT}
                   height={item.size}
-                  onSelect={onSelect}
+                  onSelect={actions.onRowClick}
+                  onContextMenu={actions.onRowContextMenu}
                 />
               );
             })}
@@ -104,6 +117,7 @@ export function SegmentTable() {
         </div>
       </div>
       {rows.length === 0 && <TableEmpty />}
+      {actions.element}
     </div>
   );
 }
