@@ -65,8 +65,8 @@ export function CleanupPlanView({
       </p>
       {plan.remove.length > 0 && (
         <div className="plan-list">
-          <div className="plan-list__head" role="group" aria-label="Sort what goes">
-            <span className="plan-list__caption">Goes</span>
+          <p className="plan-list__caption">Goes</p>
+          <div className="plan-list__head plan-row" role="group" aria-label="Sort what goes">
             {COLUMNS.map(({ column, label }) => (
               <button
                 key={column}
@@ -80,6 +80,7 @@ export function CleanupPlanView({
                 {sort.column === column ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
               </button>
             ))}
+            <span>Why</span>
           </div>
           <VirtualList
             items={sorted}
