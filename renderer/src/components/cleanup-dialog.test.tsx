@@ -187,3 +187,35 @@ describe('CleanupDialog at scale', () => {
     expect(base.calls.filter((call) => call.channel === 'execute-cleanup')).toHaveLength(2);
   });
 });
+
+describe('CleanupDialog in the UI’s words', () => {
+  it('says how to remove a kept entry anyway from the UI, not with the command line’s --force', async () => {
+    const keep = [
+      {
+        name: 'notes.txt',
+        state: 'foreign' as const,
+        reason: 'foreign: not a PulseAudio segment; only removed when named with --force',
+        forceable: true,
+      },
+      {
+        name: 'pulse-shm-9',
+        state: 'stale' as const,
+        reason:
+          'owner PID 9 no longer exists, but still held by PID 12 (x, rw); name it with --force to remove the name anyway (the mappings stay valid)',
+        forceable: true,
+      },
+      { name: 'pulse-shm-1', state: 'live' as const, reason: 'the owner runs', forceable: false },
+    ];
+    const host = recordingHost({ 'plan-cleanup': () => ({ ok: true, value: { ...plan(), keep } }) });
+    renderWith(<CleanupDialog onClose={() => {}} />, { host });
+    await screen.findByTestId('cleanup-plan');
+    expect(screen.getByTestId('cleanup-dialog').textContent).not.toContain('--force');
+    expect(screen.getByTestId('cleanup-keep-notes.txt').textContent).toContain(
+      'foreign: not a PulseAudio segment; to remove it anyway, select its row and choose Remove…',
+    );
+    expect(screen.getByTestId('cleanup-keep-pulse-shm-9').textContent).toContain(
+      'still held by PID 12 (x, rw); to remove',
+    );
+    expect(screen.getByTestId('cleanup-keep-pulse-shm-1').textContent).toContain('the owner runs');
+  });
+});

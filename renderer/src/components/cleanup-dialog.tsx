@@ -76,6 +76,7 @@ export function CleanupDialog({ onClose }: { onClose: () => void }) {
         onConfirm={(confirmed) => void start(confirmed)}
         onCancelRun={cancel}
         onClose={onClose}
+        keptWords={keptInUiWords}
       />
     </Dialog>
   );

@@ -1,5 +1,6 @@
 import { formatBytes, plural } from '../../../protocol/format';
 import { visibleText } from '../../../protocol/visible-text';
+import type { KeptWords } from './cleanup-plan-view';
 import type { CleanupRun } from './use-cleanup-run';
 import { VirtualList } from './virtual-list';
 import { VisibleText } from './visible-text';
@@ -21,7 +22,7 @@ export function CleanupProgress({ run }: { run: CleanupRun }) {
  * What the cleanup did, at the end or when it was stopped: removed, kept after the
  * re-check, failed (with the errno or CHANGED), and, if cancelled, how many were left.
  */
-export function CleanupResultView({ run }: { run: CleanupRun }) {
+export function CleanupResultView({ run, keptWords }: { run: CleanupRun; keptWords: KeptWords }) {
   const left = run.total - run.done;
   return (
     <div className="cleanup-result" data-testid="cleanup-result" role="status">
@@ -68,7 +69,7 @@ export function CleanupResultView({ run }: { run: CleanupRun }) {
             label="Kept"
             renderRow={(kept) => (
               <span className="plan-row__reason">
-                <VisibleText text={kept.name} name />: <VisibleText text={kept.reason} />
+                <VisibleText text={kept.name} name />: <VisibleText text={keptWords(kept)} />
               </span>
             )}
           />

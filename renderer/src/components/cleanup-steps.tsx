@@ -1,4 +1,5 @@
 import type { ErrorValue, ResponseOf } from '../../../protocol/channels';
+import type { KeptWords } from './cleanup-plan-view';
 import { CleanupProgress, CleanupResultView } from './cleanup-result-view';
 import { describeProblem } from './describe-problem';
 import { ProblemState } from './problem-state';
@@ -17,7 +18,9 @@ export function CleanupSteps({
   onConfirm,
   onCancelRun,
   onClose,
+  keptWords,
 }: {
+  keptWords: KeptWords;
   plan: Plan | null;
   run: CleanupRun | null;
   error: ErrorValue | null;
@@ -30,7 +33,7 @@ export function CleanupSteps({
   return (
     <>
       {running && <CleanupProgress run={run} />}
-      {ended && <CleanupResultView run={run} />}
+      {ended && <CleanupResultView run={run} keptWords={keptWords} />}
       {run?.error && <ProblemState tone="error" problem={describeProblem(run.error, null)} />}
       {error && <ProblemState tone="error" problem={describeProblem(error, null)} />}
       <div className="dialog__buttons">

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ErrorValue, ResponseOf } from '../../../protocol/channels';
+import type { KeptSegment } from '../../../protocol/cleanup';
 import type { SegmentState } from '../../../protocol/scan-result';
 import { visibleText } from '../../../protocol/visible-text';
 import { useHost } from '../host/host-context';
@@ -121,9 +122,7 @@ export function RemoveDialog({ names, onClose }: { names: readonly string[]; onC
           })}
         </fieldset>
       )}
-      {plan && run === null && (
-        <CleanupPlanView plan={plan} keptWords={(kept) => keptWords(kept.reason, kept.forceable)} />
-      )}
+      {plan && run === null && <CleanupPlanView plan={plan} keptWords={keptWords} />}
       <CleanupSteps
         plan={plan}
         run={run}
@@ -131,12 +130,13 @@ export function RemoveDialog({ names, onClose }: { names: readonly string[]; onC
         onConfirm={(confirmed) => void start(confirmed)}
         onCancelRun={cancel}
         onClose={onClose}
+        keptWords={keptWords}
       />
     </Dialog>
   );
 }
 
 /** A kept entry here: one the user may still confirm above says so, not how the command line would. */
-function keptWords(reason: string, forceable: boolean): string {
-  return forceable ? 'kept unless you confirm it above' : reason;
+function keptWords(kept: KeptSegment): string {
+  return kept.forceable ? 'kept unless you confirm it above' : kept.reason;
 }
