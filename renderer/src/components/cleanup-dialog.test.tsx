@@ -26,14 +26,14 @@ const plan = (
       reason: 'no process has PID 4242',
     },
   ],
-  keep: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', forceable: false }],
+  keep: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', cause: 'the owner runs', forceable: false }],
   failed: [],
 });
 
 const result: ResponseOf<'execute-cleanup'> = {
   dryRun: false,
   removed: [{ name: 'pulse-shm-2', bytes: 8 * MiB, size: 64 * MiB + 40, reason: 'no process has PID 4242' }],
-  kept: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', forceable: false }],
+  kept: [{ name: 'pulse-shm-1', state: 'live', reason: 'the owner runs', cause: 'the owner runs', forceable: false }],
   failed: [],
   bytesFreed: 8 * MiB,
   remaining: 0,
@@ -195,6 +195,7 @@ describe('CleanupDialog in the UI’s words', () => {
         name: 'notes.txt',
         state: 'foreign' as const,
         reason: 'foreign: not a PulseAudio segment; only removed when named with --force',
+        cause: 'foreign: not a PulseAudio segment',
         forceable: true,
       },
       {
@@ -202,9 +203,16 @@ describe('CleanupDialog in the UI’s words', () => {
         state: 'stale' as const,
         reason:
           'owner PID 9 no longer exists, but still held by PID 12 (x, rw); name it with --force to remove the name anyway (the mappings stay valid)',
+        cause: 'owner PID 9 no longer exists, but still held by PID 12 (x, rw)',
         forceable: true,
       },
-      { name: 'pulse-shm-1', state: 'live' as const, reason: 'the owner runs', forceable: false },
+      {
+        name: 'pulse-shm-1',
+        state: 'live' as const,
+        reason: 'the owner runs',
+        cause: 'the owner runs',
+        forceable: false,
+      },
     ];
     const host = recordingHost({ 'plan-cleanup': () => ({ ok: true, value: { ...plan(), keep } }) });
     renderWith(<CleanupDialog onClose={() => {}} />, { host });

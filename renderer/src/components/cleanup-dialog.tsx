@@ -11,14 +11,11 @@ import { useCleanupRun } from './use-cleanup-run';
 type Plan = ResponseOf<'plan-cleanup'>;
 
 /**
- * A kept entry in this UI's words: one that only a user's say-so would remove is removed
- * from its row (select it, then Remove), not with the command line's --force.
+ * A kept entry in this UI's words: the engine's cause, and for one that only a user's
+ * say-so would remove, how to do that here (select it, then Remove), not the command line's --force.
  */
 export function keptInUiWords(kept: KeptSegment): string {
-  if (!kept.forceable) return kept.reason;
-  const cut = kept.reason.search(/; (name it with|only removed when named with|include with) --/);
-  const why = cut < 0 ? kept.reason : kept.reason.slice(0, cut);
-  return `${why}; to remove it anyway, select its row and choose Remove…`;
+  return kept.forceable ? `${kept.cause}; to remove it anyway, select its row and choose Remove…` : kept.cause;
 }
 
 /**

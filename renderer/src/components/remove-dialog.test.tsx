@@ -26,7 +26,13 @@ function plan(request: RequestOf<'plan-cleanup'>): ResponseOf<'plan-cleanup'> {
     options: { includeZombie: false, includeReused: false, force: request.force },
     remove: [removal('pulse-shm-2', 'stale'), ...(forced.has('notes.txt') ? [removal('notes.txt', 'foreign')] : [])],
     keep: [
-      { name: 'pulse-shm-1', state: 'live', reason: 'owner PID 3349 (pulseaudio) is running', forceable: false },
+      {
+        name: 'pulse-shm-1',
+        state: 'live',
+        reason: 'owner PID 3349 (pulseaudio) is running',
+        cause: 'owner PID 3349 (pulseaudio) is running',
+        forceable: false,
+      },
       ...(forced.has('notes.txt')
         ? []
         : [
@@ -34,6 +40,7 @@ function plan(request: RequestOf<'plan-cleanup'>): ResponseOf<'plan-cleanup'> {
               name: 'notes.txt',
               state: 'foreign' as const,
               reason: 'foreign: not a PulseAudio segment; only removed when named with --force',
+              cause: 'foreign: not a PulseAudio segment',
               forceable: true,
             },
           ]),

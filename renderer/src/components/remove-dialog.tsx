@@ -138,5 +138,5 @@ export function RemoveDialog({ names, onClose }: { names: readonly string[]; onC
 
 /** A kept entry here: one the user may still confirm above says so, not how the command line would. */
 function keptWords(kept: KeptSegment): string {
-  return kept.forceable ? 'kept unless you confirm it above' : kept.reason;
+  return kept.forceable ? `${kept.cause}; kept unless you confirm it above` : kept.cause;
 }
