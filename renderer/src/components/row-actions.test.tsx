@@ -141,6 +141,18 @@ describe('Copying and the context menu', () => {
     expect(screen.getByTestId('row-menu-remove').getAttribute('aria-disabled')).toBe('true');
     expect(screen.getByTestId('row-menu-remove').getAttribute('title')).toMatch(/memfd pool/);
     expect(screen.getByTestId('row-menu-copy-path').getAttribute('aria-disabled')).toBe('true');
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'Delete' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByTestId('row-actions-notice').textContent).toMatch(/^Only entries of the shm directory/);
+  });
+
+  it('opens under the current row when the browser’s own contextmenu event comes to the grid (the Menu key)', () => {
+    renderWith(<SegmentTable />, { patches: [patch] });
+    fireEvent.click(row('pulse-shm-2'));
+    const event = fireEvent.contextMenu(screen.getByRole('grid'));
+    expect(event, 'the browser’s menu is not shown').toBe(false);
+    expect(screen.getByRole('menu')).toBeTruthy();
   });
 });
 
@@ -181,6 +193,7 @@ describe('Remove from the table', () => {
     fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
     fireEvent.keyDown(screen.getByRole('grid'), { key: 'Delete' });
     expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByTestId('row-actions-notice').textContent).toMatch(/read-only/);
   });
 });
 

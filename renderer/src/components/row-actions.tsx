@@ -30,6 +30,9 @@ export function clickKeys(event: MouseEvent | KeyboardEvent): ClickKeys {
   return { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey };
 }
 
+const NOT_REMOVABLE =
+  'Only entries of the shm directory can be removed: a memfd pool or a deleted segment goes when its last holder lets go.';
+
 /** Writes `lines` to the clipboard; says what was copied, or why not. */
 async function copyLines(lines: string[], what: string): Promise<string> {
   try {
@@ -61,9 +64,12 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
     [store],
   );
 
+  /** The Remove dialog for the selected directory entries; or why not, said where the copy notices are. */
   const openRemove = useCallback(() => {
     const names = selectedTargets(store.getState()).entryNames;
-    if (names.length > 0 && changesOff === null) setRemoving(names);
+    if (changesOff !== null) setNotice(changesOff);
+    else if (names.length === 0) setNotice(NOT_REMOVABLE);
+    else setRemoving(names);
   }, [store, changesOff]);
 
   const copy = useCallback(async (lines: string[], what: string) => setNotice(await copyLines(lines, what)), []);
@@ -91,6 +97,23 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
     [store],
   );
 
+  /** The menu from the keyboard: under the current row (the grid's active descendant). */
+  const openMenuAtCurrentRow = useCallback(() => {
+    const current = grid.current?.getAttribute('aria-activedescendant');
+    const rect = (current ? document.getElementById(current) : grid.current)?.getBoundingClientRect();
+    setMenu({ x: (rect?.left ?? 0) + 24, y: rect?.bottom ?? 0 });
+  }, [grid]);
+
+  /** The browser's own contextmenu event on the grid itself (the Menu key, Shift+F10): ours instead. */
+  const onGridContextMenu = useCallback(
+    (event: MouseEvent) => {
+      if (event.target !== event.currentTarget) return;
+      event.preventDefault();
+      openMenuAtCurrentRow();
+    },
+    [openMenuAtCurrentRow],
+  );
+
   /** The table's keys for the selection and its actions; true when the key was one of them. */
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLElement>, moveTo: (delta: number) => string | null): boolean => {
@@ -110,16 +133,14 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
       } else if (key === 'Delete') {
         openRemove();
       } else if (key === 'ContextMenu' || (keys.shift && key === 'F10')) {
-        const row = grid.current?.querySelector('[aria-selected="true"]') ?? grid.current;
-        const rect = row?.getBoundingClientRect();
-        setMenu({ x: (rect?.left ?? 0) + 24, y: rect?.bottom ?? 0 });
+        openMenuAtCurrentRow();
       } else {
         return false;
       }
       event.preventDefault();
       return true;
     },
-    [store, ids, copy, openRemove, grid],
+    [store, ids, copy, openRemove, openMenuAtCurrentRow],
   );
 
   let element: ReactNode = null;
@@ -131,11 +152,7 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
         id: 'remove',
         label: targets.entryNames.length > 1 ? `Remove ${countEntries(targets.entryNames.length)}…` : 'Remove…',
         shortcut: 'Delete',
-        disabled:
-          changesOff ??
-          (targets.entryNames.length === 0
-            ? 'Only entries of the shm directory can be removed: a memfd pool or a deleted segment goes when its last holder lets go.'
-            : null),
+        disabled: changesOff ?? (targets.entryNames.length === 0 ? NOT_REMOVABLE : null),
         run: openRemove,
       },
       ...(targets.held.length > 0
@@ -184,6 +201,7 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
   return {
     onRowClick,
     onRowContextMenu,
+    onGridContextMenu,
     onKeyDown,
     element: (
       <>

@@ -91,6 +91,7 @@ export function SegmentTable() {
         data-testid="segment-table"
         ref={gridRef}
         onKeyDown={onKeyDown}
+        onContextMenu={actions.onGridContextMenu}
       >
         <div ref={scrollRef} className="grid__scroll">
           <TableHead />
