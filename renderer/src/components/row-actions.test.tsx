@@ -62,7 +62,7 @@ describe('Selecting rows', () => {
     expect(screen.getByRole('grid').getAttribute('aria-multiselectable')).toBe('true');
   });
 
-  it('Shift+arrows extend the selection, Space toggles the current row, Ctrl+A takes every row shown', () => {
+  it('Shift+arrows, Home and End extend the selection, Space toggles the current row, Ctrl+A takes every row shown', () => {
     renderWith(<SegmentTable />, { patches: [patch] });
     const grid = screen.getByRole('grid');
     fireEvent.click(row('pulse-shm-1'));
@@ -74,6 +74,10 @@ describe('Selecting rows', () => {
     // Space made pulse-shm-3 the anchor: the range now runs from there.
     fireEvent.keyDown(grid, { key: 'ArrowUp', shiftKey: true });
     expect(selectedRows()).toEqual(['pulse-shm-2', 'pulse-shm-3']);
+    fireEvent.keyDown(grid, { key: 'End', shiftKey: true });
+    expect(selectedRows()).toEqual(['pulse-shm-3', 'zz-foreign']);
+    fireEvent.keyDown(grid, { key: 'Home', shiftKey: true });
+    expect(selectedRows()).toEqual(['memfd:pulseaudio:77', 'pulse-shm-1', 'pulse-shm-2', 'pulse-shm-3']);
     fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
     expect(selectedRows()).toHaveLength(5);
     // A plain arrow goes back to one row.

@@ -30,6 +30,16 @@ export function clickKeys(event: MouseEvent | KeyboardEvent): ClickKeys {
   return { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey };
 }
 
+/** Shift with these extends the selection by as many rows (Home and End: to the first or last). */
+const RANGE_MOVES: Readonly<Record<string, number>> = {
+  ArrowDown: 1,
+  ArrowUp: -1,
+  PageDown: 10,
+  PageUp: -10,
+  Home: -Infinity,
+  End: Infinity,
+};
+
 const NOT_REMOVABLE =
   'Only entries of the shm directory can be removed: a memfd pool or a deleted segment goes when its last holder lets go.';
 
@@ -119,8 +129,9 @@ export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElemen
     (event: KeyboardEvent<HTMLElement>, moveTo: (delta: number) => string | null): boolean => {
       const keys = clickKeys(event);
       const key = event.key;
-      if (keys.shift && (key === 'ArrowDown' || key === 'ArrowUp')) {
-        const target = moveTo(key === 'ArrowDown' ? 1 : -1);
+      const extend = RANGE_MOVES[key];
+      if (keys.shift && extend !== undefined) {
+        const target = moveTo(extend);
         if (target !== null) selectRange(store, ids, target);
       } else if (keys.toggle && key.toLowerCase() === 'a') {
         selectAll(store, ids);
