@@ -231,3 +231,29 @@ test('cleaning 2,000 stale segments keeps Remove in view and shows progress, the
   expect(readdirSync(scratch)).toEqual([]);
   expect(auditLinesIn(scratch).filter((entry) => entry.outcome === 'removed')).toHaveLength(count);
 });
+
+test('the keyboard alone selects two rows, opens Remove with Delete and removes them', async ({
+  page,
+  children,
+  scratch,
+  server,
+}) => {
+  const a = await staleSegment(children, scratch);
+  const b = await staleSegment(children, scratch);
+  await openApp(page, server);
+  await showOnlyPulseSegments(page);
+  await expectState(page, a.name, 'stale');
+  await expectState(page, b.name, 'stale');
+
+  await page.getByTestId('segment-table').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Delete');
+  const dialog = page.getByTestId('remove-dialog');
+  await expect(dialog.getByTestId('cleanup-plan')).toContainText('Removes 2 segments');
+  await dialog.getByTestId('cleanup-confirm').press('Enter');
+  await expect(dialog.getByTestId('cleanup-result')).toContainText('Removed 2 segments');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(readdirSync(scratch)).toEqual([]);
+});

@@ -70,6 +70,8 @@ export function RowMenu({
       aria-label="Row actions"
       data-testid="row-menu"
       onKeyDown={onKeyDown}
+      // Shift+F10 or the Menu key may send the browser's contextmenu event here once focus has moved in.
+      onContextMenu={(event) => event.preventDefault()}
     >
       {entries.map((entry) => (
         <div
