@@ -106,23 +106,33 @@ test('two stale segments selected with Ctrl-click go through the context menu’
   await expect(dialog).toHaveCount(0);
 });
 
-test('a foreign file is removed from the UI only after a confirmation that says what it is', async ({
+test('a foreign file and a segment without a marker are removed from the UI only after confirmations that say what they are', async ({
   page,
   scratch,
   server,
 }) => {
   const foreign = path.join(scratch, 'notes-e2e.txt');
   writeFileSync(foreign, 'some other program’s data');
+  // Named like PulseAudio's, but 10 bytes: no room for a marker.
+  const unmarked = path.join(scratch, 'pulse-shm-3999999999');
+  writeFileSync(unmarked, Buffer.alloc(10));
   await openApp(page, server);
-  await page.getByTestId('filter-kind').selectOption('other');
+  // Each row found by the search and selected; a selection stays while the filter changes.
+  await page.getByTestId('filter-search').fill('-e2e.txt');
   await expectState(page, 'notes-e2e.txt', 'foreign');
-
   await segmentRow(page, 'notes-e2e.txt').click();
+  await page.getByTestId('filter-search').fill('3999999999');
+  await expectState(page, 'pulse-shm-3999999999', 'no-marker');
+  await page.getByTestId('filter-search').fill('');
+  await segmentRow(page, 'pulse-shm-3999999999').click({ modifiers: ['ControlOrMeta'] });
+
   await page.keyboard.press('Delete');
   const dialog = page.getByTestId('remove-dialog');
   const confirm = dialog.getByTestId('confirm-force');
   await expect(confirm).toContainText('Remove anyway: 1 foreign entry (notes-e2e.txt)');
   await expect(confirm).toContainText('Not PulseAudio segments: some other program made these files');
+  await expect(confirm).toContainText('Remove anyway: 1 no-marker entry (pulse-shm-3999999999)');
+  await expect(confirm).toContainText('without a valid marker: no one can tell which process they belong to');
   await expect(dialog).not.toContainText('--force');
   await expect(dialog.getByTestId('cleanup-plan')).toContainText('Nothing to remove');
   await expect(dialog.getByTestId('cleanup-confirm')).toBeDisabled();
@@ -130,12 +140,22 @@ test('a foreign file is removed from the UI only after a confirmation that says 
 
   await dialog.getByTestId('confirm-force-foreign').check();
   await expect(dialog.getByTestId('cleanup-confirm')).toHaveText('Remove 1');
+  await dialog.getByTestId('confirm-force-no-marker').check();
+  await expect(dialog.getByTestId('cleanup-confirm')).toHaveText('Remove 2');
   await dialog.getByTestId('cleanup-confirm').click();
-  await expect(dialog.getByTestId('cleanup-result')).toContainText('Removed 1 segment');
+  await expect(dialog.getByTestId('cleanup-result')).toContainText('Removed 2 segments');
   expect(existsSync(foreign)).toBe(false);
-  expect(auditLinesIn(scratch)).toEqual([
-    expect.objectContaining({ name: 'notes-e2e.txt', outcome: 'removed', reason: expect.stringMatching(/^forced/) }),
-  ]);
+  expect(existsSync(unmarked)).toBe(false);
+  expect(
+    auditLinesIn(scratch)
+      .map((entry) => [entry.name, entry.outcome, entry.reason.split(' ')[0]])
+      .sort(),
+  ).toEqual(
+    [
+      ['notes-e2e.txt', 'removed', 'forced'],
+      ['pulse-shm-3999999999', 'removed', 'forced'],
+    ].sort(),
+  );
 });
 
 test('Ctrl+C and the context menu copy names, the full path and the owner PID', async ({
