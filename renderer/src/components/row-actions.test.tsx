@@ -14,6 +14,7 @@ import { recordingHost } from '../test-support/recording-host';
 import { renderWith } from '../test-support/render-app';
 import { HeldList } from './held-list';
 import { SegmentTable } from './segment-table';
+import { TableFilters } from './table-filters';
 
 const patch = fullPatch([
   segmentItem(segment('pulse-shm-1')),
@@ -93,6 +94,27 @@ describe('Selecting rows', () => {
     expect([...store.getState().selection.selectedIds]).toEqual(['seg:pulse-shm-2']);
     expect(store.getState().selection.selectedId).toBeNull();
     expect(selectedRows()).toEqual(['pulse-shm-2']);
+  });
+});
+
+describe('Acting on what is shown', () => {
+  it('leaves a selected row that a filter hides out of Copy and Remove', async () => {
+    const host = recordingHost();
+    renderWith(
+      <>
+        <TableFilters />
+        <SegmentTable />
+      </>,
+      { patches: [patch], host },
+    );
+    fireEvent.click(row('pulse-shm-2'));
+    fireEvent.click(row('zz-foreign'), { ctrlKey: true });
+    fireEvent.change(screen.getByTestId('filter-kind'), { target: { value: 'pulse' } });
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'c', ctrlKey: true });
+    await waitFor(() => expect(clipboard).toEqual(['pulse-shm-2']));
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'Delete' });
+    await waitFor(() => expect(host.calls).toHaveLength(1));
+    expect(host.calls[0]?.request).toMatchObject({ selected: ['pulse-shm-2'] });
   });
 });
 

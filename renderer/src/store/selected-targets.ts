@@ -7,9 +7,10 @@ import type { HeldItem, InspectorItem } from '../../../protocol/channels';
 import type { InspectorState } from './inspector-store';
 import { toRow } from './rows';
 import { actionIds } from './selection-actions';
+import { selectVisibleIds } from './selectors';
 
 export interface SelectedTargets {
-  /** The selected items that still exist, in the order selected. */
+  /** The selected items shown in the table, in the order selected. */
   items: InspectorItem[];
   /** Names of selected directory entries: what Remove plans. */
   entryNames: string[];
@@ -33,8 +34,10 @@ export function isHeldItem(held: HeldItem, item: InspectorItem): boolean {
 }
 
 export function selectedTargets(state: InspectorState): SelectedTargets {
+  // Only rows in view are acted on: a row selected, then hidden by a filter, is not removed unseen.
+  const visible = new Set(selectVisibleIds(state));
   const items = actionIds(state.selection).flatMap((id) => {
-    const item = state.segments.items.get(id);
+    const item = visible.has(id) ? state.segments.items.get(id) : undefined;
     return item ? [item] : [];
   });
   const dir = state.segments.directory?.dir ?? null;
