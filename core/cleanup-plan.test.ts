@@ -77,7 +77,11 @@ describe('decideRemoval', () => {
 
   it('never removes a live segment or an entry that is not a regular file, even when forced', () => {
     const forced = { ...defaults, force: ['a'] };
-    expect(decideRemoval(segment('a', 'live'), forced)).toEqual({ remove: false, reason: 'forced, but live: why a' });
+    expect(decideRemoval(segment('a', 'live'), forced)).toEqual({
+      remove: false,
+      reason: 'forced, but live: why a',
+      cause: 'forced, but live: why a',
+    });
     expect(decideRemoval(segment('a', 'foreign', { kind: 'dir' }), forced).remove).toBe(false);
     expect(decideRemoval(segment('a', 'stale', { kind: 'symlink' }), forced).remove).toBe(false);
   });
@@ -123,5 +127,43 @@ describe('planCleanup', () => {
   it('fails a forced name that is not in the directory', () => {
     const plan = planCleanup(scan, { ...defaults, force: ['pulse-shm-9'] });
     expect(plan.failed).toEqual([{ name: 'pulse-shm-9', code: 'ENOENT', message: 'pulse-shm-9 is not in /dev/shm' }]);
+  });
+});
+
+describe('kept entries, for every interface', () => {
+  it('carry their cause apart from the command line’s advice, and whether forcing would remove them', () => {
+    const held = { attached: [{ pid: 12, comm: 'x', access: 'rw' as const, via: ['map' as const] }] };
+    const cases: [Segment, boolean][] = [
+      [segment('a', 'foreign'), true],
+      [segment('b', 'no-marker'), true],
+      [segment('c', 'unverifiable'), true],
+      [segment('d', 'stale-zombie'), true],
+      [segment('e', 'stale-pid-reused'), true],
+      [segment('f', 'stale', held), true],
+      [segment('g', 'stale', { holdersIncomplete: 'holders unknown: 3 processes could not be inspected' }), true],
+      [segment('h', 'live'), false],
+    ];
+    const entries = cases.map(([entry]) => entry);
+    const plan = planCleanup(
+      {
+        dir: '/dev/shm',
+        scannedAt: 0,
+        capacity: { total: 0, used: 0, free: 0 },
+        initialPidNamespace: true,
+        uninspectedProcesses: 0,
+        procHidepid: null,
+        memfds: [],
+        deleted: [],
+        findings: [],
+        segments: entries,
+      },
+      defaults,
+    );
+    expect(plan.keep.map((kept) => [kept.name, kept.forceable])).toEqual(cases.map(([entry, f]) => [entry.name, f]));
+    for (const kept of plan.keep) {
+      expect(kept.cause, kept.name).not.toContain('--');
+      expect(kept.reason.startsWith(kept.cause), kept.name).toBe(true);
+    }
+    expect(plan.keep.find((kept) => kept.name === 'f')?.cause).toContain('still held by PID 12 (x, rw)');
   });
 });

@@ -1,11 +1,21 @@
 import type { CleanupOptions, CleanupPlan, KeptSegment, PlannedRemoval } from '../protocol/cleanup';
 import type { ScanResult, Segment } from '../protocol/scan-result';
 
-export type Decision = { remove: true; reason: string } | { remove: false; reason: string };
+export type Decision =
+  | { remove: true; reason: string }
+  | {
+      remove: false;
+      /** The cause and, where a user could still have it removed, how from the command line. */
+      reason: string;
+      /** The cause alone: what another interface words its own way to act on it. */
+      cause: string;
+    };
 
 function holdersText(segment: Segment): string {
   return segment.attached.map((holder) => `PID ${holder.pid} (${holder.comm}, ${holder.access})`).join(', ');
 }
+
+const keep = (cause: string, advice = ''): Decision => ({ remove: false, reason: `${cause}${advice}`, cause });
 
 /**
  * The cleanup rule for one segment. Only `stale` segments that no live process holds go
@@ -16,21 +26,16 @@ function holdersText(segment: Segment): string {
  */
 export function decideRemoval(segment: Segment, options: CleanupOptions): Decision {
   const forced = options.force.includes(segment.name);
-  if (segment.kind !== 'file') return { remove: false, reason: `${segment.reason}: only regular files are removed` };
-  if (segment.state === 'live') {
-    return { remove: false, reason: forced ? `forced, but live: ${segment.reason}` : segment.reason };
-  }
+  if (segment.kind !== 'file') return keep(`${segment.reason}: only regular files are removed`);
+  if (segment.state === 'live') return keep(forced ? `forced, but live: ${segment.reason}` : segment.reason);
   if (segment.attached.length > 0 && !forced) {
-    return {
-      remove: false,
-      reason: `${segment.reason}, but still held by ${holdersText(segment)}; name it with --force to remove the name anyway (the mappings stay valid)`,
-    };
+    return keep(
+      `${segment.reason}, but still held by ${holdersText(segment)}`,
+      '; name it with --force to remove the name anyway (the mappings stay valid)',
+    );
   }
   if (segment.holdersIncomplete !== null && !forced) {
-    return {
-      remove: false,
-      reason: `${segment.reason}, but ${segment.holdersIncomplete}; name it with --force to remove it anyway`,
-    };
+    return keep(`${segment.reason}, but ${segment.holdersIncomplete}`, '; name it with --force to remove it anyway');
   }
   if (forced) return { remove: true, reason: `forced by name (${segment.state}: ${segment.reason})` };
   switch (segment.state) {
@@ -39,13 +44,13 @@ export function decideRemoval(segment: Segment, options: CleanupOptions): Decisi
     case 'stale-zombie':
       return options.includeZombie
         ? { remove: true, reason: segment.reason }
-        : { remove: false, reason: `${segment.reason}; include with --include zombie` };
+        : keep(segment.reason, '; include with --include zombie');
     case 'stale-pid-reused':
       return options.includeReused
         ? { remove: true, reason: segment.reason }
-        : { remove: false, reason: `${segment.reason}; include with --include reused` };
+        : keep(segment.reason, '; include with --include reused');
     default:
-      return { remove: false, reason: `${segment.state}: ${segment.reason}; only removed when named with --force` };
+      return keep(`${segment.state}: ${segment.reason}`, '; only removed when named with --force');
   }
 }
 
@@ -59,7 +64,14 @@ export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupP
       const { name, dev, inode, birthTime, state, allocated, size } = segment;
       remove.push({ name, dev, inode, birthTime, state, bytes: allocated, size, reason: decision.reason });
     } else {
-      keep.push({ name: segment.name, state: segment.state, reason: decision.reason });
+      const forceable = decideRemoval(segment, { ...options, force: [segment.name] }).remove;
+      keep.push({
+        name: segment.name,
+        state: segment.state,
+        reason: decision.reason,
+        cause: decision.cause,
+        forceable,
+      });
     }
   }
   const present = new Set(scan.segments.map((segment) => segment.name));
@@ -67,4 +79,18 @@ export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupP
     .filter((name) => !present.has(name))
     .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
   return { dir: scan.dir, options, remove, keep, failed };
+}
+
+/**
+ * A plan of the named entries only (the rows a user selected): everything else in the
+ * directory is left out, stale or not. A selected name not in the directory fails.
+ */
+export function planSelected(scan: ScanResult, selected: readonly string[], options: CleanupOptions): CleanupPlan {
+  const names = new Set(selected);
+  const plan = planCleanup({ ...scan, segments: scan.segments.filter((segment) => names.has(segment.name)) }, options);
+  const present = new Set(scan.segments.map((segment) => segment.name));
+  const missing = [...names]
+    .filter((name) => !present.has(name) && !options.force.includes(name))
+    .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
+  return { ...plan, failed: [...plan.failed, ...missing] };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CleanupPlan, CleanupResult } from './cleanup';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { SrbchannelSample } from './pool';
-import { cleanRequest, createRequest, labPoolRequest, labSrbchannelRequest } from './requests';
+import { cleanRequest, createRequest, entryNames, labPoolRequest, labSrbchannelRequest } from './requests';
 import type { Capacity, Segment } from './scan-result';
 
 /** An error as it crosses a boundary (Electron's `handle` keeps only a thrown error's message). */
@@ -33,6 +33,21 @@ export interface CreatedObject {
   fileSize: number;
   mode: number;
   markerPid: number | null;
+}
+
+/**
+ * A segment or memfd this service made with Create and keeps mapped (keep-alive): the
+ * service is its live holder until it is released, its hold runs out, or the host closes.
+ */
+export interface HeldItem {
+  id: string;
+  kind: 'posix' | 'memfd';
+  /** File name in the shm directory, or the memfd's name. */
+  name: string;
+  dev: number;
+  inode: number;
+  /** When the hold runs out by itself (ms since the epoch), or null: held until released. */
+  until: number | null;
 }
 
 /** Something the lab made and still owns. */
@@ -71,13 +86,22 @@ const empty = z.object({}).strict();
 export const requestSchemas = {
   'scan-now': empty,
   create: createRequest,
-  'plan-cleanup': cleanRequest.omit({ dryRun: true }),
-  /** Executes a plan the same host made; the plan is re-judged before anything is removed. */
-  'execute-cleanup': z.object({ planId: z.string().min(1).max(100) }).strict(),
+  /** With `selected`, a plan of those entries only (the UI's rows), the rest of the directory left out. */
+  'plan-cleanup': cleanRequest.omit({ dryRun: true }).extend({ selected: entryNames.optional() }),
+  /**
+   * Executes a plan the same host made; the plan is re-judged before anything is removed.
+   * With `limit`, only the next `limit` removals: the rest stays under the same id for the
+   * next request (`remaining` says how many), so a UI can show progress and stop between.
+   */
+  'execute-cleanup': z
+    .object({ planId: z.string().min(1).max(100), limit: z.number().int().min(1).max(100_000).optional() })
+    .strict(),
   'lab-pool': labPoolRequest,
   'lab-srbchannel': labSrbchannelRequest,
   'lab-stale': empty,
   'lab-stop': z.object({ id: z.string().min(1).max(100), keep: z.boolean() }).strict(),
+  /** Unmaps a segment the service keeps alive (a HeldItem's id); the file itself stays. */
+  release: z.object({ id: z.string().min(1).max(100) }).strict(),
   'get-settings': empty,
   'set-settings': settingsRequest,
   /** What this connection may do: asked by the UI, so that it can disable what would be refused. */
@@ -92,11 +116,13 @@ export interface ResponseMap {
   'scan-now': { seq: number };
   create: CreatedObject;
   'plan-cleanup': CleanupPlan & { planId: string };
-  'execute-cleanup': CleanupResult;
+  /** `kept` and the plan's own failures come with the first batch; `remaining` is 0 once all is done. */
+  'execute-cleanup': CleanupResult & { remaining: number };
   'lab-pool': LabItem;
   'lab-srbchannel': LabItem;
   'lab-stale': LabItem;
   'lab-stop': { stopped: boolean };
+  release: { released: boolean };
   'get-settings': Settings;
   'set-settings': Settings;
   'host-info': HostInfo;
@@ -160,7 +186,15 @@ export interface Patch {
   seq: number;
   full: boolean;
   /** Directory-level facts, sent when they change. */
-  header: { dir: string; capacity: Capacity; initialPidNamespace: boolean; findings: Finding[]; lab: LabItem[] } | null;
+  header: {
+    dir: string;
+    capacity: Capacity;
+    initialPidNamespace: boolean;
+    findings: Finding[];
+    lab: LabItem[];
+    /** What this service keeps alive for Create's keep-alive. */
+    held: HeldItem[];
+  } | null;
   upserts: InspectorItem[];
   removals: string[];
   samples: ChannelSamples[];

@@ -26,7 +26,12 @@ export interface PlannedRemoval {
 export interface KeptSegment {
   name: string;
   state: SegmentState;
+  /** Why it stays, with the command line's advice where it could still go (--force, --include). */
   reason: string;
+  /** Why it stays, without that advice: what the UI shows beside its own way to act. */
+  cause: string;
+  /** Whether naming it with force would remove it (never for a live segment or an entry that is not a regular file). */
+  forceable: boolean;
 }
 
 export interface CleanupFailure {

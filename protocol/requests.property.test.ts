@@ -81,8 +81,20 @@ const RULES: Record<keyof typeof requestSchemas, Rules> = {
     },
     across: (value) => !(value.memfd === true && value.markerPid !== undefined),
   },
-  'plan-cleanup': { fields: { includeZombie: { ok: isBool }, includeReused: { ok: isBool }, force: forceNames } },
-  'execute-cleanup': { fields: { planId: { ok: (value) => isText(value, 1, 100) } } },
+  'plan-cleanup': {
+    fields: {
+      includeZombie: { ok: isBool },
+      includeReused: { ok: isBool },
+      force: forceNames,
+      selected: { ...forceNames, optional: true },
+    },
+  },
+  'execute-cleanup': {
+    fields: {
+      planId: { ok: (value) => isText(value, 1, 100) },
+      limit: { ok: (value) => isInt(value, 1, 100_000), optional: true },
+    },
+  },
   'lab-pool': {
     fields: {
       slots: { ok: (value) => isInt(value, 2, 16_384) },
@@ -95,6 +107,7 @@ const RULES: Record<keyof typeof requestSchemas, Rules> = {
   'lab-srbchannel': { fields: { rate: { ok: (value) => isInt(value, 1, 1_000_000) }, memfd: { ok: isBool } } },
   'lab-stale': { fields: {} },
   'lab-stop': { fields: { id: { ok: (value) => isText(value, 1, 100) }, keep: { ok: isBool } } },
+  release: { fields: { id: { ok: (value) => isText(value, 1, 100) } } },
   'get-settings': { fields: {} },
   'host-info': { fields: {} },
   'set-settings': {
@@ -269,6 +282,7 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
     },
   ),
   planId: fc.string({ minLength: 1, maxLength: 100 }),
+  limit: fc.integer({ min: 1, max: 100_000 }),
   slots: fc.integer({ min: 2, max: 16_384 }),
   allocated: fc.integer({ min: 0, max: 1024 }),
   freed: fc.integer({ min: 0, max: 1024 }),
@@ -278,6 +292,9 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   rescanMs: fc.integer({ min: 250, max: 60_000 }),
   sampleHz: fc.double({ min: 0.1, max: 20, noNaN: true }),
 };
+
+// Selected names follow the rules of forced ones.
+VALID.selected = VALID.force as fc.Arbitrary<unknown>;
 
 const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   size: hostileNumber,
@@ -294,6 +311,7 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
     fc.constantFrom<unknown>('pulse-shm-1', null, {}, [, 'a'], { length: 0 }),
   ),
   planId: hostileText,
+  limit: hostileNumber,
   slots: hostileNumber,
   allocated: hostileNumber,
   freed: hostileNumber,
@@ -303,6 +321,8 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   rescanMs: hostileNumber,
   sampleHz: hostileNumber,
 };
+
+FIELD_VALUES.selected = FIELD_VALUES.force as fc.Arbitrary<unknown>;
 
 const EXTRA_KEYS = ['dryRun', 'path', 'dir', 'name', '__proto__', 'constructor', 'toString', 'planId', 'size'];
 
@@ -393,7 +413,11 @@ describe('request schemas (every channel of protocol/channels.ts)', () => {
         includeReused: fc.boolean(),
         force: fc.array(fc.constantFrom('pulse-shm-1', 'x'), { maxLength: 2 }),
       }),
-      'execute-cleanup': fc.record({ planId: fc.string({ minLength: 1, maxLength: 100 }) }),
+      'execute-cleanup': fc.record({
+        planId: fc.string({ minLength: 1, maxLength: 100 }),
+        limit: fc.integer({ min: 1, max: 100_000 }),
+      }),
+      release: fc.record({ id: fc.string({ minLength: 1, maxLength: 100 }) }),
       'lab-pool': fc.record({
         slots: fc.constant(16_384),
         allocated: fc.constant(0),

@@ -36,11 +36,14 @@ export const createRequest = z
   });
 export type CreateRequest = z.infer<typeof createRequest>;
 
+/** Names of entries in the shm directory, as a request lists them (forced, or selected). */
+export const entryNames = z.array(entryName).max(10_000);
+
 export const cleanRequest = z
   .object({
     includeZombie: z.boolean(),
     includeReused: z.boolean(),
-    force: z.array(entryName).max(10_000),
+    force: entryNames,
     dryRun: z.boolean(),
   })
   .strict();

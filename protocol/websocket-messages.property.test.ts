@@ -17,6 +17,7 @@ const CHANNELS = [
   'lab-srbchannel',
   'lab-stale',
   'lab-stop',
+  'release',
   'get-settings',
   'set-settings',
 ];

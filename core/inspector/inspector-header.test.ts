@@ -17,17 +17,20 @@ const scan = (fields: Partial<ScanResult> = {}): ScanResult => ({
   ...fields,
 });
 
+/** The service made and keeps nothing. */
+const NONE = { lab: [], held: [] };
+
 describe('headerOf', () => {
   it('notes, as a finding about /proc, how many processes could not be inspected and whether hidepid hides some', () => {
-    expect(headerOf(scan(), [], null, 1000).findings).toEqual([]);
+    expect(headerOf(scan(), NONE, null, 1000).findings).toEqual([]);
     // Run as root, no segment's holders are unknown: the note only counts.
-    expect(headerOf(scan({ uninspectedProcesses: 1 }), [], null, 1000).findings[0]?.message).toBe(
+    expect(headerOf(scan({ uninspectedProcesses: 1 }), NONE, null, 1000).findings[0]?.message).toBe(
       '1 process could not be inspected',
     );
     const unknown = { ...segmentFixture(), holdersIncomplete: 'holders unknown: 57 processes ...' };
     const { findings } = headerOf(
       scan({ uninspectedProcesses: 57, procHidepid: 'invisible', segments: [unknown] }),
-      [],
+      NONE,
       null,
       1000,
     );

@@ -3,7 +3,7 @@
  * cannot be scanned or watched) travel as findings, so every host shows them without a
  * field of their own.
  */
-import type { LabItem, Patch } from '../../protocol/channels';
+import type { HeldItem, LabItem, Patch } from '../../protocol/channels';
 import type { Finding } from '../../protocol/memory';
 import type { ScanResult } from '../../protocol/scan-result';
 import { inInitialPidNamespace } from '../pid-namespace';
@@ -12,8 +12,14 @@ import { isMemfdPool } from './item-diff';
 
 export type Header = NonNullable<Patch['header']>;
 
+/** What the service itself made and keeps: the lab's objects, and what Create keeps alive. */
+export interface OwnItems {
+  lab: LabItem[];
+  held: HeldItem[];
+}
+
 /** The header of a scan; `watchProblem` is why the directory is not watched, or null. */
-export function headerOf(result: ScanResult, lab: LabItem[], watchProblem: string | null, rescanMs: number): Header {
+export function headerOf(result: ScanResult, own: OwnItems, watchProblem: string | null, rescanMs: number): Header {
   // Findings about memfds the view does not list (a browser's) would only bloat every patch.
   const shown = new Set(result.memfds.filter(isMemfdPool).map((memfd) => `memfd:${memfd.name}:${memfd.inode}`));
   const relevant = result.findings.filter(
@@ -21,11 +27,17 @@ export function headerOf(result: ScanResult, lab: LabItem[], watchProblem: strin
   );
   const findings = [...relevant, ...uninspected(result)];
   if (watchProblem !== null) findings.push(notWatched(result.dir, watchProblem, rescanMs));
-  return { dir: result.dir, capacity: result.capacity, initialPidNamespace: result.initialPidNamespace, findings, lab };
+  return {
+    dir: result.dir,
+    capacity: result.capacity,
+    initialPidNamespace: result.initialPidNamespace,
+    findings,
+    ...own,
+  };
 }
 
 /** The header when the directory could not be scanned: nothing is listed, and a finding says why. */
-export function failedHeader(dir: string, error: unknown, lab: LabItem[]): Header {
+export function failedHeader(dir: string, error: unknown, own: OwnItems): Header {
   const { code, message } = toErrorValue(error);
   const finding: Finding = {
     severity: 'high',
@@ -38,7 +50,7 @@ export function failedHeader(dir: string, error: unknown, lab: LabItem[]): Heade
     capacity: { total: 0, used: 0, free: 0 },
     initialPidNamespace: inInitialPidNamespace(),
     findings: [finding],
-    lab,
+    ...own,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   settingsRequest,
+  type HeldItem,
   type InspectorItem,
   type Patch,
   type RequestChannel,
@@ -21,7 +22,7 @@ import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
 import { channelSources } from './channel-sources';
 import { DirWatcher } from './dir-watcher';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
-import { failedHeader, headerOf, type Header } from './inspector-header';
+import { failedHeader, headerOf, type Header, type OwnItems } from './inspector-header';
 import { diffItems, itemsOf } from './item-diff';
 import { LabItems } from './lab-items';
 import { CoalescingSubscriber } from './patch-coalescer';
@@ -63,7 +64,9 @@ function attempt(step: () => void): void {
 }
 
 interface Held {
+  id: string;
   created: CreatedSegment;
+  until: number | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -80,6 +83,7 @@ class InspectorService implements InspectorApi {
   private readonly labs: LabItems;
   private readonly plans = new PlanStore();
   private readonly held = new Set<Held>();
+  private heldCount = 0;
   private readonly watcher: DirWatcher | null;
   private readonly handlers: Handlers;
   private readonly audit: AuditLog | null;
@@ -108,6 +112,7 @@ class InspectorService implements InspectorApi {
       refresh: () => this.refresh(),
       seq: () => this.seq,
       hold: (created, seconds) => this.hold(created, seconds),
+      release: (id) => this.releaseById(id),
       labs: this.labs,
       plans: this.plans,
       settings: () => ({ ...this.settings }),
@@ -177,12 +182,20 @@ class InspectorService implements InspectorApi {
     } catch (error) {
       this.watcher?.ensure();
       this.feed.track([]);
-      this.apply(new Map(), failedHeader(this.dir, error, this.labs.list()));
+      this.apply(new Map(), failedHeader(this.dir, error, this.ownItems()));
       throw error;
     }
     const watchProblem = this.watcher?.ensure() ?? null;
-    this.apply(itemsOf(result), headerOf(result, this.labs.list(), watchProblem, this.settings.rescanMs));
+    this.apply(itemsOf(result), headerOf(result, this.ownItems(), watchProblem, this.settings.rescanMs));
     return result;
+  }
+
+  private ownItems(): OwnItems {
+    const held = [...this.held].map(({ id, created, until }): HeldItem => {
+      const { kind, name, dev, inode } = created;
+      return { id, kind, name, dev, inode, until };
+    });
+    return { lab: this.labs.list(), held };
   }
 
   private refreshQuietly(): void {
@@ -267,8 +280,15 @@ class InspectorService implements InspectorApi {
 
   /** Keeps a created segment mapped (this service its live holder) until close, or for `seconds` if given. */
   private hold(created: CreatedSegment, seconds: number | undefined): void {
-    const entry: Held = { created, timer: null };
-    if (seconds !== undefined && seconds > 0) {
+    this.heldCount += 1;
+    const timed = seconds !== undefined && seconds > 0;
+    const entry: Held = {
+      id: `held-${this.heldCount}`,
+      created,
+      until: timed ? this.now() + seconds * 1000 : null,
+      timer: null,
+    };
+    if (timed) {
       entry.timer = setTimeout(() => {
         attempt(() => this.release(entry));
         this.refreshQuietly();
@@ -276,6 +296,14 @@ class InspectorService implements InspectorApi {
       entry.timer.unref();
     }
     this.held.add(entry);
+  }
+
+  /** Releases the hold with this id (the UI's Release); false when there is none. */
+  private releaseById(id: string): boolean {
+    const entry = [...this.held].find((held) => held.id === id);
+    if (!entry) return false;
+    this.release(entry);
+    return true;
   }
 
   private release(entry: Held): void {

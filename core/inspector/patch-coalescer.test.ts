@@ -26,6 +26,7 @@ const header = (used: number): NonNullable<Patch['header']> => ({
   initialPidNamespace: true,
   findings: [],
   lab: [],
+  held: [],
 });
 
 const sample = (count: number) => ({

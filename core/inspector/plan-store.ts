@@ -23,10 +23,20 @@ export class PlanStore {
     return id;
   }
 
-  /** The plan, removed from the store: a plan is executed at most once. */
-  take(id: string): CleanupPlan | null {
-    const plan = this.plans.get(id) ?? null;
-    this.plans.delete(id);
-    return plan;
+  /**
+   * The next `limit` removals of a plan (all of them without a limit) as a plan of their
+   * own, with what the plan keeps and its failures in the first batch only. The rest stays
+   * under the same id; the last batch removes the plan: each removal is executed at most once.
+   */
+  takeBatch(id: string, limit: number | undefined): { plan: CleanupPlan; remaining: number } | null {
+    const plan = this.plans.get(id);
+    if (!plan) return null;
+    if (limit === undefined || limit >= plan.remove.length) {
+      this.plans.delete(id);
+      return { plan, remaining: 0 };
+    }
+    const rest = plan.remove.slice(limit);
+    this.plans.set(id, { ...plan, remove: rest, keep: [], failed: [] });
+    return { plan: { ...plan, remove: plan.remove.slice(0, limit) }, remaining: rest.length };
   }
 }

@@ -16,7 +16,7 @@ import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
 import { deletionEntry, type DeletionEntry } from '../audit/deletion-entry';
 import { executeCleanup } from '../cleanup-execute';
-import { planCleanup } from '../cleanup-plan';
+import { planCleanup, planSelected } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
 import { errorValue, type RequestContext } from './inspector-api';
@@ -32,6 +32,7 @@ const CHANGES_SYSTEM: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
   'lab-srbchannel',
   'lab-stale',
   'lab-stop',
+  'release',
 ]);
 
 /** What the handlers need of the service. */
@@ -43,6 +44,8 @@ export interface HandlerDeps {
   seq(): number;
   /** Keeps a created segment mapped until the service closes. */
   hold(created: CreatedSegment, seconds: number | undefined): void;
+  /** Unmaps a segment kept alive by `hold`; false when no such hold remains. */
+  release(id: string): boolean;
   labs: LabItems;
   plans: PlanStore;
   settings(): Settings;
@@ -77,18 +80,22 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       return { kind, name, path, dev, inode, dataSize, fileSize, mode, markerPid };
     },
     'plan-cleanup': (request) => {
-      const plan: CleanupPlan = planCleanup(deps.refresh(), request);
+      const { selected, ...options } = request;
+      const scan = deps.refresh();
+      const plan: CleanupPlan =
+        selected === undefined ? planCleanup(scan, options) : planSelected(scan, selected, options);
       return { ...plan, planId: deps.plans.add(plan) };
     },
     'execute-cleanup': (request, context) => {
-      const plan = deps.plans.take(request.planId);
-      if (!plan)
+      const batch = deps.plans.takeBatch(request.planId, request.limit);
+      if (!batch)
         throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
+      const { plan, remaining } = batch;
       const result = executeCleanup(plan, (item, failure) =>
         deps.audit(deletionEntry(plan.dir, item, failure, context.via, deps.now())),
       );
       changed();
-      return result;
+      return { ...result, remaining };
     },
     'lab-pool': (request, context) => {
       const item = deps.labs.createPool(request, context.via);
@@ -109,6 +116,11 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       const stopped = deps.labs.stop(request.id, request.keep);
       if (stopped) changed();
       return { stopped };
+    },
+    release: (request) => {
+      const released = deps.release(request.id);
+      if (released) changed();
+      return { released };
     },
     'host-info': (_request, context) => ({ readOnly: context.readOnly }),
     'get-settings': () => deps.settings(),

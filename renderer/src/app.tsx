@@ -4,6 +4,7 @@ import { CreateDialog } from './components/create-dialog';
 import { DetailPane } from './components/detail-pane';
 import { Header } from './components/header';
 import { HostProblemBanner } from './components/host-problem-banner';
+import { HeldList } from './components/held-list';
 import { LabList } from './components/lab-list';
 import { SegmentTable } from './components/segment-table';
 import { TableBar } from './components/table-bar';
@@ -32,6 +33,7 @@ export function App() {
         </section>
         <DetailPane />
       </main>
+      <HeldList />
       <LabList />
       {dialog === 'create' && <CreateDialog onClose={close} />}
       {dialog === 'cleanup' && <CleanupDialog onClose={close} />}

@@ -1,55 +1,55 @@
 import { useEffect, useState } from 'react';
 import type { ErrorValue, ResponseOf } from '../../../protocol/channels';
-import type { CleanupResult } from '../../../protocol/cleanup';
+import type { KeptSegment } from '../../../protocol/cleanup';
 import { useHost } from '../host/host-context';
 import { CleanupPlanView } from './cleanup-plan-view';
-import { CleanupResultView } from './cleanup-result-view';
-import { describeProblem } from './describe-problem';
+import { CleanupSteps } from './cleanup-steps';
 import { Dialog } from './dialog';
 import { ProblemState } from './problem-state';
+import { useCleanupRun } from './use-cleanup-run';
 
 type Plan = ResponseOf<'plan-cleanup'>;
 
-type Step =
-  | { step: 'planning' }
-  | { step: 'plan'; plan: Plan }
-  | { step: 'executing'; plan: Plan }
-  | { step: 'done'; result: CleanupResult }
-  | { step: 'failed'; error: ErrorValue };
+/**
+ * A kept entry in this UI's words: the engine's cause, and for one that only a user's
+ * say-so would remove, how to do that here (select it, then Remove), not the command line's --force.
+ */
+export function keptInUiWords(kept: KeptSegment): string {
+  return kept.forceable ? `${kept.cause}; to remove it anyway, select its row and choose Remove…` : kept.cause;
+}
 
 /**
  * Cleanup in two steps, as the CLI does it: the engine plans (what goes, what stays and
- * why, the bytes freed), the user confirms, the engine executes that plan, re-judging
- * each segment before it removes it, and the dialog shows what happened.
+ * why, the bytes freed), the user confirms, the engine executes that plan in batches,
+ * re-judging each segment before it removes it, and the dialog shows the progress and
+ * what happened.
  */
 export function CleanupDialog({ onClose }: { onClose: () => void }) {
   const host = useHost();
   const [includeZombie, setIncludeZombie] = useState(false);
   const [includeReused, setIncludeReused] = useState(false);
-  const [step, setStep] = useState<Step>({ step: 'planning' });
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [error, setError] = useState<ErrorValue | null>(null);
+  const { run, start, cancel } = useCleanupRun(host);
 
   useEffect(() => {
     let current = true;
-    setStep({ step: 'planning' });
+    setPlan(null);
+    setError(null);
     void host.request('plan-cleanup', { includeZombie, includeReused, force: [] }).then((result) => {
       // A newer plan (the options changed) or a closed dialog makes this answer moot.
-      if (current) setStep(result.ok ? { step: 'plan', plan: result.value } : { step: 'failed', error: result.error });
+      if (!current) return;
+      if (result.ok) setPlan(result.value);
+      else setError(result.error);
     });
     return () => {
       current = false;
     };
   }, [host, includeZombie, includeReused]);
 
-  const confirm = async (plan: Plan) => {
-    setStep({ step: 'executing', plan });
-    const result = await host.request('execute-cleanup', { planId: plan.planId });
-    setStep(result.ok ? { step: 'done', result: result.value } : { step: 'failed', error: result.error });
-  };
-
-  const planning = step.step === 'planning' || step.step === 'plan';
   return (
     <Dialog title="Clean up stale segments" testId="cleanup-dialog" onClose={onClose}>
-      {planning && (
+      {run === null && (
         <fieldset className="cleanup-options">
           <legend>Also remove</legend>
           <label className="choice">
@@ -62,28 +62,19 @@ export function CleanupDialog({ onClose }: { onClose: () => void }) {
           </label>
         </fieldset>
       )}
-      {step.step === 'planning' && (
+      {plan === null && error === null && (
         <ProblemState tone="info" problem={{ title: 'Planning…', action: 'The engine is judging every segment.' }} />
       )}
-      {(step.step === 'plan' || step.step === 'executing') && <CleanupPlanView plan={step.plan} />}
-      {step.step === 'done' && <CleanupResultView result={step.result} />}
-      {step.step === 'failed' && <ProblemState tone="error" problem={describeProblem(step.error, null)} />}
-      <div className="dialog__buttons">
-        <button type="button" onClick={onClose}>
-          {step.step === 'done' ? 'Close' : 'Cancel'}
-        </button>
-        {(step.step === 'plan' || step.step === 'executing') && (
-          <button
-            type="button"
-            className="danger"
-            data-testid="cleanup-confirm"
-            disabled={step.step === 'executing' || step.plan.remove.length === 0}
-            onClick={() => void confirm(step.plan)}
-          >
-            {step.step === 'executing' ? 'Removing…' : `Remove ${step.plan.remove.length}`}
-          </button>
-        )}
-      </div>
+      {plan && run === null && <CleanupPlanView plan={plan} keptWords={keptInUiWords} />}
+      <CleanupSteps
+        plan={plan}
+        run={run}
+        error={error}
+        onConfirm={(confirmed) => void start(confirmed)}
+        onCancelRun={cancel}
+        onClose={onClose}
+        keptWords={keptInUiWords}
+      />
     </Dialog>
   );
 }

@@ -1,12 +1,61 @@
+import { useMemo, useState } from 'react';
 import type { ResponseOf } from '../../../protocol/channels';
+import type { KeptSegment, PlannedRemoval } from '../../../protocol/cleanup';
 import { formatBytes, plural } from '../../../protocol/format';
-import { StateBadge } from './state-badge';
-import { VisibleText } from './visible-text';
 import { visibleText } from '../../../protocol/visible-text';
+import { STATE_SEVERITY } from '../store/rows';
+import { StateBadge } from './state-badge';
+import { VirtualList } from './virtual-list';
+import { VisibleText } from './visible-text';
 
-/** What the plan removes and frees, what it keeps and why, and forced names it cannot act on. */
-export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) {
+type PlanSortColumn = 'name' | 'state' | 'bytes';
+interface PlanSort {
+  column: PlanSortColumn;
+  direction: 'asc' | 'desc';
+}
+
+const COMPARE: Readonly<Record<PlanSortColumn, (a: PlannedRemoval, b: PlannedRemoval) => number>> = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  state: (a, b) => STATE_SEVERITY.indexOf(a.state) - STATE_SEVERITY.indexOf(b.state) || a.name.localeCompare(b.name),
+  bytes: (a, b) => a.bytes - b.bytes || a.name.localeCompare(b.name),
+};
+
+const COLUMNS: { column: PlanSortColumn; label: string }[] = [
+  { column: 'name', label: 'Name' },
+  { column: 'state', label: 'State' },
+  { column: 'bytes', label: 'Frees' },
+];
+
+/** How a kept entry reads in the plan: the engine's reason, or for one a user could remove, how in this UI. */
+export type KeptWords = (kept: KeptSegment) => string;
+
+const defaultKeptWords: KeptWords = (kept) => kept.reason;
+
+/**
+ * What the plan removes and frees (a list of any length, sortable by name, state and bytes
+ * freed), what it keeps and why, and the names it cannot act on.
+ */
+export function CleanupPlanView({
+  plan,
+  keptWords = defaultKeptWords,
+}: {
+  plan: ResponseOf<'plan-cleanup'>;
+  keptWords?: KeptWords;
+}) {
   const bytes = plan.remove.reduce((sum, removal) => sum + removal.bytes, 0);
+  const [sort, setSort] = useState<PlanSort>({ column: 'name', direction: 'asc' });
+  const sorted = useMemo(() => {
+    const compare = COMPARE[sort.column];
+    const sign = sort.direction === 'asc' ? 1 : -1;
+    return [...plan.remove].sort((a, b) => sign * compare(a, b));
+  }, [plan.remove, sort]);
+  const sortBy = (column: PlanSortColumn) =>
+    setSort((current) =>
+      current.column === column
+        ? { column, direction: current.direction === 'asc' ? 'desc' : 'asc' }
+        : { column, direction: 'asc' },
+    );
+
   return (
     <div className="cleanup-plan" data-testid="cleanup-plan">
       <p className="cleanup-plan__summary">
@@ -15,45 +64,63 @@ export function CleanupPlanView({ plan }: { plan: ResponseOf<'plan-cleanup'> }) 
           : `Removes ${plural(plan.remove.length, 'segment')} from ${visibleText(plan.dir)}, freeing ${formatBytes(bytes)}.`}
       </p>
       {plan.remove.length > 0 && (
-        <table className="cleanup-table">
-          <caption>Goes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Frees</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plan.remove.map((removal) => (
-              <tr key={removal.name} data-testid={`cleanup-remove-${removal.name}`}>
-                <td>
-                  <VisibleText text={removal.name} name />
-                </td>
-                <td>
-                  <StateBadge state={removal.state} />
-                </td>
-                <td>{formatBytes(removal.bytes)}</td>
-                <td>
-                  <VisibleText text={removal.reason} />
-                </td>
-              </tr>
+        <div className="plan-list">
+          <p className="plan-list__caption">Goes</p>
+          <div className="plan-list__head plan-row" role="group" aria-label="Sort what goes">
+            {COLUMNS.map(({ column, label }) => (
+              <button
+                key={column}
+                type="button"
+                className="plan-list__sort"
+                data-testid={`plan-sort-${column}`}
+                aria-pressed={sort.column === column}
+                onClick={() => sortBy(column)}
+              >
+                {label}
+                {sort.column === column ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+              </button>
             ))}
-          </tbody>
-        </table>
+            <span>Why</span>
+          </div>
+          <VirtualList
+            items={sorted}
+            keyOf={(removal) => removal.name}
+            label="Goes"
+            testId="plan-removals"
+            renderRow={(removal) => (
+              <div className="plan-row" data-testid={`cleanup-remove-${removal.name}`}>
+                <span className="plan-row__name" title={visibleText(removal.name, { name: true })}>
+                  <VisibleText text={removal.name} name />
+                </span>
+                <StateBadge state={removal.state} />
+                <span className="plan-row__bytes">{formatBytes(removal.bytes)}</span>
+                <span className="plan-row__reason" title={visibleText(removal.reason)}>
+                  <VisibleText text={removal.reason} />
+                </span>
+              </div>
+            )}
+          />
+        </div>
       )}
       {plan.keep.length > 0 && (
         <details>
           <summary>Stays: {plural(plan.keep.length, 'segment')}</summary>
-          <ul className="cleanup-keep">
-            {plan.keep.map((kept) => (
-              <li key={kept.name} data-testid={`cleanup-keep-${kept.name}`}>
-                <VisibleText text={kept.name} name /> <StateBadge state={kept.state} />:{' '}
-                <VisibleText text={kept.reason} />
-              </li>
-            ))}
-          </ul>
+          <VirtualList
+            items={plan.keep}
+            keyOf={(kept) => kept.name}
+            label="Stays"
+            renderRow={(kept) => (
+              <div className="plan-row plan-row--kept" data-testid={`cleanup-keep-${kept.name}`}>
+                <span className="plan-row__name" title={visibleText(kept.name, { name: true })}>
+                  <VisibleText text={kept.name} name />
+                </span>
+                <StateBadge state={kept.state} />
+                <span className="plan-row__reason" title={visibleText(keptWords(kept))}>
+                  <VisibleText text={keptWords(kept)} />
+                </span>
+              </div>
+            )}
+          />
         </details>
       )}
       {plan.failed.length > 0 && (

@@ -1,7 +1,8 @@
-import { memo } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { Row } from '../store/rows';
 import { selectShownColumns } from '../store/column-layout';
 import { useInspector } from '../store/store-context';
+import { clickKeys, type ClickKeys } from './row-actions';
 import { SegmentCell } from './segment-cell';
 
 interface SegmentRowProps {
@@ -14,7 +15,8 @@ interface SegmentRowProps {
   /** Where the virtualizer places the row in the body, and its height, in pixels. */
   top: number;
   height: number;
-  onSelect: (id: string) => void;
+  onSelect: (id: string, keys: ClickKeys) => void;
+  onContextMenu: (id: string, event: MouseEvent) => void;
 }
 
 export const SegmentRow = memo(function SegmentRow({
@@ -26,6 +28,7 @@ export const SegmentRow = memo(function SegmentRow({
   top,
   height,
   onSelect,
+  onContextMenu,
 }: SegmentRowProps) {
   const columns = useInspector(selectShownColumns);
   return (
@@ -38,7 +41,10 @@ export const SegmentRow = memo(function SegmentRow({
       data-testid={`segment-row-${row.name}`}
       // Geometry set through the CSSOM, which the CSP's style-src allows (unlike style attributes in markup).
       style={{ transform: `translateY(${top}px)`, height }}
-      onClick={() => onSelect(row.id)}
+      onClick={(event) => onSelect(row.id, clickKeys(event))}
+      onContextMenu={(event) => onContextMenu(row.id, event)}
+      // Shift-click selects a range of rows, not the text between two clicks.
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
     >
       {columns.map((column) => (
         <SegmentCell key={column} column={column} row={row} now={now} />

@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useId, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useId, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { useHost } from '../host/host-context';
-import { moveSelection, select } from '../store/actions';
+import { moveSelection } from '../store/actions';
 import { gridTemplate, layoutWidth, selectShownColumns } from '../store/column-layout';
 import { rescan } from '../store/rescan';
 import { selectVisibleIds, selectVisibleRows } from '../store/selectors';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { DETAIL_PANE_ID } from './detail-pane';
+import { useRowActions } from './row-actions';
 import { SegmentRow } from './segment-row';
 import { TableEmpty } from './table-empty';
 import { TableHead } from './table-head';
@@ -41,6 +42,9 @@ export function SegmentTable() {
   const rows = useInspector(selectVisibleRows);
   const ids = useInspector(selectVisibleIds);
   const selectedId = useInspector((state) => state.selection.selectedId);
+  const selectedIds = useInspector((state) => state.selection.selectedIds);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const actions = useRowActions(ids, gridRef);
   const now = useNow(5_000);
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridId = useId();
@@ -55,7 +59,6 @@ export function SegmentTable() {
     overscan: 8,
     getItemKey: (index) => rows[index]?.id ?? index,
   });
-  const onSelect = useCallback((id: string) => select(store, id), [store]);
 
   const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
   const rowDomId = (index: number) => `${gridId}-row-${index}`;
@@ -63,6 +66,13 @@ export function SegmentTable() {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // Keys on a control inside the grid (a column's sort button) are that control's own.
     if (event.target !== event.currentTarget) return;
+    // Shift+arrows, Space, Ctrl+A, Ctrl+C, Delete and the menu keys act on the selection.
+    const moveTo = (delta: number): string | null => {
+      const next = ids[Math.min(ids.length - 1, Math.max(0, selectedIndex + delta))] ?? null;
+      if (next !== null) virtualizer.scrollToIndex(ids.indexOf(next), { align: 'auto' });
+      return next;
+    };
+    if (actions.onKeyDown(event, moveTo)) return;
     const delta = MOVES[event.key];
     if (delta !== undefined) {
       event.preventDefault();
@@ -86,13 +96,16 @@ export function SegmentTable() {
         aria-label="Shared memory segments"
         aria-rowcount={rows.length + 1}
         aria-colcount={columns.length}
+        aria-multiselectable="true"
         aria-activedescendant={selectedIndex >= 0 ? rowDomId(selectedIndex) : undefined}
         tabIndex={0}
         id={SEGMENT_TABLE_ID}
         data-testid="segment-table"
+        ref={gridRef}
         // Set through the CSSOM, which the CSP's style-src allows (unlike style attributes in markup).
         style={{ '--grid-columns': gridTemplate(layout), '--grid-width': `${layoutWidth(layout)}px` } as CSSProperties}
         onKeyDown={onKeyDown}
+        onContextMenu={actions.onGridContextMenu}
       >
         <div ref={scrollRef} className="grid__scroll">
           <TableHead />
@@ -106,11 +119,12 @@ export function SegmentTable() {
                   row={row}
                   domId={rowDomId(item.index)}
                   rowIndex={item.index + 2}
-                  selected={row.id === selectedId}
+                  selected={selectedIds.has(row.id)}
                   now={now}
                   top={item.start - HEAD_HEIGHT}
                   height={item.size}
-                  onSelect={onSelect}
+                  onSelect={actions.onRowClick}
+                  onContextMenu={actions.onRowContextMenu}
                 />
               );
             })}
@@ -118,6 +132,7 @@ export function SegmentTable() {
         </div>
       </div>
       {rows.length === 0 && <TableEmpty />}
+      {actions.element}
     </div>
   );
 }

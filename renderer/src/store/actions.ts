@@ -4,6 +4,7 @@ import type { HostStatusEvent } from '../host/host-status';
 import type { InspectorState, InspectorStore } from './inspector-store';
 import { receivePatch } from './live-updates';
 import { updateRowIndex } from './row-index';
+import { singleSelection } from './selection-slice';
 import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort, type SortColumn } from './rows';
 
 /**
@@ -34,8 +35,9 @@ export function setHostError(store: InspectorStore, error: ErrorValue | null): v
   store.setState((state) => ({ connection: { ...state.connection, hostError: error } }));
 }
 
+/** Selects one row alone (or nothing with null). */
 export function select(store: InspectorStore, id: string | null): void {
-  store.setState({ selection: { selectedId: id } });
+  store.setState({ selection: singleSelection(id) });
 }
 
 /**

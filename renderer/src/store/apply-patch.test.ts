@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { singleSelection } from './selection-slice';
 import {
   fullPatch,
   HEADER,
@@ -60,7 +61,7 @@ describe('applyPatch', () => {
 
   it('clears the selection when the selected item is removed', () => {
     const state = apply(fullPatch([segmentItem(segment('a'))]));
-    const selected = { ...state, selection: { selectedId: 'seg:a' } };
+    const selected = { ...state, selection: singleSelection('seg:a') };
     expect(applyPatch(selected, incrementalPatch(2, {})).selection.selectedId).toBe('seg:a');
     expect(applyPatch(selected, incrementalPatch(2, { removals: ['seg:a'] })).selection.selectedId).toBeNull();
   });

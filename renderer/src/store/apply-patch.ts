@@ -3,6 +3,7 @@ import { appendSamples, channelItemId, type ChannelSeries } from './channel-seri
 import type { InspectorState } from './inspector-store';
 import { ItemMap, patchItems } from './item-map';
 import { updateRowIndex } from './row-index';
+import { withoutGone } from './selection-slice';
 
 /**
  * The state after `patch`: a full patch replaces every item, a later one upserts and
@@ -35,7 +36,6 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
   }
 
   const header = patch.header;
-  const selectedId = state.selection.selectedId;
   return {
     ...state,
     segments: {
@@ -52,8 +52,8 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
           }
         : state.segments.directory,
     },
-    selection: selectedId !== null && !items.has(selectedId) ? { selectedId: null } : state.selection,
+    selection: itemsChanged ? withoutGone(state.selection, (id) => items.has(id)) : state.selection,
     connection: { ...state.connection, status: 'connected', retryInMs: null, lastSeq: patch.seq },
-    lab: header ? { items: header.lab } : state.lab,
+    lab: header ? { items: header.lab, held: header.held } : state.lab,
   };
 }

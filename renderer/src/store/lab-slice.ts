@@ -1,8 +1,10 @@
-import type { LabItem } from '../../../protocol/channels';
+import type { HeldItem, LabItem } from '../../../protocol/channels';
 
 export interface LabSlice {
   /** What the lab made and still owns, from the last patch header. */
   items: readonly LabItem[];
+  /** What Create's keep-alive holds, from the last patch header. */
+  held: readonly HeldItem[];
 }
 
-export const initialLab: LabSlice = { items: [] };
+export const initialLab: LabSlice = { items: [], held: [] };

@@ -3,8 +3,8 @@ import type { ChannelSeries } from './channel-series';
 import { buildRowIndex, type RowIndex } from './row-index';
 import { DEFAULT_SORT, NO_FILTER, type RowFilter, type RowSort } from './rows';
 
-/** Directory-level facts of the last patch header (the lab's items live in the lab slice). */
-export type DirectoryFacts = Omit<NonNullable<Patch['header']>, 'lab'>;
+/** Directory-level facts of the last patch header (what the service itself keeps lives in the lab slice). */
+export type DirectoryFacts = Omit<NonNullable<Patch['header']>, 'lab' | 'held'>;
 
 export interface SegmentsSlice {
   /** Every item of the live state, by id. */

@@ -123,6 +123,7 @@ export const HEADER: NonNullable<Patch['header']> = {
   initialPidNamespace: true,
   findings: [],
   lab: [],
+  held: [],
 };
 
 export function fullPatch(items: InspectorItem[], seq = 1, header: Patch['header'] = HEADER): Patch {
