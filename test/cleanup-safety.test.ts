@@ -74,6 +74,8 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
       name: created.name,
       state: 'stale',
       reason: expect.stringContaining(`PID ${mapper.pid}`) as unknown,
+      cause: expect.stringContaining(`PID ${mapper.pid}`) as unknown,
+      forceable: true,
     });
     expect(existsSync(file)).toBe(true);
 
@@ -98,6 +100,8 @@ describe('cleanup safety in a scratch directory on /dev/shm', () => {
       name,
       state: 'live',
       reason: expect.stringContaining('forced, but live') as unknown,
+      cause: expect.any(String) as unknown,
+      forceable: false,
     });
     expect(existsSync(path.join(dir, name))).toBe(true);
   });
@@ -236,6 +240,8 @@ describe('cleanup safety in a private /dev/shm', () => {
       name,
       state: 'stale-pid-reused',
       reason: expect.stringContaining('--include reused') as unknown,
+      cause: expect.not.stringContaining('--include') as unknown,
+      forceable: true,
     });
     expect(existsSync(file)).toBe(true);
 
@@ -342,6 +348,8 @@ describe('an unprivileged user: owners and holders out of sight', () => {
       name,
       state: 'stale',
       reason: expect.stringContaining('holders unknown') as unknown,
+      cause: expect.stringContaining('holders unknown') as unknown,
+      forceable: true,
     });
     expect(existsSync(file)).toBe(true);
 

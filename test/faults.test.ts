@@ -286,6 +286,8 @@ describe('an owner that exits during a scan', () => {
       name,
       state: 'stale-zombie',
       reason: expect.stringContaining('--include zombie') as unknown,
+      cause: expect.not.stringContaining('--include') as unknown,
+      forceable: true,
     });
     expect(executeCleanup(byDefault).removed).toEqual([]);
     expect(existsSync(file)).toBe(true);
