@@ -2,9 +2,10 @@ import { plural } from '../../../protocol/format';
 import { selectVisibleRows } from '../store/selectors';
 import { useInspector } from '../store/store-context';
 import { ColumnMenu } from './column-menu';
+import { ExportButtons } from './export-buttons';
 import { LiveStatus } from './live-status';
 
-/** Under the filters: how many rows they let through, the live state, the columns. */
+/** Under the filters: how many rows they let through, the live state, export, the columns. */
 export function TableBar() {
   const shown = useInspector((state) => selectVisibleRows(state).length);
   const total = useInspector((state) => state.segments.items.size);
@@ -14,6 +15,7 @@ export function TableBar() {
         {shown} of {total} shown
       </span>
       <LiveStatus />
+      <ExportButtons />
       <ColumnMenu />
     </div>
   );
