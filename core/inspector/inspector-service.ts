@@ -14,8 +14,8 @@ import {
 } from '../../protocol/channels';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import { AuditLog, defaultAuditLogPath } from '../audit/audit-log';
-import { labDeletionEntry, type DeletionEntry } from '../audit/deletion-entry';
+import type { AuditLog } from '../audit/audit-log';
+import { openAuditLog } from '../audit/audited-deletion';
 import type { CreatedSegment } from '../create-segment';
 import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
 import { channelSources } from './channel-sources';
@@ -40,10 +40,16 @@ export interface InspectorOptions {
   watch?: boolean;
   now?: () => number;
   /**
+   * Refuse every request that changes the system or the settings, whatever the interface
+   * (browser host `--read-only`). A read-only service deletes nothing and opens no audit log.
+   */
+  readOnly?: boolean;
+  /**
    * The audit log every removal is recorded in (default: the user's, defaultAuditLogPath).
    * It is opened here, before the service can delete anything: createInspector throws an
-   * AuditLogError when it cannot be. null records nothing: only for a host that refuses
-   * every deletion (a read-only browser host) or deletes nothing through the service.
+   * AuditLogError when it cannot be. null opens none, and the service then refuses every
+   * request that would delete (a cleanup, a lab object with a file): only for tests and
+   * benches that delete nothing.
    */
   auditLog?: string | null;
   /** Told what the user should know but that stops nothing (a torn line in the audit log); default stderr. */
@@ -67,7 +73,13 @@ interface Held {
   timer: NodeJS.Timeout | null;
 }
 
-class InspectorService implements InspectorApi {
+/** The service as the host that starts it sees it. */
+export interface Inspector extends InspectorApi {
+  /** The audit log deletions are recorded in, or null when this service deletes nothing. */
+  readonly auditLogFile: string | null;
+}
+
+class InspectorService implements Inspector {
   private readonly dir: string;
   private readonly now: () => number;
   private settings: Settings;
@@ -83,6 +95,7 @@ class InspectorService implements InspectorApi {
   private readonly watcher: DirWatcher | null;
   private readonly handlers: Handlers;
   private readonly audit: AuditLog | null;
+  private readonly readOnly: boolean;
   private rescanTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -94,14 +107,12 @@ class InspectorService implements InspectorApi {
     this.settings = { rescanMs: settings.data.rescanMs ?? 1000, sampleHz: settings.data.sampleHz ?? 10 };
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
-    this.audit = options.auditLog === null ? null : AuditLog.open(options.auditLog ?? defaultAuditLogPath());
-    const torn = this.audit?.tornLineReport() ?? null;
-    if (torn !== null) (options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)))(torn);
+    this.readOnly = options.readOnly === true;
+    const warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
+    this.audit = this.readOnly || options.auditLog === null ? null : openAuditLog(warn, options.auditLog);
     this.feed = new SampleFeed(this.now);
     // The lab's own files are deletions too: audited like a cleanup's.
-    this.labs = new LabItems(this.dir, (removal, via) =>
-      this.record(labDeletionEntry(this.dir, removal, via, this.now())),
-    );
+    this.labs = new LabItems(this.dir, this.audit, this.now);
     this.watcher = options.watch === false ? null : new DirWatcher(this.dir, () => this.refreshQuietly());
     this.handlers = requestHandlers({
       dir: this.dir,
@@ -112,7 +123,7 @@ class InspectorService implements InspectorApi {
       plans: this.plans,
       settings: () => ({ ...this.settings }),
       applySettings: (change) => this.applySettings(change),
-      audit: (entry) => this.record(entry),
+      auditLog: this.audit,
       now: this.now,
     });
     this.refreshQuietly();
@@ -126,7 +137,11 @@ class InspectorService implements InspectorApi {
     context: RequestContext,
   ): Promise<Result<ResponseOf<C>>> {
     if (this.closed) return { ok: false, error: errorValue('closed', 'the Inspector service is closed') };
-    return serveRequest(this.handlers, channel, request, context);
+    return serveRequest(this.handlers, channel, request, { ...context, readOnly: context.readOnly || this.readOnly });
+  }
+
+  get auditLogFile(): string | null {
+    return this.audit?.file ?? null;
   }
 
   subscribe(sink: PatchSink): () => void {
@@ -157,11 +172,6 @@ class InspectorService implements InspectorApi {
     this.labs.stopAll();
     this.subscribers.clear();
     attempt(() => this.audit?.close());
-  }
-
-  /** Writes one removal to the audit log; a failed write throws, which stops the cleanup that made it. */
-  private record(entry: DeletionEntry): void {
-    this.audit?.write(entry);
   }
 
   /** Scans, then sends what changed. Throws (after sending the failure in the header) when the scan fails. */
@@ -283,6 +293,6 @@ class InspectorService implements InspectorApi {
 }
 
 /** Starts the Inspector service on a shm directory: scans it at once, then watches, rescans and samples until close. */
-export function createInspector(options: InspectorOptions = {}): InspectorApi {
+export function createInspector(options: InspectorOptions = {}): Inspector {
   return new InspectorService(options);
 }

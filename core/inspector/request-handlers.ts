@@ -14,8 +14,8 @@ import {
 import type { CleanupPlan } from '../../protocol/cleanup';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import { deletionEntry, type DeletionEntry } from '../audit/deletion-entry';
-import { executeCleanup } from '../cleanup-execute';
+import type { AuditLog } from '../audit/audit-log';
+import { executeAudited, unrecordedDeletion } from '../audit/audited-deletion';
 import { planCleanup } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
@@ -47,7 +47,8 @@ export interface HandlerDeps {
   plans: PlanStore;
   settings(): Settings;
   applySettings(change: Partial<Settings>): Settings;
-  audit(entry: DeletionEntry): void;
+  /** Where every deletion is recorded; null when this service deletes nothing. */
+  auditLog: AuditLog | null;
   now(): number;
 }
 
@@ -84,9 +85,8 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       const plan = deps.plans.take(request.planId);
       if (!plan)
         throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
-      const result = executeCleanup(plan, (item, failure) =>
-        deps.audit(deletionEntry(plan.dir, item, failure, context.via, deps.now())),
-      );
+      if (deps.auditLog === null) throw unrecordedDeletion('executing a cleanup');
+      const result = executeAudited(plan, deps.auditLog, context.via, deps.now);
       changed();
       return result;
     },
