@@ -151,7 +151,7 @@ export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOpti
   const memory =
     options.memory === false
       ? { memfds: [], deleted: [], findings: [] }
-      : discoverMemory({ processes, shmDev: directory.dev, capacity, segments, selfPid: process.pid });
+      : discoverMemory({ processes, shmDev: directory.dev, capacity, segments });
   return {
     result: {
       dir: resolved,

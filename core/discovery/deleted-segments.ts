@@ -12,8 +12,6 @@ import { openProcLink, type FileOpener } from './proc-file';
 export interface DiscoverDeletedOptions {
   /** How a /proc link is opened; tests pass an in-memory one. */
   open?: FileOpener;
-  /** This process: its read-only fds are the inspector's own reads, not holds (as in indexProcesses). */
-  selfPid?: number;
   /**
    * Files the directory scan listed. The kernel marks an unlinked file by appending
    * " (deleted)" to its path, so a live file literally named "x (deleted)" looks the
@@ -44,7 +42,6 @@ export function discoverDeletedSegments(
   const files = gatherHeldFiles(
     index,
     (held) => held.deleted && held.dev === shmDev && !held.path.startsWith(MEMFD_PREFIX) && !isListed(held.inode),
-    options.selfPid,
   );
   return files
     .map((file): DeletedSegment => {

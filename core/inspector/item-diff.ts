@@ -6,6 +6,7 @@ import type { InspectorItem } from '../../protocol/channels';
 import type { MemfdPool } from '../../protocol/memory';
 import { MEMFD_NAME } from '../create-segment';
 import { LAB_MEMFD_NAME } from '../lab/lab';
+import { isExited } from '../process-index';
 import type { ScanResult } from '../../protocol/scan-result';
 
 export const segmentId = (name: string): string => `seg:${name}`;
@@ -42,8 +43,6 @@ export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
   return items;
 }
 
-const isExited = (state: unknown): boolean => state === 'Z' || state === 'X';
-
 /**
  * Whether two values show the same thing, key by key, leaving out what moves without
  * meaning a change:
@@ -59,7 +58,9 @@ function same(a: unknown, b: unknown, key: string, holder: object | null): boole
   if (holder !== null) {
     if (key === 'last' && 'writeOffset' in holder) return true;
     if (key === 'startTime' && typeof a === 'number' && typeof b === 'number') return Math.round(a) === Math.round(b);
-    if (key === 'state' && 'startTime' in holder) return isExited(a) === isExited(b);
+    if (key === 'state' && 'startTime' in holder && typeof a === 'string' && typeof b === 'string') {
+      return isExited(a) === isExited(b);
+    }
   }
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
