@@ -192,4 +192,25 @@ export interface Addon {
   trafficStart(fd: number, blockOffset: number, blockLength: number, bytesPerSecond: number): number;
   trafficStats(handle: number): TrafficStats;
   trafficStop(handle: number): TrafficStats;
+  readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable>;
+  /** Only these PIDs (boot time and tick rate are not read: take them from a full table). */
+  readProcesses(filter: ProcessFilter, pids: number[]): Pick<RawProcessTable, 'processes' | 'unreadable'>;
+  inotifyWatchDir(dir: string): number;
+  inotifyDrain(fd: number): InotifyBatch;
+  eventfdOpen(): number;
+  eventfdSignal(fd: number): void;
+  eventfdDrain(fd: number): void;
+  pidfdOpen(pid: number, startTicks: number): number;
+  closeFd(fd: number): void;
+  waitReadable(fds: number[], timeoutMs: number): Promise<number[]>;
+}
+
+/** What an inotify fd had queued. */
+export interface InotifyBatch {
+  /** The entries the events name, each once. */
+  names: string[];
+  /** IN_Q_OVERFLOW: events were lost, only a full scan knows what changed. */
+  overflow: boolean;
+  /** The directory itself was removed, moved or unmounted: watch it again. */
+  dirChanged: boolean;
 }

@@ -32,11 +32,18 @@ export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
     const id = segmentId(segment.name);
     items.set(id, { id, type: 'segment', segment });
   }
-  for (const memfd of result.memfds.filter(isMemfdPool)) {
+  for (const [id, item] of memoryItemsOf(result)) items.set(id, item);
+  return items;
+}
+
+/** The items of what is not in the directory: memfd pools and deleted-but-held segments. */
+export function memoryItemsOf(memory: Pick<ScanResult, 'memfds' | 'deleted'>): Map<string, InspectorItem> {
+  const items = new Map<string, InspectorItem>();
+  for (const memfd of memory.memfds.filter(isMemfdPool)) {
     const id = memfdId(memfd.dev, memfd.inode);
     items.set(id, { id, type: 'memfd', memfd });
   }
-  for (const deleted of result.deleted) {
+  for (const deleted of memory.deleted) {
     const id = deletedId(deleted.dev, deleted.inode);
     items.set(id, { id, type: 'deleted', deleted });
   }

@@ -1,0 +1,370 @@
+/**
+ * The live state of one shm directory, kept up to date piece by piece: an entry named by
+ * an event is read again alone, a new process table rejudges only the segments whose
+ * owner or holders changed, and an exit re-reads only that process. What it holds always
+ * equals what a full scan made at the same moment would say (live-scan.property.test.ts).
+ */
+import {
+  type EntryColumns,
+  NativeError,
+  readProcesses,
+  scanDirectoryWithProcesses,
+  scanEntryColumns,
+  type RawProcessTable,
+} from '../../native';
+import type { DeletedSegment, MemfdPool } from '../../protocol/memory';
+import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
+import { capacityFindings } from '../discovery/capacity-findings';
+import { discoverDeletedSegments } from '../discovery/deleted-segments';
+import { exposureFindings } from '../discovery/exposure-findings';
+import { discoverMemfds } from '../discovery/memfd-pools';
+import { markerOf } from '../marker';
+import { inInitialPidNamespace } from '../pid-namespace';
+import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
+import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
+
+/** One directory entry as last read, and its judgement. */
+interface Row {
+  columns: EntryColumns;
+  i: number;
+  segment: Segment;
+  /** The marker's PID when the marker is valid: the owner this row is filed under. */
+  owner: number | null;
+}
+
+/** What changed since the last `takeChanges`: segment names, whether memfds and deleted segments may have, and the capacity. */
+export interface LiveChanges {
+  names: Set<string>;
+  memory: boolean;
+  capacity: boolean;
+}
+
+/** A process's facts that a verdict reads: a change of any of them rejudges its segments. */
+function ownerPrint(index: ProcessIndex, pid: number): string {
+  const info = index.byPid.get(pid);
+  if (info) return `${isExited(info.state) ? 'exited' : 'alive'}/${info.comm}/${info.startTime}`;
+  const unreadable = index.unreadable.get(pid);
+  return unreadable ? `unreadable/${unreadable.code}` : 'none';
+}
+
+function sameHolders(a: readonly Attachment[], b: readonly Attachment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k] as Attachment;
+    const y = b[k] as Attachment;
+    if (x.pid !== y.pid || x.comm !== y.comm || x.access !== y.access || x.via.join() !== y.via.join()) return false;
+  }
+  return true;
+}
+
+function sameUninspected(a: ProcessIndex['uninspected'], b: ProcessIndex['uninspected']): boolean {
+  return (
+    a.total === b.total &&
+    a.perSegment === b.perSegment &&
+    a.rootOrUnknown === b.rootOrUnknown &&
+    a.hidepid === b.hidepid &&
+    JSON.stringify([...a.byUid]) === JSON.stringify([...b.byUid])
+  );
+}
+
+export class LiveScan {
+  readonly dir: string;
+  private dev = 0;
+  private table: RawProcessTable = { bootTimeMs: 0, ticksPerSecond: 100, processes: [], unreadable: [], hidepid: null };
+  private index: ProcessIndex = indexProcesses(this.table, process.pid);
+  private readonly rows = new Map<string, Row>();
+  private readonly byInode = new Map<number, string>();
+  private readonly byOwner = new Map<number, Set<string>>();
+  private memfds: MemfdPool[] = [];
+  private deleted: DeletedSegment[] = [];
+  private capacity: Capacity = { total: 0, used: 0, free: 0 };
+  private readonly initialPidNamespace = inInitialPidNamespace();
+  private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
+  /** PIDs read fresh since the running sweep began: its older table must not undo them. */
+  private readSinceSweep: Set<number> | null = null;
+  /** The sweep whose table is awaited; a full scan since then makes that table old. */
+  private sweepId = 0;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** The process index the segments were last judged against. */
+  processes(): ProcessIndex {
+    return this.index;
+  }
+
+  /** Replaces everything with a full scan of the directory and of /proc. Throws when the directory cannot be scanned. */
+  loadFull(): void {
+    const scan = scanDirectoryWithProcesses(this.dir);
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    this.dev = scan.dev;
+    for (const name of this.rows.keys()) this.changes.names.add(name);
+    this.rows.clear();
+    this.byInode.clear();
+    this.byOwner.clear();
+    this.table = scan.processes;
+    this.index = indexProcesses(this.table, process.pid);
+    for (let i = 0; i < scan.entries.count; i++) this.store(scan.entries, i);
+    this.judge([...this.rows.keys()]);
+    this.refreshMemory();
+  }
+
+  /**
+   * Reads the named entries again (removed ones leave), reading their owners fresh first
+   * when the table may not know them yet: a segment made by a process that started after
+   * the last sweep is judged by that process, never `stale`. Returns false when a name
+   * could not be read for a reason other than its absence: the caller scans in full.
+   */
+  rescanNames(names: readonly string[]): boolean {
+    const stored: string[] = [];
+    let removed = false;
+    for (const name of names) {
+      let columns: EntryColumns;
+      try {
+        columns = scanEntryColumns(this.dir, name);
+      } catch (error) {
+        if (error instanceof NativeError && error.code === 'ENOENT') {
+          removed ||= this.rows.has(name);
+          this.remove(name);
+          continue;
+        }
+        return false;
+      }
+      // Replaced by another file: the old one may live on, unlinked but held.
+      removed ||= this.rows.has(name) && this.rows.get(name)?.segment.inode !== columns.inode(0);
+      this.store(columns, 0);
+      stored.push(name);
+    }
+    const unknown = new Set<number>();
+    for (const name of stored) {
+      const row = this.rows.get(name) as Row;
+      if (row.owner !== null && this.mayNotKnow(row.owner, row.columns.birthTimeMs(row.i))) unknown.add(row.owner);
+    }
+    if (unknown.size > 0) this.mergeProcesses([...unknown]);
+    this.judge(stored);
+    if (removed || unknown.size > 0) this.refreshMemory();
+    return true;
+  }
+
+  /**
+   * A new /proc table (a sweep): rejudges the segments whose owner or holders changed.
+   * Where /proc hides other users' processes (hidepid), owners missing from its listing
+   * are read by PID, as a full scan reads them. False (and nothing done) when a full scan
+   * came after the sweep began.
+   */
+  applyTable(table: RawProcessTable, sweep: number): boolean {
+    if (sweep !== this.sweepId) return false;
+    // PIDs read fresh while the sweep ran are newer than its table: read them again.
+    const newer = [...(this.readSinceSweep ?? [])];
+    this.readSinceSweep = null;
+    if (newer.length > 0) {
+      const asked = new Set(newer);
+      const fresh = readProcesses({ dev: this.dev, dir: this.dir }, newer);
+      table = {
+        ...table,
+        processes: [...table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],
+        unreadable: [...table.unreadable.filter((p) => !asked.has(p.pid)), ...fresh.unreadable],
+      };
+    }
+    if (table.hidepid !== null) {
+      const listed = new Set([...table.processes.map((p) => p.pid), ...table.unreadable.map((p) => p.pid)]);
+      const missing = [...this.byOwner.keys()].filter((pid) => !listed.has(pid));
+      if (missing.length > 0) {
+        const fresh = readProcesses({ dev: this.dev, dir: this.dir }, missing);
+        table = {
+          ...table,
+          processes: [...table.processes, ...fresh.processes],
+          unreadable: [...table.unreadable, ...fresh.unreadable],
+        };
+      }
+    }
+    this.switchTo(table);
+    this.refreshMemory();
+    return true;
+  }
+
+  /** Marks the start of a /proc sweep; its table is taken by applyTable with the id returned. */
+  beginSweep(): number {
+    this.sweepId += 1;
+    this.readSinceSweep = new Set();
+    return this.sweepId;
+  }
+
+  /** The filter a process read needs: the directory and its device. */
+  filter(): { dev: number; dir: string } {
+    return { dev: this.dev, dir: this.dir };
+  }
+
+  /** These processes read again now (an exit, a PID that must be checked): rejudges what they touch. */
+  refreshPids(pids: readonly number[]): void {
+    if (pids.length === 0) return;
+    this.mergeProcesses(pids);
+    this.refreshMemory();
+  }
+
+  /** Reads the capacity again; true when it changed. */
+  refreshCapacity(): boolean {
+    const capacity = readCapacity(this.dir);
+    const changed =
+      capacity.free !== this.capacity.free ||
+      capacity.used !== this.capacity.used ||
+      capacity.total !== this.capacity.total;
+    this.capacity = capacity;
+    if (changed) this.changes.capacity = true;
+    return changed;
+  }
+
+  /** The PIDs whose exit changes a verdict or a holder list, with their start ticks (for pidfds). */
+  watchedPids(): Map<number, number> {
+    const pids = new Map<number, number>();
+    const add = (pid: number): void => {
+      const raw = this.index.raw.get(pid);
+      if (raw && !isExited(raw.state)) pids.set(pid, raw.startTicks);
+    };
+    for (const pid of this.byOwner.keys()) add(pid);
+    for (const [inode, file] of this.index.files.get(this.dev) ?? []) {
+      if (this.byInode.has(inode)) for (const holder of file.holders) add(holder.pid);
+    }
+    return pids;
+  }
+
+  /** Owners that are zombies now: no event tells when they are reaped, so they are read again on a timer. */
+  zombieOwners(): number[] {
+    return [...this.byOwner.keys()].filter((pid) => {
+      const state = this.index.byPid.get(pid)?.state;
+      return state !== undefined && isExited(state);
+    });
+  }
+
+  /** What changed since the last call. */
+  takeChanges(): LiveChanges {
+    const changes = this.changes;
+    this.changes = { names: new Set(), memory: false, capacity: false };
+    return changes;
+  }
+
+  segment(name: string): Segment | undefined {
+    return this.rows.get(name)?.segment;
+  }
+
+  memory(): { memfds: MemfdPool[]; deleted: DeletedSegment[] } {
+    return { memfds: this.memfds, deleted: this.deleted };
+  }
+
+  /** The state as a scan result (segments in directory order as last read; findings computed now). */
+  result(): ScanResult {
+    const segments = [...this.rows.values()].map((row) => row.segment);
+    return {
+      dir: this.dir,
+      scannedAt: Date.now(),
+      capacity: this.capacity,
+      initialPidNamespace: this.initialPidNamespace,
+      uninspectedProcesses: this.index.uninspected.total,
+      procHidepid: this.index.uninspected.hidepid,
+      segments,
+      memfds: this.memfds,
+      deleted: this.deleted,
+      findings: [...capacityFindings(this.capacity, segments), ...exposureFindings(segments, this.memfds, this.index)],
+    };
+  }
+
+  /** Whether the table may not describe `pid` as it is now: unknown, exited, or started after the segment. */
+  private mayNotKnow(pid: number, birthTime: number | null): boolean {
+    const info = this.index.byPid.get(pid);
+    if (!info) return true;
+    if (isExited(info.state)) return true;
+    return birthTime !== null && info.startTime > birthTime - 1000;
+  }
+
+  /** Reads `pids` again and merges them into the table (gone ones leave it), then switches to it. */
+  private mergeProcesses(pids: readonly number[]): void {
+    const fresh = readProcesses({ dev: this.dev, dir: this.dir }, pids);
+    const asked = new Set(pids);
+    for (const pid of pids) this.readSinceSweep?.add(pid);
+    this.switchTo({
+      ...this.table,
+      processes: [...this.table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],
+      unreadable: [...this.table.unreadable.filter((p) => !asked.has(p.pid)), ...fresh.unreadable],
+    });
+  }
+
+  /** Indexes `table` and rejudges the segments whose owner, holders or coverage it changes. */
+  private switchTo(table: RawProcessTable): void {
+    const before = this.index;
+    const after = indexProcesses(table, process.pid);
+    this.table = table;
+    this.index = after;
+    if (!sameUninspected(before.uninspected, after.uninspected)) {
+      this.judge([...this.rows.keys()]);
+      return;
+    }
+    const names = new Set<string>();
+    for (const [pid, owned] of this.byOwner) {
+      if (ownerPrint(before, pid) !== ownerPrint(after, pid)) for (const name of owned) names.add(name);
+    }
+    const inodes = new Set<number>([
+      ...(before.files.get(this.dev)?.keys() ?? []),
+      ...(after.files.get(this.dev)?.keys() ?? []),
+    ]);
+    for (const inode of inodes) {
+      const name = this.byInode.get(inode);
+      if (name === undefined || names.has(name)) continue;
+      if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) names.add(name);
+    }
+    this.judge([...names]);
+  }
+
+  /** Files entry `i` of `columns` under its name, inode and owner (replacing what the name had). */
+  private store(columns: EntryColumns, i: number): void {
+    const name = columns.name(i);
+    this.remove(name, false);
+    const marker = markerOf(columns.tail(i));
+    const owner = marker?.valid ? marker.pid : null;
+    // The segment is judged by `judge`; a placeholder until then.
+    this.rows.set(name, { columns, i, segment: undefined as unknown as Segment, owner });
+    if (columns.dev(i) === this.dev) this.byInode.set(columns.inode(i), name);
+    if (owner !== null) {
+      let owned = this.byOwner.get(owner);
+      if (!owned) this.byOwner.set(owner, (owned = new Set()));
+      owned.add(name);
+    }
+    this.changes.names.add(name);
+  }
+
+  private remove(name: string, changed = true): void {
+    const row = this.rows.get(name);
+    if (!row) return;
+    this.rows.delete(name);
+    const inode = row.columns.inode(row.i);
+    if (this.byInode.get(inode) === name) this.byInode.delete(inode);
+    if (row.owner !== null) {
+      const owned = this.byOwner.get(row.owner);
+      owned?.delete(name);
+      if (owned?.size === 0) this.byOwner.delete(row.owner);
+    }
+    if (changed) this.changes.names.add(name);
+  }
+
+  /** Judges the named rows against the current index, decoding pools as a full scan does. */
+  private judge(names: readonly string[]): void {
+    const context = { initialPidNamespace: this.initialPidNamespace };
+    const owners = new Map<number, OwnerProcess>();
+    for (const name of names) {
+      const row = this.rows.get(name);
+      if (!row) continue;
+      const segment = toSegment(row.columns, row.i, this.index, context, owners);
+      if (mayBePool(segment)) segment.pool = decodeSegmentPool(this.dir, row.columns.entry(row.i), segment, this.index);
+      row.segment = segment;
+      this.changes.names.add(name);
+    }
+  }
+
+  /** memfds and deleted-but-held segments: found from the process index alone (O(held files), not O(segments)). */
+  private refreshMemory(): void {
+    this.memfds = discoverMemfds(this.index);
+    this.deleted = discoverDeletedSegments(this.index, this.dev, { listedInodes: this.byInode });
+    this.changes.memory = true;
+  }
+}
