@@ -97,7 +97,13 @@ async function latency(rounds: number, deadPid: number): Promise<HostReply> {
 }
 
 const start = nowMs();
-const inspector = createInspector({ dir, auditLog: null, watch: mode !== 'full-rescan' });
+// 'sweep-2s': the same engine with its /proc sweep every 2 s instead of the default 1 s.
+const inspector = createInspector({
+  dir,
+  auditLog: null,
+  watch: mode !== 'full-rescan',
+  ...(mode === 'sweep-2s' ? { rescanMs: 2000 } : {}),
+});
 inspector.subscribe(sink);
 send({ kind: 'ready', firstSnapshotMs: nowMs() - start, items });
 process.on('message', (request: HostRequest) => {

@@ -228,7 +228,8 @@ class InspectorService implements Inspector {
       throw error;
     }
     this.ensureWatch();
-    return this.publishChanges(true) ?? this.live.result();
+    this.publishChanges(true);
+    return this.live.result();
   }
 
   private refreshQuietly(): void {
@@ -339,7 +340,7 @@ class InspectorService implements Inspector {
     let result: ScanResult | null = null;
     let header: Header | null = null;
     if (full || changes.capacity || upserts.length > 0 || removals.length > 0) {
-      result = this.live.result();
+      result = this.live.summary();
       const next = headerOf(result, this.labs.list(), this.watchProblem, this.settings.rescanMs);
       const print = JSON.stringify(next);
       if (print !== this.headerPrint) header = next;

@@ -12,7 +12,7 @@ import {
   scanEntryColumns,
   type RawProcessTable,
 } from '../../native';
-import type { DeletedSegment, MemfdPool } from '../../protocol/memory';
+import type { DeletedSegment, Finding, MemfdPool } from '../../protocol/memory';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
 import { capacityFindings } from '../discovery/capacity-findings';
 import { discoverDeletedSegments } from '../discovery/deleted-segments';
@@ -79,6 +79,16 @@ export class LiveScan {
   private deleted: DeletedSegment[] = [];
   private capacity: Capacity = { total: 0, used: 0, free: 0 };
   private readonly initialPidNamespace = inInitialPidNamespace();
+  /** Each segment's own findings (only those that have some), kept as it is judged. */
+  private readonly exposureOf = new Map<string, Finding[]>();
+  private readonly capacityOf = new Map<string, Finding[]>();
+  /** Findings of the memfds, found again when their holders change. */
+  private memfdFindings: Finding[] = [];
+  /** The most bytes any file leaves untouched (an upper bound): below it, a change of free space changes no finding. */
+  private maxUntouched = 0;
+  /** Segments whose holders may be incomplete, and those whose pool has srbchannels: what a header and the sampler read. */
+  private readonly incomplete = new Set<string>();
+  private readonly channels = new Set<string>();
   private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
   /** PIDs read fresh since the running sweep began: its older table must not undo them. */
   private readSinceSweep: Set<number> | null = null;
@@ -104,6 +114,8 @@ export class LiveScan {
     this.rows.clear();
     this.byInode.clear();
     this.byOwner.clear();
+    for (const cache of [this.exposureOf, this.capacityOf, this.incomplete, this.channels]) cache.clear();
+    this.maxUntouched = 0;
     this.table = scan.processes;
     this.index = indexProcesses(this.table, process.pid);
     for (let i = 0; i < scan.entries.count; i++) this.store(scan.entries, i);
@@ -211,8 +223,14 @@ export class LiveScan {
       capacity.free !== this.capacity.free ||
       capacity.used !== this.capacity.used ||
       capacity.total !== this.capacity.total;
+    // Findings change only where free space crosses some file's untouched bytes.
+    const crosses = Math.min(capacity.free, this.capacity.free) < this.maxUntouched;
     this.capacity = capacity;
     if (changed) this.changes.capacity = true;
+    if (changed && crosses) {
+      this.capacityOf.clear();
+      for (const [name, row] of this.rows) this.noteCapacity(name, row.segment);
+    }
     return changed;
   }
 
@@ -253,9 +271,29 @@ export class LiveScan {
     return { memfds: this.memfds, deleted: this.deleted };
   }
 
-  /** The state as a scan result (segments in directory order as last read; findings computed now). */
+  /** The state as a scan result: every segment (O(segments): for requests, not for each change). */
   result(): ScanResult {
-    const segments = [...this.rows.values()].map((row) => row.segment);
+    return this.resultWith([...this.rows.values()].map((row) => row.segment));
+  }
+
+  /**
+   * The state as a scan result whose `segments` are only those a header and the sampler
+   * read (one whose holders may be incomplete, those with srbchannels): O(findings), not
+   * O(segments), so that one change costs the same among 100 segments or 100,000.
+   */
+  summary(): ScanResult {
+    const names = new Set(this.channels);
+    const [incomplete] = this.incomplete;
+    if (incomplete !== undefined) names.add(incomplete);
+    return this.resultWith([...names].flatMap((name) => this.rows.get(name)?.segment ?? []));
+  }
+
+  private resultWith(segments: Segment[]): ScanResult {
+    const severity = ['high', 'medium', 'low', 'info'];
+    // As exposureFindings orders them: by severity, segments before memfds.
+    const exposure = [...[...this.exposureOf.values()].flat(), ...this.memfdFindings].sort(
+      (a, b) => severity.indexOf(a.severity) - severity.indexOf(b.severity),
+    );
     return {
       dir: this.dir,
       scannedAt: Date.now(),
@@ -266,7 +304,7 @@ export class LiveScan {
       segments,
       memfds: this.memfds,
       deleted: this.deleted,
-      findings: [...capacityFindings(this.capacity, segments), ...exposureFindings(segments, this.memfds, this.index)],
+      findings: [...[...this.capacityOf.values()].flat(), ...exposure],
     };
   }
 
@@ -344,6 +382,10 @@ export class LiveScan {
       owned?.delete(name);
       if (owned?.size === 0) this.byOwner.delete(row.owner);
     }
+    this.exposureOf.delete(name);
+    this.capacityOf.delete(name);
+    this.incomplete.delete(name);
+    this.channels.delete(name);
     if (changed) this.changes.names.add(name);
   }
 
@@ -357,13 +399,38 @@ export class LiveScan {
       const segment = toSegment(row.columns, row.i, this.index, context, owners);
       if (mayBePool(segment)) segment.pool = decodeSegmentPool(this.dir, row.columns.entry(row.i), segment, this.index);
       row.segment = segment;
+      this.noteFindings(name, segment);
       this.changes.names.add(name);
     }
   }
 
+  /** Keeps what the header and the sampler need of one judged segment. */
+  private noteFindings(name: string, segment: Segment): void {
+    const exposure = exposureFindings([segment], [], this.index);
+    if (exposure.length > 0) this.exposureOf.set(name, exposure);
+    else this.exposureOf.delete(name);
+    this.noteCapacity(name, segment);
+    if (segment.holdersIncomplete !== null) this.incomplete.add(name);
+    else this.incomplete.delete(name);
+    if ((segment.pool?.pool?.srbchannels.length ?? 0) > 0) this.channels.add(name);
+    else this.channels.delete(name);
+  }
+
+  private noteCapacity(name: string, segment: Segment): void {
+    if (segment.kind === 'file') this.maxUntouched = Math.max(this.maxUntouched, segment.size - segment.allocated);
+    const findings = capacityFindings(this.capacity, [segment]);
+    if (findings.length > 0) this.capacityOf.set(name, findings);
+    else this.capacityOf.delete(name);
+  }
+
   /** memfds and deleted-but-held segments: found from the process index alone (O(held files), not O(segments)). */
   private refreshMemory(): void {
+    const print = (memfds: readonly MemfdPool[]): string =>
+      JSON.stringify(memfds.map(({ name, dev, inode, holders }) => [name, dev, inode, holders]));
+    const before = print(this.memfds);
     this.memfds = discoverMemfds(this.index);
+    // Exposure findings read the memfds' holders: computed again only when those changed.
+    if (print(this.memfds) !== before) this.memfdFindings = exposureFindings([], this.memfds, this.index);
     this.deleted = discoverDeletedSegments(this.index, this.dev, { listedInodes: this.byInode });
     this.changes.memory = true;
   }

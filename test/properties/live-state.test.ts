@@ -66,8 +66,10 @@ class Helper {
 class StateSink implements PatchSink {
   readonly items = new Map<string, InspectorItem>();
   readonly patches: Patch[] = [];
+  header: Patch['header'] = null;
   send(patch: Patch): void {
     this.patches.push(patch);
+    if (patch.header) this.header = patch.header;
     if (patch.full) this.items.clear();
     for (const id of patch.removals) this.items.delete(id);
     for (const item of patch.upserts) this.items.set(item.id, item);
@@ -101,10 +103,23 @@ function ours(items: ReadonlyMap<string, InspectorItem>): Map<string, InspectorI
 }
 
 /** How the live state differs from a fresh full scan, as lines; none when they are equal. */
-function differences(live: ReadonlyMap<string, InspectorItem>): string[] {
-  const fresh = ours(itemsOf(scanShm(dir)));
+function differences(live: ReadonlyMap<string, InspectorItem>, header: Patch['header'] = null): string[] {
+  const scan = scanShm(dir);
+  const fresh = ours(itemsOf(scan));
   const mine = ours(live);
   const lines: string[] = [];
+  if (header) {
+    // The findings about this test's segments (others' files and free space move on their own).
+    const names = new Set(scan.segments.map((segment) => segment.name));
+    const about = (findings: readonly { subject: string }[]) =>
+      findings
+        .filter((finding) => names.has(finding.subject))
+        .map((finding) => JSON.stringify(finding))
+        .sort();
+    const want = about(scan.findings);
+    const have = about(header.findings);
+    if (JSON.stringify(want) !== JSON.stringify(have)) lines.push(`findings: live ${have.join()} scan ${want.join()}`);
+  }
   for (const [id, item] of fresh) {
     const held = mine.get(id);
     if (!held) lines.push(`missing ${id}`);
@@ -118,7 +133,7 @@ function differences(live: ReadonlyMap<string, InspectorItem>): string[] {
 async function settlesEqual(sink: StateSink, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const lines = differences(sink.items);
+    const lines = differences(sink.items, sink.header);
     if (lines.length === 0 || Date.now() > deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -172,7 +187,9 @@ describe('the live service against a fresh full scan', () => {
                     : step.owner === 'new'
                       ? (helpers.at(-1) as Helper).pid
                       : helper(step.owner).pid;
-                segments.push(createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: owner }).name);
+                // Every other one readable by all: it has an exposure finding to keep up to date.
+                const mode = segments.length % 2 === 0 ? 0o600 : 0o644;
+                segments.push(createSegment({ dir, dataSize: 4096, mode, markerPid: owner }).name);
                 break;
               }
               case 'remove': {
