@@ -193,6 +193,10 @@ export interface Addon {
   trafficStats(handle: number): TrafficStats;
   trafficStop(handle: number): TrafficStats;
   readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable>;
+  scanDirectoryWithProcessesAsync(
+    dir: string,
+    procDir: string,
+  ): Promise<{ dev: number; columns: RawEntryColumns; processes: RawProcessTable }>;
   /** Only these PIDs (boot time and tick rate are not read: take them from a full table). */
   readProcesses(filter: ProcessFilter, pids: number[]): Pick<RawProcessTable, 'processes' | 'unreadable'>;
   inotifyWatchDir(dir: string): number;

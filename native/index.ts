@@ -309,6 +309,24 @@ export function readProcesses(
   return call(() => loadAddon().readProcesses({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }, [...pids]));
 }
 
+/** scanDirectoryWithProcesses read on a worker thread (the columns are made on the main thread, in one pass). */
+export async function scanDirectoryWithProcessesAsync(dir: string): Promise<{
+  dev: number;
+  entries: EntryColumns;
+  processes: RawProcessTable;
+}> {
+  checkDir(dir);
+  try {
+    const { dev, columns, processes } = await loadAddon().scanDirectoryWithProcessesAsync(
+      dir,
+      withoutTrailingSlash(dir),
+    );
+    return { dev, entries: new EntryColumns(columns), processes };
+  } catch (error) {
+    throw toNativeError(error);
+  }
+}
+
 /** A non-blocking inotify fd on `dir` (entries created, removed, renamed, written; the directory going). */
 export function inotifyWatchDir(dir: string): number {
   checkDir(dir);

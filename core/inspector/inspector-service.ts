@@ -103,6 +103,7 @@ class InspectorService implements Inspector {
   private readonly live: LiveScan;
   private watchProblem: string | null = null;
   private sweeping = false;
+  private fullRunning = false;
   private readonly safetyScanMs: number;
   private safetyTimer: NodeJS.Timeout | null = null;
   /** Re-reads zombie owners until they are reaped (a pidfd tells the exit, not the reaping). */
@@ -143,7 +144,7 @@ class InspectorService implements Inspector {
         ? null
         : new LiveWatch(this.dir, {
             names: (names) => this.onNames(names),
-            full: () => this.refreshQuietly(),
+            full: () => this.fullOffThread(),
             exited: (pids) => this.onExited(pids),
             failed: (problem) => {
               this.watchProblem = problem;
@@ -166,7 +167,7 @@ class InspectorService implements Inspector {
     this.watch?.start();
     this.startRescans();
     this.startSampling();
-    this.safetyTimer = setInterval(() => this.refreshQuietly(), this.safetyScanMs);
+    this.safetyTimer = setInterval(() => this.fullOffThread(), this.safetyScanMs);
     this.safetyTimer.unref();
   }
 
@@ -239,6 +240,28 @@ class InspectorService implements Inspector {
     } catch {
       // The header carries the failure.
     }
+  }
+
+  /**
+   * A full scan read on a worker thread (the safety sweep, a lost event, the directory
+   * replaced): the event loop keeps serving while it reads. A failure is reported by a
+   * synchronous scan, which puts it in the header.
+   */
+  private fullOffThread(): void {
+    if (this.closed || this.fullRunning) return;
+    this.fullRunning = true;
+    this.live
+      .loadFullAsync()
+      .then((applied) => {
+        if (this.closed || !applied) return;
+        this.live.refreshCapacity();
+        this.ensureWatch();
+        this.publishChanges(true);
+      })
+      .catch(() => this.refreshQuietly())
+      .finally(() => {
+        this.fullRunning = false;
+      });
   }
 
   /** Watches the directory when it is not watched (it was replaced, or could not be watched before). */

@@ -9,6 +9,7 @@ import {
   NativeError,
   readProcesses,
   scanDirectoryWithProcesses,
+  scanDirectoryWithProcessesAsync,
   scanEntryColumns,
   type RawProcessTable,
 } from '../../native';
@@ -92,6 +93,9 @@ export class LiveScan {
   private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
   /** PIDs read fresh since the running sweep began: its older table must not undo them. */
   private readSinceSweep: Set<number> | null = null;
+  /** What events read while an off-thread full scan ran (null when none runs), and which scan is current. */
+  private readDuringFull: { names: Set<string>; pids: Set<number> } | null = null;
+  private fullGeneration = 0;
   /** The sweep whose table is awaited; a full scan since then makes that table old. */
   private sweepId = 0;
 
@@ -106,7 +110,35 @@ export class LiveScan {
 
   /** Replaces everything with a full scan of the directory and of /proc. Throws when the directory cannot be scanned. */
   loadFull(): void {
-    const scan = scanDirectoryWithProcesses(this.dir);
+    this.applyFull(scanDirectoryWithProcesses(this.dir));
+  }
+
+  /**
+   * loadFull with the directory and /proc read on a worker thread. Entries and processes
+   * the events read again while it ran are newer than its listing: they are read again
+   * after it is applied. Resolves false when a synchronous full scan came meanwhile.
+   */
+  async loadFullAsync(): Promise<boolean> {
+    const generation = ++this.fullGeneration;
+    this.readDuringFull = { names: new Set(), pids: new Set() };
+    let scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+    try {
+      scan = await scanDirectoryWithProcessesAsync(this.dir);
+    } finally {
+      if (generation !== this.fullGeneration) this.readDuringFull = null;
+    }
+    if (generation !== this.fullGeneration || this.readDuringFull === null) return false;
+    const { names, pids } = this.readDuringFull;
+    this.readDuringFull = null;
+    this.applyFull(scan);
+    if (pids.size > 0) this.mergeProcesses([...pids]);
+    if (names.size > 0 && !this.rescanNames([...names])) this.loadFull();
+    return true;
+  }
+
+  private applyFull(scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>): void {
+    this.fullGeneration += 1;
+    this.readDuringFull = null;
     this.sweepId += 1;
     this.readSinceSweep = null;
     this.dev = scan.dev;
@@ -130,6 +162,7 @@ export class LiveScan {
    * could not be read for a reason other than its absence: the caller scans in full.
    */
   rescanNames(names: readonly string[]): boolean {
+    for (const name of names) this.readDuringFull?.names.add(name);
     const stored: string[] = [];
     let removed = false;
     for (const name of names) {
@@ -320,7 +353,10 @@ export class LiveScan {
   private mergeProcesses(pids: readonly number[]): void {
     const fresh = readProcesses({ dev: this.dev, dir: this.dir }, pids);
     const asked = new Set(pids);
-    for (const pid of pids) this.readSinceSweep?.add(pid);
+    for (const pid of pids) {
+      this.readSinceSweep?.add(pid);
+      this.readDuringFull?.pids.add(pid);
+    }
     this.switchTo({
       ...this.table,
       processes: [...this.table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],

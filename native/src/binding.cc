@@ -525,6 +525,35 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** What a whole scan read on a worker thread, converted to JS columns on the main thread. */
+struct ScanOffThread {
+  std::vector<shm::ScanEntry> entries;
+  shm::DirectoryWithProcesses scan;
+};
+
+/** scanDirectoryWithProcesses on a worker thread: the event loop keeps serving while 100,000 entries are read. */
+Napi::Value ScanDirectoryWithProcessesAsync(const Napi::CallbackInfo& info) {
+  std::string dir = string_arg(info, 0);
+  std::string proc_dir = string_arg(info, 1);
+  return PromiseWorker<ScanOffThread>::start(
+      info.Env(),
+      [dir, proc_dir] {
+        ScanOffThread out;
+        out.scan = shm::scan_directory_with_processes(
+            dir, proc_dir, [&](const shm::ScanEntry& entry) { out.entries.push_back(entry); });
+        return out;
+      },
+      [](Napi::Env env, const ScanOffThread& out) -> Napi::Value {
+        EntryBatch batch(env);
+        for (const auto& entry : out.entries) batch.add(entry);
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("dev", number(env, out.scan.dev));
+        result.Set("columns", batch.build());
+        result.Set("processes", process_table_to_js(env, out.scan.processes));
+        return result;
+      });
+}
+
 /** Resolves with the fds that became readable, waiting on a worker thread up to `timeoutMs` (-1: no limit). */
 Napi::Value WaitReadable(const Napi::CallbackInfo& info) {
   std::vector<int> fds = int_array(info[0]);
@@ -559,6 +588,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("eventfdDrain", Napi::Function::New<guarded<EventfdDrain>>(env, "eventfdDrain"));
   exports.Set("pidfdOpen", Napi::Function::New<guarded<PidfdOpen>>(env, "pidfdOpen"));
   exports.Set("closeFd", Napi::Function::New<guarded<CloseFd>>(env, "closeFd"));
+  exports.Set("scanDirectoryWithProcessesAsync",
+              Napi::Function::New<guarded<ScanDirectoryWithProcessesAsync>>(env, "scanDirectoryWithProcessesAsync"));
   exports.Set("waitReadable", Napi::Function::New<guarded<WaitReadable>>(env, "waitReadable"));
   // Traffic threads must not outlive their env (exit, worker termination): Node runs
   // this hook at env teardown. process.exit() skips it; srb-traffic.cc covers that.

@@ -170,7 +170,7 @@ describe('the live service against a fresh full scan', () => {
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 12 }), async (ops) => {
         const helpers: Helper[] = await Promise.all([Helper.start(), Helper.start()]);
         const segments: string[] = [];
-        const inspector = createInspector({ dir, auditLog: null, rescanMs: 300 });
+        const inspector = createInspector({ dir, auditLog: null, rescanMs: 300, safetyScanMs: 700 });
         inspectors.push(inspector);
         const sink = new StateSink();
         inspector.subscribe(sink);
@@ -221,6 +221,7 @@ describe('the live service against a fresh full scan', () => {
             }
           }
           // Files and exits reach the service by events; mappings by the next sweep (300 ms).
+          // Off-thread full scans (every 700 ms here) run between the events: they must not undo them.
           expect(await settlesEqual(sink, 3000)).toEqual([]);
         } finally {
           inspector.close();

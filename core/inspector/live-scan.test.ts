@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSegment } from '../../native';
+import { LiveScan } from './live-scan';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync('/dev/shm/shm-inspector-live-scan-test-');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('LiveScan: a full scan read off the event loop', () => {
+  it('does not bring back an entry an event removed while it was reading', async () => {
+    // Enough entries that the worker thread is still reading when the removal happens.
+    for (let i = 0; i < 3000; i++) createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    live.loadFull();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // Made last: tmpfs lists the newest entry first, so the scan has listed it before it goes.
+      const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+      expect(live.rescanNames([name])).toBe(true);
+      const reading = live.loadFullAsync();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      unlinkSync(path.join(dir, name));
+      expect(live.rescanNames([name])).toBe(true);
+      expect(live.segment(name)).toBeUndefined();
+      expect(await reading).toBe(true);
+      expect(live.segment(name), `attempt ${attempt}`).toBeUndefined();
+    }
+  });
+
+  it('gives way to a synchronous full scan made while it read', async () => {
+    createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    const reading = live.loadFullAsync();
+    live.loadFull();
+    expect(await reading).toBe(false);
+    expect(live.result().segments).toHaveLength(1);
+  });
+});
