@@ -10,6 +10,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+// First in the file: the module's boot time is fixed by the first table indexed in this process.
+describe('LiveScan before its first scan', () => {
+  it("leaves processes' start times as /proc gives them (it fixes no boot time of its own)", () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const started = Date.now() - process.uptime() * 1000;
+    expect(Math.abs((live.segment(name)?.owner?.startTime ?? 0) - started)).toBeLessThan(2000);
+  });
+});
+
 describe('LiveScan: a full scan read off the event loop', () => {
   it('does not bring back an entry an event removed while it was reading', async () => {
     // Enough entries that the worker thread is still reading when the removal happens.

@@ -72,7 +72,14 @@ export class LiveScan {
   readonly dir: string;
   private dev = 0;
   private table: RawProcessTable = { bootTimeMs: 0, ticksPerSecond: 100, processes: [], unreadable: [], hidepid: null };
-  private index: ProcessIndex = indexProcesses(this.table, process.pid);
+  /** Empty until the first full scan (not indexProcesses: its first table fixes the boot time for good). */
+  private index: ProcessIndex = {
+    byPid: new Map(),
+    raw: new Map(),
+    files: new Map(),
+    unreadable: new Map(),
+    uninspected: { total: 0, perSegment: false, rootOrUnknown: 0, byUid: new Map(), hidepid: null },
+  };
   private readonly rows = new Map<string, Row>();
   private readonly byInode = new Map<number, string>();
   private readonly byOwner = new Map<number, Set<string>>();
