@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, linkSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSegment } from '../../native';
+import { createSegment, mapShared, readProcessTable, unmap } from '../../native';
 import { LiveScan } from './live-scan';
 
 let dir: string;
@@ -48,5 +48,31 @@ describe('LiveScan: a full scan read off the event loop', () => {
     live.loadFull();
     expect(await reading).toBe(false);
     expect(live.result().segments).toHaveLength(1);
+  });
+});
+
+describe('LiveScan: a sweep', () => {
+  it('rejudges every name of a file whose holders changed: hard links share them', () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const other = `${name}-link`;
+    linkSync(path.join(dir, name), path.join(dir, other));
+    const live = new LiveScan(dir);
+    live.loadFull();
+    expect(live.segment(other)?.attached).toEqual([]);
+    const fd = openSync(path.join(dir, name), 'r+');
+    const mapping = mapShared(fd, statSync(path.join(dir, name)).size, true);
+    closeSync(fd);
+    try {
+      const sweep = live.beginSweep();
+      expect(live.applyTable(readProcessTable({ dev: statSync(dir).dev, dir }), sweep)).toBe(true);
+      for (const each of [name, other]) {
+        expect(
+          live.segment(each)?.attached.map((holder) => holder.pid),
+          each,
+        ).toEqual([process.pid]);
+      }
+    } finally {
+      unmap(mapping);
+    }
   });
 });

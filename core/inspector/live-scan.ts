@@ -81,7 +81,8 @@ export class LiveScan {
     uninspected: { total: 0, perSegment: false, rootOrUnknown: 0, byUid: new Map(), hidepid: null },
   };
   private readonly rows = new Map<string, Row>();
-  private readonly byInode = new Map<number, string>();
+  /** Names by inode: hard links give one file several names. */
+  private readonly byInode = new Map<number, Set<string>>();
   private readonly byOwner = new Map<number, Set<string>>();
   private memfds: MemfdPool[] = [];
   private deleted: DeletedSegment[] = [];
@@ -390,9 +391,11 @@ export class LiveScan {
       ...(after.files.get(this.dev)?.keys() ?? []),
     ]);
     for (const inode of inodes) {
-      const name = this.byInode.get(inode);
-      if (name === undefined || names.has(name)) continue;
-      if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) names.add(name);
+      const linked = this.byInode.get(inode);
+      if (linked === undefined) continue;
+      if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) {
+        for (const name of linked) names.add(name);
+      }
     }
     this.judge([...names]);
   }
@@ -405,7 +408,11 @@ export class LiveScan {
     const owner = marker?.valid ? marker.pid : null;
     // The segment is judged by `judge`; a placeholder until then.
     this.rows.set(name, { columns, i, segment: undefined as unknown as Segment, owner });
-    if (columns.dev(i) === this.dev) this.byInode.set(columns.inode(i), name);
+    if (columns.dev(i) === this.dev) {
+      let linked = this.byInode.get(columns.inode(i));
+      if (!linked) this.byInode.set(columns.inode(i), (linked = new Set()));
+      linked.add(name);
+    }
     if (owner !== null) {
       let owned = this.byOwner.get(owner);
       if (!owned) this.byOwner.set(owner, (owned = new Set()));
@@ -419,7 +426,9 @@ export class LiveScan {
     if (!row) return;
     this.rows.delete(name);
     const inode = row.columns.inode(row.i);
-    if (this.byInode.get(inode) === name) this.byInode.delete(inode);
+    const linked = this.byInode.get(inode);
+    linked?.delete(name);
+    if (linked?.size === 0) this.byInode.delete(inode);
     if (row.owner !== null) {
       const owned = this.byOwner.get(row.owner);
       owned?.delete(name);
