@@ -371,9 +371,10 @@ class InspectorService implements Inspector {
       this.headerPrint = print;
       if (full || memoryChanged || upserts.length > 0) this.feed.track(channelSources(result, this.live.processes()));
     }
+    this.publish({ header, upserts, removals, samples: [] });
+    // After the patch is out: tracking may report an exit, whose own patch must come after this one.
     this.watch?.track(this.live.watchedPids());
     this.scheduleZombieCheck();
-    this.publish({ header, upserts, removals, samples: [] });
     return result;
   }
 

@@ -45,6 +45,7 @@ export class LiveWatch {
   /** fds to close once the wait that may poll them has returned (an fd closed under poll could be reused). */
   private retired: number[] = [];
   private closed = false;
+  private started = false;
   /** Why pidfds are not used (ENOSYS: an old kernel, EMFILE: out of fds), or null. */
   pidfdProblem: string | null = null;
 
@@ -75,6 +76,8 @@ export class LiveWatch {
 
   /** Starts the wait loop; it runs until close. */
   start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
     void this.loop();
   }
 
@@ -111,13 +114,16 @@ export class LiveWatch {
       }
     }
     if (changed) this.poke();
-    if (gone.length > 0) this.on.exited(gone);
+    // Never from inside the caller's own update: the exit is judged after it.
+    if (gone.length > 0) queueMicrotask(() => this.on.exited(gone));
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.poke();
+    // Without a running loop, nothing else closes the fds.
+    if (!this.started) this.closeAll();
   }
 
   private poke(): void {
@@ -142,13 +148,17 @@ export class LiveWatch {
     } catch (error) {
       if (!this.closed) this.on.failed(error instanceof Error ? error.message : String(error));
     } finally {
-      for (const fd of this.retired.splice(0)) closeFd(fd);
-      for (const watched of this.pidfds.values()) closeFd(watched.fd);
-      this.pidfds.clear();
-      if (this.inotify !== null) closeFd(this.inotify);
-      this.inotify = null;
-      closeFd(this.wake);
+      this.closeAll();
     }
+  }
+
+  private closeAll(): void {
+    for (const fd of this.retired.splice(0)) closeFd(fd);
+    for (const watched of this.pidfds.values()) closeFd(watched.fd);
+    this.pidfds.clear();
+    if (this.inotify !== null) closeFd(this.inotify);
+    this.inotify = null;
+    closeFd(this.wake);
   }
 
   private handle(readable: number[], byFd: Map<number, number>): void {
