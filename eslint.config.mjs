@@ -3,11 +3,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layer = (files, forbidden, message) => ({
+const layer = (files, forbidden, message, extra = []) => ({
   files,
   ignores: ['**/*.test.ts'],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: [...forbidden.map((group) => ({ group: [group], message })), ...extra] },
+    ],
   },
 });
 
@@ -45,6 +48,13 @@ export default tseslint.config(
     ['cli/**/*.ts', 'server/**/*.ts', 'electron/**/*.ts'],
     ['../native', '../native/*', '../renderer/*'],
     'hosts reach the engine through core/ only.',
+    [
+      {
+        group: ['../core/cleanup-execute'],
+        importNames: ['executeCleanup'],
+        message: 'hosts delete through core/audit/audited-deletion (executeAudited), which records every removal.',
+      },
+    ],
   ),
   layer(
     ['renderer/**/*.ts', 'renderer/**/*.tsx'],

@@ -12,6 +12,9 @@
  * and the renderer's frame time in chromium while changes stream in at 4 Hz
  * (bench/frame-bench.ts); their targets are the issue's absolute ones (a patch under
  * 2 KB, a median frame within 60 Hz), the idle page measured alongside as the baseline.
+ * Last, the live engine (bench/live-bench.ts): the host's idle CPU at 10,000 and 100,000
+ * segments, a change reaching a subscriber, the first snapshot and RSS, with a full
+ * rescan every second measured beside it at 10,000 as the baseline.
  * A MISS is a finding, not a failure: the exit code is non-zero only when something
  * could not run (chromium not launching included) or gave a wrong answer.
  */
@@ -25,6 +28,7 @@ import { scanProblems } from './check-scan';
 import type { EngineReply, EngineRequest } from './engine-runner';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
 import { benchFrames, reportFrames, type FrameBenchResult } from './frame-bench';
+import { benchLiveEngine, reportLiveEngine, type LiveEngineFigure } from './live-bench';
 import { benchPatches, reportPatches, type PatchBenchResult } from './patch-bench';
 import { benchPools, reportPools, type PoolBenchResult } from './pool-bench';
 import {
@@ -457,10 +461,21 @@ async function main(): Promise<void> {
   const pools = await runPools();
   console.log(`\n${reportPools(pools)}`);
   const live = await runLive();
+  let liveEngine: LiveEngineFigure[] = [];
+  try {
+    liveEngine = await benchLiveEngine((dispose) => {
+      disposeActive = dispose;
+    });
+    console.log(`\n${reportLiveEngine(liveEngine)}`);
+  } catch (error) {
+    problems.push(`the live engine could not be measured: ${messageOf(error)}`);
+  } finally {
+    cleanUp();
+  }
   const file = path.join(OUT_DIR, 'results.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, live, problems }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, live, liveEngine, problems }, null, 2)}\n`,
   );
   console.log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
   if (problems.length > 0) {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
-import { deletionEntry } from '../core/audit/deletion-entry';
-import { executeCleanup, dryRunResult } from '../core/cleanup-execute';
+import { executeAudited, openAuditLog } from '../core/audit/audited-deletion';
+import { dryRunResult } from '../core/cleanup-execute';
 import { planCleanup } from '../core/cleanup-plan';
 import { scanShm } from '../core/scan-shm';
 import type { CleanupOptions, CleanupPlan, CleanupResult } from '../protocol/cleanup';
@@ -107,16 +106,13 @@ export async function cleanCommand(args: string[], io: Io): Promise<number> {
   return show(executeLogged(plan, io));
 }
 
-/** Executes the plan, recording every attempt in the audit log, which is opened before anything is removed. */
+/** Executes the plan through the engine's audited execution; nothing to remove needs no log. */
 function executeLogged(plan: CleanupPlan, io: Io): CleanupResult {
-  if (plan.remove.length === 0) return executeCleanup(plan);
-  const log = AuditLog.open(defaultAuditLogPath());
-  const torn = log.tornLineReport();
-  if (torn !== null) io.err(`Warning: ${printable(torn)}`);
+  // Removing nothing, it deletes nothing: the plan's own result, and no log is needed.
+  if (plan.remove.length === 0) return { ...dryRunResult(plan), dryRun: false };
+  const log = openAuditLog((torn) => io.err(`Warning: ${printable(torn)}`));
   try {
-    const result = executeCleanup(plan, (item, failure) =>
-      log.write(deletionEntry(plan.dir, item, failure, 'cli', Date.now())),
-    );
+    const result = executeAudited(plan, log, 'cli');
     io.err(`Recorded in ${log.file}`);
     return result;
   } finally {

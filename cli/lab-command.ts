@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { AuditLog, defaultAuditLogPath } from '../core/audit/audit-log';
-import { labDeletionEntry } from '../core/audit/deletion-entry';
+import { openAuditLog, stopLabAudited } from '../core/audit/audited-deletion';
 import { Lab, type LabObject, type TrafficStats } from '../core/lab/lab';
 import { resolveShmDir } from '../core/scan-shm';
 import { parseWholeNumber } from '../protocol/byte-size';
@@ -81,12 +80,13 @@ export async function labCommand(args: string[], io: Io): Promise<number> {
   // What the lab removes when it stops (a POSIX pool's file) is audited; the log is opened
   // before anything is made.
   const removesFiles = (what === 'pool' || what === 'srbchannel') && !values.memfd && !values.keep;
-  const audit = removesFiles ? AuditLog.open(defaultAuditLogPath()) : null;
-  const torn = audit?.tornLineReport() ?? null;
-  if (torn !== null) io.err(`Warning: ${printable(torn)}`);
+  const audit = removesFiles ? openAuditLog((torn) => io.err(`Warning: ${printable(torn)}`)) : null;
   const stop = (): void => {
-    lab.stop({ keep: values.keep }, (removal) => audit?.write(labDeletionEntry(lab.dir, removal, 'cli', Date.now())));
-    audit?.close();
+    try {
+      stopLabAudited(lab, { keep: values.keep }, audit, 'cli');
+    } finally {
+      audit?.close();
+    }
   };
   const report = (object: LabObject, extra: object = {}): void => {
     if (values.json) io.json({ ...object, dir: lab.dir, ...extra });

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { defaultAuditLogPath } from '../core/audit/audit-log';
 import { createInspector } from '../core/inspector/inspector-service';
 import { plural } from '../protocol/format';
 import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost, type BrowserHost } from '../server/browser-host';
@@ -53,14 +52,13 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
         'delete segments. Add --allow-remote to listen there anyway.',
     );
   }
-  // A read-only host deletes nothing, so it needs no log; any other will not start without one.
-  const auditLog = values['read-only'] ? null : defaultAuditLogPath();
+  // The service decides what read-only means (it opens no audit log and refuses every change).
   const inspector = createInspector({
     ...(values.dir === undefined ? {} : { dir: values.dir }),
-    auditLog,
+    readOnly: values['read-only'],
     warn: (message) => io.err(`Warning: ${printable(message)}`),
   });
-  if (auditLog) io.err(`Deletions are recorded in ${auditLog}`);
+  if (inspector.auditLogFile) io.err(`Deletions are recorded in ${printable(inspector.auditLogFile)}`);
   try {
     const host = await startBrowserHost({
       inspector,

@@ -1,5 +1,7 @@
-import type { RawProcess, RawProcessTable, RawUnreadableProcess } from '../native';
+import type { RawFd, RawMapping, RawProcess, RawProcessTable, RawUnreadableProcess } from '../native';
+import type { Holder } from '../protocol/memory';
 import type { Access, Attachment } from '../protocol/scan-result';
+import { fdLink, mapFilesLink } from './discovery/proc-file';
 import { countUninspected, type Uninspected } from './holder-coverage';
 
 export interface ProcessInfo {
@@ -12,13 +14,40 @@ export interface ProcessInfo {
   startTime: number;
 }
 
-/** The process table, indexed the ways the classifier asks: by PID and by file identity. */
+/**
+ * A file that live processes map or hold open, once per (dev, inode): the one model of who
+ * holds what, for classification, discovery, findings and the sampler.
+ */
+export interface HeldFile {
+  dev: number;
+  inode: number;
+  /** The path as the kernel shows it (without " (deleted)"), from the first holder seen. */
+  path: string;
+  /** Whether the kernel marks it deleted (unlinked, or a memfd). */
+  deleted: boolean;
+  /** Each live process once, by PID, in PID order. */
+  holders: Holder[];
+  /** The same holders as a segment lists them (without the uid, which the segment's JSON does not carry). */
+  attached: Attachment[];
+  /**
+   * /proc links that open the file, in the one order every reader tries them: this
+   * process's own mappings (always ours to open), then holders' fds (no CAP_SYS_ADMIN
+   * needed), then mappings of the file's start, then the other mappings.
+   */
+  links: string[];
+  /** Where holders map the file's start (mappings at offset 0), to check a pool's implied base against. */
+  bases: bigint[];
+  /** The largest offset + length among the mappings: what the maps alone say of the size (0 when only fds hold it). */
+  mappedExtent: number;
+}
+
+/** The process table, indexed the ways the engine asks: by PID, and the files held by (dev, inode). */
 export interface ProcessIndex {
   byPid: Map<number, ProcessInfo>;
   /** The raw entries, with each process's shm and memfd mappings and fds. */
   raw: Map<number, RawProcess>;
-  /** Live holders of each file, by device then inode (numeric keys: a scan looks up every entry). */
-  holders: Map<number, Map<number, Attachment[]>>;
+  /** Every file live processes hold, by device then inode (numeric keys: a scan looks up every entry). */
+  files: Map<number, Map<number, HeldFile>>;
   /** Processes that exist, or may, but whose /proc entry could not be read (EACCES, hidepid...). */
   unreadable: Map<number, RawUnreadableProcess>;
   /** What could not be inspected: whether a file's holders are all known (holder-coverage.ts). */
@@ -27,35 +56,19 @@ export interface ProcessIndex {
 
 const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
 
-/** The live processes that map or hold the file (dev, inode); a shared empty list when none do. */
-export function holdersOf(index: ProcessIndex, dev: number, inode: number): readonly Attachment[] {
-  return index.holders.get(dev)?.get(inode) ?? NO_HOLDERS;
+/** The held file (dev, inode), or undefined when no live process holds it. */
+export function heldFileOf(index: ProcessIndex, dev: number, inode: number): HeldFile | undefined {
+  return index.files.get(dev)?.get(inode);
 }
 
-/** A zombie or dead task has no memory map left: it is not alive, whatever kill(pid, 0) says. */
+/** The live processes that map or hold the file (dev, inode), as a segment lists them; a shared empty list when none do. */
+export function holdersOf(index: ProcessIndex, dev: number, inode: number): readonly Attachment[] {
+  return heldFileOf(index, dev, inode)?.attached ?? NO_HOLDERS;
+}
+
+/** A zombie or dead task (Z, X, or x as some kernels write it) has no memory map left: it is not alive. */
 export function isExited(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';
-}
-
-/** Records that `process` holds file (dev, inode): one attachment per process and file, listed under the file. */
-function addHold(
-  holders: ProcessIndex['holders'],
-  file: { dev: number; inode: number },
-  process: RawProcess,
-  access: Access,
-  via: 'map' | 'fd',
-): void {
-  let byInode = holders.get(file.dev);
-  if (!byInode) holders.set(file.dev, (byInode = new Map()));
-  let list = byInode.get(file.inode);
-  if (!list) byInode.set(file.inode, (list = []));
-  const existing = list.find((attachment) => attachment.pid === process.pid);
-  if (!existing) {
-    list.push({ pid: process.pid, comm: process.comm, access, via: [via] });
-    return;
-  }
-  if (access === 'rw') existing.access = 'rw';
-  if (!existing.via.includes(via)) existing.via.push(via);
 }
 
 /** A shared writable mapping ("rw-s") writes to the file; a private one ("rw-p") only to its own copy. */
@@ -75,10 +88,93 @@ export function fdAccess(accessMode: number): Access {
  */
 let bootTimeMs: number | undefined;
 
+/** A file being gathered: its links by rank (own mappings, fds, start mappings, other mappings). */
+interface Gathering {
+  file: HeldFile;
+  ranked: [string[], string[], string[], string[]];
+  byPid: Map<number, Holder>;
+}
+
+/** Groups every live process's mappings and fds by file, each process once per file, merging access and how it holds it. */
+class HeldFilesBuilder {
+  private readonly gatherings = new Map<number, Map<number, Gathering>>();
+
+  constructor(private readonly selfPid: number | undefined) {}
+
+  private gatheringOf(held: RawMapping | RawFd): Gathering {
+    let byInode = this.gatherings.get(held.dev);
+    if (!byInode) this.gatherings.set(held.dev, (byInode = new Map()));
+    let gathering = byInode.get(held.inode);
+    if (!gathering) {
+      const { dev, inode, path, deleted } = held;
+      const file: HeldFile = {
+        dev,
+        inode,
+        path,
+        deleted,
+        holders: [],
+        attached: [],
+        links: [],
+        bases: [],
+        mappedExtent: 0,
+      };
+      gathering = { file, ranked: [[], [], [], []], byPid: new Map() };
+      byInode.set(held.inode, gathering);
+    }
+    return gathering;
+  }
+
+  private hold(gathering: Gathering, process: RawProcess, access: Access, via: 'map' | 'fd'): void {
+    const existing = gathering.byPid.get(process.pid);
+    if (!existing) {
+      gathering.byPid.set(process.pid, { pid: process.pid, comm: process.comm, uid: process.uid, access, via: [via] });
+      return;
+    }
+    if (access === 'rw') existing.access = 'rw';
+    if (!existing.via.includes(via)) existing.via.push(via);
+  }
+
+  add(process: RawProcess): void {
+    const self = process.pid === this.selfPid;
+    for (const mapping of process.mappings) {
+      const gathering = this.gatheringOf(mapping);
+      this.hold(gathering, process, mappingAccess(mapping.perms), 'map');
+      const link = mapFilesLink(process.pid, mapping.start, mapping.end);
+      if (mapping.offset === 0) gathering.file.bases.push(BigInt(mapping.start));
+      gathering.ranked[self ? 0 : mapping.offset === 0 ? 2 : 3].push(link);
+      const extent = mapping.offset + (mapping.end - mapping.start);
+      if (extent > gathering.file.mappedExtent) gathering.file.mappedExtent = extent;
+    }
+    for (const fd of process.fds) {
+      // This process's read-only fds are the inspector's own reads (a sampler, a re-check):
+      // they neither make it a holder nor stay open long enough to read through.
+      if (self && fdAccess(fd.accessMode) === 'ro') continue;
+      const gathering = this.gatheringOf(fd);
+      this.hold(gathering, process, fdAccess(fd.accessMode), 'fd');
+      gathering.ranked[1].push(fdLink(process.pid, fd.fd));
+    }
+  }
+
+  finish(): Map<number, Map<number, HeldFile>> {
+    const files = new Map<number, Map<number, HeldFile>>();
+    for (const [dev, byInode] of this.gatherings) {
+      const held = new Map<number, HeldFile>();
+      for (const [inode, { file, ranked, byPid }] of byInode) {
+        file.holders = byPid.size === 1 ? [...byPid.values()] : [...byPid.values()].sort((x, y) => x.pid - y.pid);
+        file.attached = file.holders.map(({ pid, comm, access, via }) => ({ pid, comm, access, via }));
+        file.links = ranked.flat();
+        held.set(inode, file);
+      }
+      files.set(dev, held);
+    }
+    return files;
+  }
+}
+
 /**
- * Indexes a process table. `selfPid`'s read-only fds are left out of the holders: they
- * are the inspector's own reads (a sampler, a re-check), and must not make a segment
- * look held.
+ * Indexes a process table: processes by PID, and one HeldFile per file that live
+ * processes hold (zombies hold nothing). `selfPid`'s read-only fds are left out: they are
+ * the inspector's own reads, and must not make a segment look held.
  */
 export function indexProcesses(
   table: RawProcessTable,
@@ -88,7 +184,7 @@ export function indexProcesses(
   bootTimeMs ??= table.bootTimeMs;
   const byPid = new Map<number, ProcessInfo>();
   const raw = new Map<number, RawProcess>();
-  const holders = new Map<number, Map<number, Attachment[]>>();
+  const files = new HeldFilesBuilder(selfPid);
   const msPerTick = 1000 / table.ticksPerSecond;
   for (const process of table.processes) {
     raw.set(process.pid, process);
@@ -100,15 +196,10 @@ export function indexProcesses(
       uid: process.uid,
       startTime: bootTimeMs + process.startTicks * msPerTick,
     });
-    if (isExited(process.state)) continue;
-    for (const mapping of process.mappings) addHold(holders, mapping, process, mappingAccess(mapping.perms), 'map');
-    for (const fd of process.fds) {
-      if (process.pid === selfPid && fdAccess(fd.accessMode) === 'ro') continue;
-      addHold(holders, fd, process, fdAccess(fd.accessMode), 'fd');
-    }
+    if (!isExited(process.state)) files.add(process);
   }
   const unreadable = new Map(table.unreadable.map((entry) => [entry.pid, entry]));
-  return { byPid, raw, holders, unreadable, uninspected: countUninspected(table, euid) };
+  return { byPid, raw, files: files.finish(), unreadable, uninspected: countUninspected(table, euid) };
 }
 
 /**

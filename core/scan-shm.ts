@@ -99,13 +99,13 @@ export function compareSegments(a: Segment, b: Segment): number {
 }
 
 /** Whether a segment's data could be a pool: a PulseAudio file name and whole 64 KiB slots after the marker. */
-function mayBePool(segment: Segment): boolean {
+export function mayBePool(segment: Segment): boolean {
   const dataSize = segment.size - MARKER_SIZE;
   return segment.kind === 'file' && segment.pulse && dataSize > 0 && dataSize % SLOT_SIZE === 0;
 }
 
 /** Decodes a segment's slots; a segment that cannot be opened now is reported, not thrown. */
-function decodeSegmentPool(dir: string, entry: RawEntry, segment: Segment, processes: ProcessIndex): PoolDecode {
+export function decodeSegmentPool(dir: string, entry: RawEntry, segment: Segment, processes: ProcessIndex): PoolDecode {
   const ownerPid = segment.owner?.pid;
   try {
     return readPool({
@@ -152,7 +152,7 @@ export function scanShmSnapshot(dir: string = DEFAULT_SHM_DIR, options: ScanOpti
   const memory =
     options.memory === false
       ? { memfds: [], deleted: [], findings: [] }
-      : discoverMemory({ processes, shmDev: directory.dev, capacity, segments, selfPid: process.pid });
+      : discoverMemory({ processes, shmDev: directory.dev, capacity, segments });
   return {
     result: {
       dir: resolved,

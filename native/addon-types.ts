@@ -237,4 +237,29 @@ export interface Addon {
   samplerTrack(handle: number, channels: ChannelSpec[]): void;
   samplerCollect(handle: number): ChannelInterval[];
   samplerClose(handle: number): void;
+  readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable>;
+  scanDirectoryWithProcessesAsync(
+    dir: string,
+    procDir: string,
+  ): Promise<{ dev: number; columns: RawEntryColumns; processes: RawProcessTable }>;
+  /** Only these PIDs (boot time and tick rate are not read: take them from a full table). */
+  readProcesses(filter: ProcessFilter, pids: number[]): Pick<RawProcessTable, 'processes' | 'unreadable'>;
+  inotifyWatchDir(dir: string): number;
+  inotifyDrain(fd: number): InotifyBatch;
+  eventfdOpen(): number;
+  eventfdSignal(fd: number): void;
+  eventfdDrain(fd: number): void;
+  pidfdOpen(pid: number, startTicks: number): number;
+  closeFd(fd: number): void;
+  waitReadable(fds: number[], timeoutMs: number): Promise<number[]>;
+}
+
+/** What an inotify fd had queued. */
+export interface InotifyBatch {
+  /** The entries the events name, each once. */
+  names: string[];
+  /** IN_Q_OVERFLOW: events were lost, only a full scan knows what changed. */
+  overflow: boolean;
+  /** The directory itself was removed, moved or unmounted: watch it again. */
+  dirChanged: boolean;
 }

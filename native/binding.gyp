@@ -13,7 +13,8 @@
         "src/srb-traffic.cc",
         "src/errno-name.cc",
         "src/file-read.cc",
-        "src/name-escape.cc"
+        "src/name-escape.cc",
+        "src/live-events.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -8,6 +8,7 @@ import { nameByteLength, nameBytesProblem } from '../protocol/name-bytes';
 import type {
   ChannelInterval,
   ChannelSpec,
+  InotifyBatch,
   ProcessFilter,
   RawCreated,
   RawDirectoryScan,
@@ -324,4 +325,113 @@ export function samplerCollect(handle: number): ChannelInterval[] {
 export function samplerClose(handle: number): void {
   checkId(handle, 'handle');
   call(() => loadAddon().samplerClose(handle));
+}
+
+function checkFd(fd: number): void {
+  if (!Number.isInteger(fd) || fd < 0 || fd > MAX_FD) throw invalid('fd must be a non-negative integer');
+}
+
+function checkPids(pids: readonly number[]): void {
+  for (const pid of pids) {
+    if (!Number.isSafeInteger(pid) || pid < 1 || pid > MAX_PID) throw invalid(`PID ${pid} is out of range`);
+  }
+}
+
+/** readProcessTable without lookups, read on a worker thread: the event loop keeps serving meanwhile. */
+export function readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable> {
+  checkDir(filter.dir);
+  checkId(filter.dev, 'device');
+  return loadAddon()
+    .readProcessTableAsync({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) })
+    .catch((error: unknown) => {
+      throw toNativeError(error);
+    });
+}
+
+/**
+ * Only `pids`, read now as readProcessTable reads each process: the ones that exist are
+ * in `processes`, those that may but cannot be read in `unreadable`, and the ones that
+ * are gone (ENOENT or ESRCH, confirmed by kill) in neither. Throws (EMFILE...) when a read
+ * fails for want of resources: never a process taken for gone.
+ */
+export function readProcesses(
+  filter: ProcessFilter,
+  pids: readonly number[],
+): Pick<RawProcessTable, 'processes' | 'unreadable'> {
+  checkDir(filter.dir);
+  checkId(filter.dev, 'device');
+  checkPids(pids);
+  return call(() => loadAddon().readProcesses({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }, [...pids]));
+}
+
+/** scanDirectoryWithProcesses read on a worker thread (the columns are made on the main thread, in one pass). */
+export async function scanDirectoryWithProcessesAsync(dir: string): Promise<{
+  dev: number;
+  entries: EntryColumns;
+  processes: RawProcessTable;
+}> {
+  checkDir(dir);
+  try {
+    const { dev, columns, processes } = await loadAddon().scanDirectoryWithProcessesAsync(
+      dir,
+      withoutTrailingSlash(dir),
+    );
+    return { dev, entries: new EntryColumns(columns), processes };
+  } catch (error) {
+    throw toNativeError(error);
+  }
+}
+
+/** A non-blocking inotify fd on `dir` (entries created, removed, renamed, written; the directory going). */
+export function inotifyWatchDir(dir: string): number {
+  checkDir(dir);
+  return call(() => loadAddon().inotifyWatchDir(dir));
+}
+
+/** Every event queued on an inotify fd now, as names (never blocks). */
+export function inotifyDrain(fd: number): InotifyBatch {
+  checkFd(fd);
+  return call(() => loadAddon().inotifyDrain(fd));
+}
+
+/** An eventfd, to wake a waitReadable from the event loop. */
+export function eventfdOpen(): number {
+  return call(() => loadAddon().eventfdOpen());
+}
+
+export function eventfdSignal(fd: number): void {
+  checkFd(fd);
+  call(() => loadAddon().eventfdSignal(fd));
+}
+
+export function eventfdDrain(fd: number): void {
+  checkFd(fd);
+  call(() => loadAddon().eventfdDrain(fd));
+}
+
+/**
+ * A pidfd for `pid`, readable once the process exits; only if the PID still belongs to
+ * the process that started at `startTicks`, else ESRCH. Any NativeError (EMFILE, ENOSYS,
+ * ESRCH) means "no pidfd", never "exited": read the process again to know.
+ */
+export function pidfdOpen(pid: number, startTicks: number): number {
+  checkPids([pid]);
+  checkId(startTicks, 'start ticks');
+  return call(() => loadAddon().pidfdOpen(pid, startTicks));
+}
+
+export function closeFd(fd: number): void {
+  checkFd(fd);
+  call(() => loadAddon().closeFd(fd));
+}
+
+/** Waits on a worker thread until some of `fds` are readable (or `timeoutMs` passes, -1: no limit); resolves with them. */
+export function waitReadable(fds: readonly number[], timeoutMs: number): Promise<number[]> {
+  for (const fd of fds) checkFd(fd);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < -1) throw invalid('timeout must be -1 or a whole number of ms');
+  return loadAddon()
+    .waitReadable([...fds], timeoutMs)
+    .catch((error: unknown) => {
+      throw toNativeError(error);
+    });
 }

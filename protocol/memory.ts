@@ -3,16 +3,12 @@
  * memfd pools, deleted-but-mapped segments, and findings about exposure and capacity.
  */
 import type { PoolDecode } from './pool';
-import type { Access } from './scan-result';
+import type { Attachment } from './scan-result';
 
-/** A process that maps a memory object or holds an fd to it. */
-export interface Holder {
-  pid: number;
-  comm: string;
+/** A process that maps a memory object or holds an fd to it: a segment's Attachment, with its uid. */
+export interface Holder extends Attachment {
   /** The process's uid (from /proc/<pid>: approximate for setuid processes). */
   uid: number;
-  access: Access;
-  via: ('map' | 'fd')[];
 }
 
 export interface MemfdPool {

@@ -12,8 +12,8 @@ import { openProcLink, type FileOpener } from './proc-file';
 export interface DiscoverDeletedOptions {
   /** How a /proc link is opened; tests pass an in-memory one. */
   open?: FileOpener;
-  /** This process: its read-only fds are the inspector's own reads, not holds (as in indexProcesses). */
-  selfPid?: number;
+  /** The inodes the directory scan listed on `shmDev`, where a live view keeps them (instead of `listed`). */
+  listedInodes?: ReadonlySet<number> | ReadonlyMap<number, unknown>;
   /**
    * Files the directory scan listed. The kernel marks an unlinked file by appending
    * " (deleted)" to its path, so a live file literally named "x (deleted)" looks the
@@ -38,13 +38,13 @@ export function discoverDeletedSegments(
   // (usually none is, and a scan may list 10,000 files).
   let listed: Set<number> | null = null;
   const isListed = (inode: number): boolean =>
+    options.listedInodes?.has(inode) ??
     (listed ??= new Set((options.listed ?? []).filter((file) => file.dev === shmDev).map((file) => file.inode))).has(
       inode,
     );
   const files = gatherHeldFiles(
     index,
     (held) => held.deleted && held.dev === shmDev && !held.path.startsWith(MEMFD_PREFIX) && !isListed(held.inode),
-    options.selfPid,
   );
   return files
     .map((file): DeletedSegment => {

@@ -17,8 +17,6 @@ export interface MemoryDiscoveryInput {
   shmDev: number;
   capacity: Capacity;
   segments: readonly Segment[];
-  /** This process: its own read-only fds (a sampler's) do not make it a holder, as in indexProcesses. */
-  selfPid?: number;
 }
 
 export interface MemoryDiscovery {
@@ -29,7 +27,7 @@ export interface MemoryDiscovery {
 }
 
 export function discoverMemory(input: MemoryDiscoveryInput, open?: FileOpener): MemoryDiscovery {
-  const options = { ...(open ? { open } : {}), ...(input.selfPid === undefined ? {} : { selfPid: input.selfPid }) };
+  const options = open ? { open } : {};
   const memfds = discoverMemfds(input.processes, options);
   const deleted = discoverDeletedSegments(input.processes, input.shmDev, { ...options, listed: input.segments });
   const findings = [

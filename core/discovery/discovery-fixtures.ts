@@ -45,7 +45,12 @@ export function openFd(fields: Partial<RawFd> & Pick<RawFd, 'fd' | 'inode'>): Ra
 }
 
 export function indexOf(...processes: RawProcess[]): ProcessIndex {
-  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes, unreadable: [], hidepid: null });
+  return indexAsSelf(undefined, ...processes);
+}
+
+/** The index as the inspector running as `selfPid` builds it (its own read-only fds left out). */
+export function indexAsSelf(selfPid: number | undefined, ...processes: RawProcess[]): ProcessIndex {
+  return indexProcesses({ bootTimeMs: 0, ticksPerSecond: 100, processes, unreadable: [], hidepid: null }, selfPid);
 }
 
 export interface FakeFile {

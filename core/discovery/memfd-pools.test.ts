@@ -7,9 +7,10 @@ import { createMemfd, mapShared, readProcessTable, unmap } from '../../native';
 import { indexProcesses } from '../process-index';
 import { encodeSlotHeader, encodeSrbchannelHeader } from '../pool/pool-encoding';
 import { MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
+import { memfdPath } from '../inspector/channel-sources';
 import { discoverMemfds } from './memfd-pools';
 import { fdLink, mapFilesLink } from './proc-file';
-import { FakeLinks, indexOf, mapping, MEMFD_DEV, openFd, rawProcess } from './discovery-fixtures';
+import { FakeLinks, indexAsSelf, indexOf, mapping, MEMFD_DEV, openFd, rawProcess } from './discovery-fixtures';
 
 const DAEMON_BASE = 0x7f0000000000;
 const CLIENT_BASE = 0x7f2000000000;
@@ -109,14 +110,32 @@ describe('discoverMemfds: grouping', () => {
     expect(links.opened).toEqual([fdLink(30, 4)]);
   });
 
-  it("does not count the inspector's own read-only fds as holds, as indexProcesses does not", () => {
-    const index = indexOf(
+  it("reads a memfd through this process's own mapping first, the link the sampler reads it through too", () => {
+    const self = 40;
+    const index = indexAsSelf(
+      self,
+      rawProcess(30, { fds: [openFd({ fd: 4, inode: 66 })] }),
+      rawProcess(self, { mappings: [mapping({ inode: 66, start: CLIENT_BASE })] }),
+    );
+    const links = new FakeLinks().set(mapFilesLink(self, CLIENT_BASE, CLIENT_BASE + 4 * SLOT_SIZE), {
+      inode: 66,
+      bytes: Buffer.alloc(4 * SLOT_SIZE),
+    });
+    const [memfd] = discoverMemfds(index, { open: links.open });
+    expect(links.opened).toEqual([mapFilesLink(self, CLIENT_BASE, CLIENT_BASE + 4 * SLOT_SIZE)]);
+    if (!memfd) throw new Error('no memfd discovered');
+    expect(memfdPath(index, memfd)).toBe(links.opened[0]);
+  });
+
+  it("does not count the inspector's own read-only fds as holds: the index leaves them out", () => {
+    const index = indexAsSelf(
+      30,
       rawProcess(10, { mappings: [mapping({ inode: 66, start: DAEMON_BASE })] }),
       rawProcess(30, {
         fds: [openFd({ fd: 4, inode: 66, accessMode: 0 }), openFd({ fd: 5, inode: 67, accessMode: 2 })],
       }),
     );
-    const memfds = discoverMemfds(index, { open: new FakeLinks().open, selfPid: 30 });
+    const memfds = discoverMemfds(index, { open: new FakeLinks().open });
     expect(memfds.map((memfd) => [memfd.inode, memfd.holders.map((holder) => holder.pid)])).toEqual([
       [66, [10]],
       [67, [30]],

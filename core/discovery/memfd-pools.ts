@@ -20,8 +20,6 @@ export const PULSE_MEMFD_NAME = 'pulseaudio';
 export interface DiscoverMemfdsOptions {
   /** How a /proc link is opened; tests pass an in-memory one. */
   open?: FileOpener;
-  /** This process: its read-only fds are the inspector's own reads, not holds (as in indexProcesses). */
-  selfPid?: number;
 }
 
 /** Whether any holder maps the file's start at the base the headers imply. */
@@ -70,7 +68,7 @@ function decodeMemfd(name: string, file: OpenedFile, bases: readonly bigint[]): 
  */
 export function discoverMemfds(index: ProcessIndex, options: DiscoverMemfdsOptions = {}): MemfdPool[] {
   const open = options.open ?? openProcLink;
-  const files = gatherHeldFiles(index, (held) => held.path.startsWith(MEMFD_PREFIX), options.selfPid);
+  const files = gatherHeldFiles(index, (held) => held.path.startsWith(MEMFD_PREFIX));
   return files
     .map((file): MemfdPool => {
       const name = file.path.slice(MEMFD_PREFIX.length);

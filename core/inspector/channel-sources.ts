@@ -5,32 +5,18 @@
 import path from 'node:path';
 import type { MemfdPool } from '../../protocol/memory';
 import type { ScanResult } from '../../protocol/scan-result';
-import { fdLink, mapFilesLink } from '../discovery/proc-file';
-import type { ProcessIndex } from '../process-index';
+import { heldFileOf, type ProcessIndex } from '../process-index';
 import type { ChannelSource } from '../srbchannel-sampler';
 import { memfdId, segmentId } from './item-diff';
 
 export const channelId = (itemId: string, offset: number): string => `${itemId}#${offset}`;
 
 /**
- * A /proc link that opens a memfd, as discovery opens it: this process's own mapping
- * first (always ours to open), then a holder's fd, then a holder's mapping of the
- * file's start. Null when no live holder is left.
+ * The /proc link that opens a memfd: the first of the held file's links, in the one order
+ * discovery tries them (this process's own mapping first). Null when no live holder is left.
  */
-export function memfdPath(processes: ProcessIndex, memfd: MemfdPool, selfPid = process.pid): string | null {
-  const same = (held: { dev: number; inode: number }): boolean => held.dev === memfd.dev && held.inode === memfd.inode;
-  const own = processes.raw.get(selfPid)?.mappings.find(same);
-  if (own) return mapFilesLink(selfPid, own.start, own.end);
-  const holders = [...processes.raw.values()];
-  for (const holder of holders) {
-    const fd = holder.fds.find(same);
-    if (fd) return fdLink(holder.pid, fd.fd);
-  }
-  for (const holder of holders) {
-    const mapping = holder.mappings.find((candidate) => same(candidate) && candidate.offset === 0);
-    if (mapping) return mapFilesLink(holder.pid, mapping.start, mapping.end);
-  }
-  return null;
+export function memfdPath(processes: ProcessIndex, memfd: MemfdPool): string | null {
+  return heldFileOf(processes, memfd.dev, memfd.inode)?.links[0] ?? null;
 }
 
 /** Every srbchannel found in the scan's segment and memfd pools. */

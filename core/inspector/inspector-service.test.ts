@@ -345,6 +345,36 @@ describe('Inspector service: requests', () => {
     }
   });
 
+  it('refuses every change when the service itself is read-only, whatever the interface says', async () => {
+    const name = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: deadPid() }).name;
+    const inspector = createInspector({ dir, readOnly: true, watch: false });
+    started.push(inspector);
+    expect(inspector.auditLogFile).toBeNull();
+    const plan = await inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC);
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.remove.map((item) => item.name)).toEqual([name]);
+    const result = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, IPC);
+    expect(result).toMatchObject({ ok: false, error: { code: 'read-only' } });
+    expect(await inspector.handle('lab-stale', {}, IPC)).toMatchObject({ ok: false, error: { code: 'read-only' } });
+    expect(readdirSync(dir)).toEqual([name]);
+  });
+
+  it('deletes nothing without an audit log: a cleanup and a lab file are refused, not done unrecorded', async () => {
+    const name = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: deadPid() }).name;
+    const inspector = start({ auditLog: null, watch: false });
+    const plan = await inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC);
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.remove.map((item) => item.name)).toEqual([name]);
+    const result = await inspector.handle('execute-cleanup', { planId: plan.value.planId }, IPC);
+    expect(result).toMatchObject({ ok: false, error: { code: 'ENOLOG' } });
+    expect(await inspector.handle('lab-stale', {}, IPC)).toMatchObject({ ok: false, error: { code: 'ENOLOG' } });
+    const pool = { slots: 2, allocated: 0, freed: 0, memfd: false };
+    expect(await inspector.handle('lab-pool', pool, IPC)).toMatchObject({ ok: false, error: { code: 'ENOLOG' } });
+    expect(readdirSync(dir)).toEqual([name]);
+    // A memfd pool has no file to remove: it needs no record.
+    expect(await inspector.handle('lab-pool', { ...pool, memfd: true }, IPC)).toMatchObject({ ok: true });
+  });
+
   it('answers not-found for a plan it never made', async () => {
     const result = await start().handle('execute-cleanup', { planId: 'made-up' }, IPC);
     expect(result).toMatchObject({ ok: false, error: { code: 'not-found' } });

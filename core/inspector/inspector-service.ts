@@ -15,16 +15,18 @@ import {
 } from '../../protocol/channels';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import { AuditLog, defaultAuditLogPath } from '../audit/audit-log';
-import { labDeletionEntry, type DeletionEntry } from '../audit/deletion-entry';
+import type { AuditLog } from '../audit/audit-log';
+import { openAuditLog } from '../audit/audited-deletion';
 import type { CreatedSegment } from '../create-segment';
-import { resolveShmDir, scanShmSnapshot } from '../scan-shm';
+import { NativeError, readProcessTableAsync } from '../../native';
+import { resolveShmDir } from '../scan-shm';
 import { channelSources } from './channel-sources';
-import { DirWatcher } from './dir-watcher';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
 import { failedHeader, headerOf, type Header, type OwnItems } from './inspector-header';
-import { diffItems, itemsOf } from './item-diff';
+import { memoryItemsOf, sameItem, segmentId } from './item-diff';
 import { LabItems } from './lab-items';
+import { LiveScan } from './live-scan';
+import { LiveWatch } from './live-watch';
 import { CoalescingSubscriber } from './patch-coalescer';
 import { PlanStore } from './plan-store';
 import { requestHandlers, serveRequest, type Handlers } from './request-handlers';
@@ -33,23 +35,40 @@ import { SampleFeed } from './sample-feed';
 export interface InspectorOptions {
   /** The shm directory (default /dev/shm). */
   dir?: string;
-  /** Periodic rescan, for what inotify cannot see: processes exiting, mapping, unmapping (default 1000 ms). */
+  /**
+   * The /proc sweep, for what no event tells: processes mapping and unmapping, opening
+   * and closing (default 1000 ms). Without a directory watch, a full rescan as often.
+   */
   rescanMs?: number;
+  /** The full rescan that catches anything the events missed (default 60 s). */
+  safetyScanMs?: number;
   /** srbchannel sampling rate (default 10 Hz). */
   sampleHz?: number;
-  /** Watch the directory with inotify (default true); without it changes show at the next rescan. */
+  /** Watch the directory with inotify and owners with pidfds (default true); without it changes show at the next rescan. */
   watch?: boolean;
   now?: () => number;
   /**
+   * Refuse every request that changes the system or the settings, whatever the interface
+   * (browser host `--read-only`). A read-only service deletes nothing and opens no audit log.
+   */
+  readOnly?: boolean;
+  /**
    * The audit log every removal is recorded in (default: the user's, defaultAuditLogPath).
    * It is opened here, before the service can delete anything: createInspector throws an
-   * AuditLogError when it cannot be. null records nothing: only for a host that refuses
-   * every deletion (a read-only browser host) or deletes nothing through the service.
+   * AuditLogError when it cannot be. null opens none, and the service then refuses every
+   * request that would delete (a cleanup, a lab object with a file): only for tests and
+   * benches that delete nothing.
    */
   auditLog?: string | null;
   /** Told what the user should know but that stops nothing (a torn line in the audit log); default stderr. */
   warn?: (message: string) => void;
 }
+
+/** The safety sweep: a full scan this often, whatever the events said (tens of seconds: never per event). */
+const SAFETY_SCAN_MS = 60_000;
+
+/** When a zombie owner is read again: a parent usually reaps its child at once. */
+const ZOMBIE_CHECK_MS = [20, 100, 500];
 
 /** How often patches held for a busy subscriber are offered again. */
 const FLUSH_MS = 25;
@@ -70,12 +89,29 @@ interface Held {
   timer: NodeJS.Timeout | null;
 }
 
-class InspectorService implements InspectorApi {
+/** The service as the host that starts it sees it. */
+export interface Inspector extends InspectorApi {
+  /** The audit log deletions are recorded in, or null when this service deletes nothing. */
+  readonly auditLogFile: string | null;
+}
+
+class InspectorService implements Inspector {
   private readonly dir: string;
   private readonly now: () => number;
   private settings: Settings;
   private seq = 0;
   private items = new Map<string, InspectorItem>();
+  /** The memfd and deleted-segment items among `items`, diffed on their own. */
+  private memoryItems = new Map<string, InspectorItem>();
+  private readonly live: LiveScan;
+  private watchProblem: string | null = null;
+  private sweeping = false;
+  private fullRunning = false;
+  private readonly safetyScanMs: number;
+  private safetyTimer: NodeJS.Timeout | null = null;
+  /** Re-reads zombie owners until they are reaped (a pidfd tells the exit, not the reaping). */
+  private zombieTimer: NodeJS.Timeout | null = null;
+  private zombieChecks = 0;
   private header: Header | null = null;
   private headerPrint = '';
   private readonly subscribers = new Set<CoalescingSubscriber>();
@@ -84,9 +120,10 @@ class InspectorService implements InspectorApi {
   private readonly plans = new PlanStore();
   private readonly held = new Set<Held>();
   private heldCount = 0;
-  private readonly watcher: DirWatcher | null;
+  private readonly watch: LiveWatch | null;
   private readonly handlers: Handlers;
   private readonly audit: AuditLog | null;
+  private readonly readOnly: boolean;
   private rescanTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -98,15 +135,26 @@ class InspectorService implements InspectorApi {
     this.settings = { rescanMs: settings.data.rescanMs ?? 1000, sampleHz: settings.data.sampleHz ?? 10 };
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
-    this.audit = options.auditLog === null ? null : AuditLog.open(options.auditLog ?? defaultAuditLogPath());
-    const torn = this.audit?.tornLineReport() ?? null;
-    if (torn !== null) (options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`)))(torn);
+    this.readOnly = options.readOnly === true;
+    const warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
+    this.audit = this.readOnly || options.auditLog === null ? null : openAuditLog(warn, options.auditLog);
     this.feed = new SampleFeed(this.now);
     // The lab's own files are deletions too: audited like a cleanup's.
-    this.labs = new LabItems(this.dir, (removal, via) =>
-      this.record(labDeletionEntry(this.dir, removal, via, this.now())),
-    );
-    this.watcher = options.watch === false ? null : new DirWatcher(this.dir, () => this.refreshQuietly());
+    this.labs = new LabItems(this.dir, this.audit, this.now);
+    this.live = new LiveScan(this.dir);
+    this.safetyScanMs = options.safetyScanMs ?? SAFETY_SCAN_MS;
+    this.watch =
+      options.watch === false
+        ? null
+        : new LiveWatch(this.dir, {
+            names: (names) => this.onNames(names),
+            full: () => this.fullOffThread(),
+            exited: (pids) => this.onExited(pids),
+            failed: (problem) => {
+              this.watchProblem = problem;
+              this.refreshQuietly();
+            },
+          });
     this.handlers = requestHandlers({
       dir: this.dir,
       refresh: () => this.refresh(),
@@ -117,12 +165,15 @@ class InspectorService implements InspectorApi {
       plans: this.plans,
       settings: () => ({ ...this.settings }),
       applySettings: (change) => this.applySettings(change),
-      audit: (entry) => this.record(entry),
+      auditLog: this.audit,
       now: this.now,
     });
     this.refreshQuietly();
+    this.watch?.start();
     this.startRescans();
     this.startSampling();
+    this.safetyTimer = setInterval(() => this.fullOffThread(), this.safetyScanMs);
+    this.safetyTimer.unref();
   }
 
   async handle<C extends RequestChannel>(
@@ -131,7 +182,11 @@ class InspectorService implements InspectorApi {
     context: RequestContext,
   ): Promise<Result<ResponseOf<C>>> {
     if (this.closed) return { ok: false, error: errorValue('closed', 'the Inspector service is closed') };
-    return serveRequest(this.handlers, channel, request, context);
+    return serveRequest(this.handlers, channel, request, { ...context, readOnly: context.readOnly || this.readOnly });
+  }
+
+  get auditLogFile(): string | null {
+    return this.audit?.file ?? null;
   }
 
   subscribe(sink: PatchSink): () => void {
@@ -158,8 +213,11 @@ class InspectorService implements InspectorApi {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    attempt(() => this.watcher?.stop());
-    for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer]) if (timer) clearInterval(timer);
+    attempt(() => this.watch?.close());
+    for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer]) {
+      if (timer) clearInterval(timer);
+    }
+    if (this.zombieTimer) clearTimeout(this.zombieTimer);
     attempt(() => this.feed.close());
     for (const entry of [...this.held]) attempt(() => this.release(entry));
     this.labs.stopAll();
@@ -167,27 +225,20 @@ class InspectorService implements InspectorApi {
     attempt(() => this.audit?.close());
   }
 
-  /** Writes one removal to the audit log; a failed write throws, which stops the cleanup that made it. */
-  private record(entry: DeletionEntry): void {
-    this.audit?.write(entry);
-  }
-
-  /** Scans, then sends what changed. Throws (after sending the failure in the header) when the scan fails. */
+  /** Scans in full, then sends what changed. Throws (after sending the failure in the header) when the scan fails. */
   private refresh(): ScanResult {
-    let result: ScanResult;
     try {
-      const snapshot = scanShmSnapshot(this.dir);
-      result = snapshot.result;
-      this.feed.track(channelSources(result, snapshot.processes));
+      this.live.loadFull();
+      this.live.refreshCapacity();
     } catch (error) {
-      this.watcher?.ensure();
+      this.ensureWatch();
       this.feed.track([]);
-      this.apply(new Map(), failedHeader(this.dir, error, this.ownItems()));
+      this.replaceAll(new Map(), failedHeader(this.dir, error, this.ownItems()));
       throw error;
     }
-    const watchProblem = this.watcher?.ensure() ?? null;
-    this.apply(itemsOf(result), headerOf(result, this.ownItems(), watchProblem, this.settings.rescanMs));
-    return result;
+    this.ensureWatch();
+    this.publishChanges(true);
+    return this.live.result();
   }
 
   private ownItems(): OwnItems {
@@ -207,19 +258,173 @@ class InspectorService implements InspectorApi {
     }
   }
 
-  private apply(items: Map<string, InspectorItem>, header: Header): void {
-    const diff = diffItems(this.items, items);
+  /**
+   * A full scan read on a worker thread (the safety sweep, a lost event, the directory
+   * replaced): the event loop keeps serving while it reads. A failure is reported by a
+   * synchronous scan, which puts it in the header.
+   */
+  private fullOffThread(): void {
+    if (this.closed || this.fullRunning) return;
+    this.fullRunning = true;
+    this.live
+      .loadFullAsync()
+      .then((applied) => {
+        if (this.closed || !applied) return;
+        this.live.refreshCapacity();
+        this.ensureWatch();
+        this.publishChanges(true);
+      })
+      .catch(() => this.refreshQuietly())
+      .finally(() => {
+        this.fullRunning = false;
+      });
+  }
+
+  /** Watches the directory when it is not watched (it was replaced, or could not be watched before). */
+  private ensureWatch(): void {
+    if (!this.watch || this.watch.watching) return;
+    this.watchProblem = this.watch.watchDir();
+  }
+
+  /** Entries named by inotify: read again alone, judged, sent. */
+  private onNames(names: string[]): void {
+    if (this.closed) return;
+    try {
+      if (!this.live.rescanNames(names)) {
+        this.refreshQuietly();
+        return;
+      }
+      this.publishChanges(false);
+    } catch (error) {
+      if (!(error instanceof NativeError)) throw error;
+      // A process read that failed (EMFILE...) changes nothing: a full scan says what is known.
+      this.refreshQuietly();
+    }
+  }
+
+  /** Processes that may have exited: read again, and what they owned or held judged again. */
+  private onExited(pids: number[]): void {
+    if (this.closed) return;
+    try {
+      this.live.refreshPids(pids);
+      this.publishChanges(false);
+    } catch (error) {
+      if (!(error instanceof NativeError)) throw error;
+      // Unknown is not gone: the state stays as it was until a read succeeds (the next sweep).
+    }
+  }
+
+  /** The /proc sweep, on a worker thread: rejudges only what its table changes. */
+  private sweep(): void {
+    if (this.closed || this.sweeping) return;
+    if (!this.watch?.watching) {
+      this.refreshQuietly();
+      return;
+    }
+    this.sweeping = true;
+    const id = this.live.beginSweep();
+    readProcessTableAsync(this.live.filter())
+      .then((table) => {
+        if (this.closed || !this.live.applyTable(table, id)) return;
+        this.live.refreshCapacity();
+        this.publishChanges(false);
+      })
+      .catch(() => {
+        // /proc could not be read (EMFILE...): a full scan reports it in the header.
+        this.refreshQuietly();
+      })
+      .finally(() => {
+        this.sweeping = false;
+      });
+  }
+
+  /**
+   * Sends what the live state changed: the segments it names, memfds and deleted segments
+   * when they may have changed, and the header when anything did (or `full`). Returns the
+   * scan result it built for the header, if it built one.
+   */
+  private publishChanges(full: boolean): ScanResult | null {
+    const changes = this.live.takeChanges();
+    const upserts: InspectorItem[] = [];
+    const removals: string[] = [];
+    for (const name of changes.names) {
+      const id = segmentId(name);
+      const segment = this.live.segment(name);
+      const before = this.items.get(id);
+      if (segment) {
+        const item: InspectorItem = { id, type: 'segment', segment };
+        this.items.set(id, item);
+        if (!before || !sameItem(before, item)) upserts.push(item);
+      } else if (before) {
+        this.items.delete(id);
+        removals.push(id);
+      }
+    }
+    let memoryChanged = false;
+    if (changes.memory) {
+      const next = memoryItemsOf(this.live.memory());
+      for (const [id, item] of next) {
+        const before = this.memoryItems.get(id);
+        this.items.set(id, item);
+        if (!before || !sameItem(before, item)) upserts.push(item);
+      }
+      for (const id of this.memoryItems.keys()) {
+        if (next.has(id)) continue;
+        this.items.delete(id);
+        removals.push(id);
+      }
+      memoryChanged = upserts.length > 0 || removals.length > 0;
+      this.memoryItems = next;
+    }
+    let result: ScanResult | null = null;
+    let header: Header | null = null;
+    if (full || changes.capacity || upserts.length > 0 || removals.length > 0) {
+      result = this.live.summary();
+      const next = headerOf(result, this.ownItems(), this.watchProblem, this.settings.rescanMs);
+      const print = JSON.stringify(next);
+      if (print !== this.headerPrint) header = next;
+      this.header = next;
+      this.headerPrint = print;
+      if (full || memoryChanged || upserts.length > 0) this.feed.track(channelSources(result, this.live.processes()));
+    }
+    this.publish({ header, upserts, removals, samples: [] });
+    // After the patch is out: tracking may report an exit, whose own patch must come after this one.
+    this.watch?.track(this.live.watchedPids());
+    this.scheduleZombieCheck();
+    return result;
+  }
+
+  /** Zombie owners read again soon (50 ms, then slower), then left to the sweep: a zombie may stay for long. */
+  private scheduleZombieCheck(): void {
+    if (this.zombieTimer || this.closed || !this.watch) return;
+    const zombies = this.live.zombieOwners();
+    if (zombies.length === 0 || this.zombieChecks >= ZOMBIE_CHECK_MS.length) {
+      if (zombies.length === 0) this.zombieChecks = 0;
+      return;
+    }
+    const delay = ZOMBIE_CHECK_MS[this.zombieChecks] as number;
+    this.zombieChecks += 1;
+    this.zombieTimer = setTimeout(() => {
+      this.zombieTimer = null;
+      this.onExited(this.live.zombieOwners());
+    }, delay);
+    this.zombieTimer.unref();
+  }
+
+  /** Replaces every item at once (a failed scan lists nothing). */
+  private replaceAll(items: Map<string, InspectorItem>, header: Header): void {
+    const removals = [...this.items.keys()].filter((id) => !items.has(id));
+    const upserts = [...items.values()].filter((item) => {
+      const before = this.items.get(item.id);
+      return !before || !sameItem(before, item);
+    });
     this.items = items;
+    this.memoryItems = new Map();
     const headerPrint = JSON.stringify(header);
     const headerChanged = headerPrint !== this.headerPrint;
     this.header = header;
     this.headerPrint = headerPrint;
-    this.publish({
-      header: headerChanged ? header : null,
-      upserts: diff.upserts,
-      removals: diff.removals,
-      samples: [],
-    });
+    this.publish({ header: headerChanged ? header : null, upserts, removals, samples: [] });
   }
 
   /** Sends a change to every subscriber; nothing at all when there is no change. */
@@ -260,7 +465,7 @@ class InspectorService implements InspectorApi {
 
   private startRescans(): void {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
-    this.rescanTimer = setInterval(() => this.refreshQuietly(), this.settings.rescanMs);
+    this.rescanTimer = setInterval(() => this.sweep(), this.settings.rescanMs);
     this.rescanTimer.unref();
   }
 
@@ -314,6 +519,6 @@ class InspectorService implements InspectorApi {
 }
 
 /** Starts the Inspector service on a shm directory: scans it at once, then watches, rescans and samples until close. */
-export function createInspector(options: InspectorOptions = {}): InspectorApi {
+export function createInspector(options: InspectorOptions = {}): Inspector {
   return new InspectorService(options);
 }

@@ -183,4 +183,14 @@ describe('sameItem and an owner', () => {
     expect(sameItem(withOwner('R'), withOwner('S'))).toBe(true);
     expect(sameItem(withOwner('Z'), withOwner('S'))).toBe(false);
   });
+
+  it('takes a dead task written as x for an exit, as the classifier does', () => {
+    const withOwner = (state: string): InspectorItem => ({
+      id: 'seg:a',
+      type: 'segment',
+      segment: segment('a', { owner: { pid: 5, comm: 'pulseaudio', state, startTime: 1000.4 } }),
+    });
+    expect(sameItem(withOwner('x'), withOwner('S'))).toBe(false);
+    expect(sameItem(withOwner('x'), withOwner('X'))).toBe(true);
+  });
 });

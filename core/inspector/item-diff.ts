@@ -6,6 +6,7 @@ import type { InspectorItem } from '../../protocol/channels';
 import type { MemfdPool } from '../../protocol/memory';
 import { MEMFD_NAME } from '../create-segment';
 import { LAB_MEMFD_NAME } from '../lab/lab';
+import { isExited } from '../process-index';
 import type { ScanResult } from '../../protocol/scan-result';
 
 export const segmentId = (name: string): string => `seg:${name}`;
@@ -31,18 +32,23 @@ export function itemsOf(result: ScanResult): Map<string, InspectorItem> {
     const id = segmentId(segment.name);
     items.set(id, { id, type: 'segment', segment });
   }
-  for (const memfd of result.memfds.filter(isMemfdPool)) {
+  for (const [id, item] of memoryItemsOf(result)) items.set(id, item);
+  return items;
+}
+
+/** The items of what is not in the directory: memfd pools and deleted-but-held segments. */
+export function memoryItemsOf(memory: Pick<ScanResult, 'memfds' | 'deleted'>): Map<string, InspectorItem> {
+  const items = new Map<string, InspectorItem>();
+  for (const memfd of memory.memfds.filter(isMemfdPool)) {
     const id = memfdId(memfd.dev, memfd.inode);
     items.set(id, { id, type: 'memfd', memfd });
   }
-  for (const deleted of result.deleted) {
+  for (const deleted of memory.deleted) {
     const id = deletedId(deleted.dev, deleted.inode);
     items.set(id, { id, type: 'deleted', deleted });
   }
   return items;
 }
-
-const isExited = (state: unknown): boolean => state === 'Z' || state === 'X';
 
 /**
  * Whether two values show the same thing, key by key, leaving out what moves without
@@ -59,7 +65,9 @@ function same(a: unknown, b: unknown, key: string, holder: object | null): boole
   if (holder !== null) {
     if (key === 'last' && 'writeOffset' in holder) return true;
     if (key === 'startTime' && typeof a === 'number' && typeof b === 'number') return Math.round(a) === Math.round(b);
-    if (key === 'state' && 'startTime' in holder) return isExited(a) === isExited(b);
+    if (key === 'state' && 'startTime' in holder && typeof a === 'string' && typeof b === 'string') {
+      return isExited(a) === isExited(b);
+    }
   }
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

@@ -4,8 +4,10 @@
  */
 import type { LabItem } from '../../protocol/channels';
 import type { LabPoolRequest, LabSrbchannelRequest } from '../../protocol/requests';
+import type { AuditLog } from '../audit/audit-log';
+import { stopLabAudited, unrecordedDeletion } from '../audit/audited-deletion';
 import type { Interface } from '../audit/deletion-entry';
-import { Lab, type LabObject, type LabRemoval } from '../lab/lab';
+import { Lab, type LabObject } from '../lab/lab';
 import { RequestRefused } from './error-value';
 
 /**
@@ -20,16 +22,18 @@ export const LAB_LIMITS = {
   totalRate: 1_000_000,
 } as const;
 
-/** Told of each file removed when an object stops, with the interface that asked for the object. */
-export type LabRemovalListener = (removal: LabRemoval, via: Interface) => void;
-
 export class LabItems {
   private readonly items = new Map<string, { lab: Lab; item: LabItem; via: Interface; rate: number }>();
   private made = 0;
 
+  /**
+   * The files objects remove when they stop are recorded in `auditLog`, with the interface
+   * that asked for the object. Without a log, objects that would make a file are refused.
+   */
   constructor(
     private readonly dir: string,
-    private readonly onRemoved: LabRemovalListener = () => {},
+    private readonly auditLog: AuditLog | null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   list(): LabItem[] {
@@ -37,7 +41,7 @@ export class LabItems {
   }
 
   createPool(request: LabPoolRequest, via: Interface): LabItem {
-    return this.add((lab) => lab.createPool(request), via);
+    return this.add((lab) => lab.createPool(request), !request.memfd, via);
   }
 
   createSrbchannel(request: LabSrbchannelRequest, via: Interface): LabItem {
@@ -56,11 +60,11 @@ export class LabItems {
           `(${rate} running): stop one or ask for less`,
       );
     }
-    return this.add((lab) => lab.createSrbchannel(request), via, request.rate);
+    return this.add((lab) => lab.createSrbchannel(request), !request.memfd, via, request.rate);
   }
 
   createStale(via: Interface): LabItem {
-    return this.add((lab) => lab.createStale(), via);
+    return this.add((lab) => lab.createStale(), true, via);
   }
 
   /** Stops one object; with `keep` its POSIX file stays (stale once this process exits). False if there is no such item. */
@@ -68,7 +72,7 @@ export class LabItems {
     const entry = this.items.get(id);
     if (!entry) return false;
     this.items.delete(id);
-    entry.lab.stop({ keep }, (removal) => this.onRemoved(removal, entry.via));
+    stopLabAudited(entry.lab, { keep }, this.auditLog, entry.via, this.now);
     return true;
   }
 
@@ -83,10 +87,12 @@ export class LabItems {
     }
   }
 
-  private add(make: (lab: Lab) => LabObject, via: Interface, rate = 0): LabItem {
+  private add(make: (lab: Lab) => LabObject, makesFile: boolean, via: Interface, rate = 0): LabItem {
     if (this.items.size >= LAB_LIMITS.objects) {
       throw new RequestRefused('limit', `at most ${LAB_LIMITS.objects} lab objects exist at once: stop one first`);
     }
+    // A POSIX object's file is removed when it stops: without a log it is not made at all.
+    if (this.auditLog === null && makesFile) throw unrecordedDeletion(`a lab object in ${this.dir}`);
     const lab = new Lab(this.dir);
     const object = make(lab);
     this.made += 1;

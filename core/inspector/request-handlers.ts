@@ -14,8 +14,8 @@ import {
 import type { CleanupPlan } from '../../protocol/cleanup';
 import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
-import { deletionEntry, type DeletionEntry } from '../audit/deletion-entry';
-import { executeCleanup } from '../cleanup-execute';
+import type { AuditLog } from '../audit/audit-log';
+import { executeAudited, unrecordedDeletion } from '../audit/audited-deletion';
 import { planCleanup, planSelected } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
@@ -50,7 +50,8 @@ export interface HandlerDeps {
   plans: PlanStore;
   settings(): Settings;
   applySettings(change: Partial<Settings>): Settings;
-  audit(entry: DeletionEntry): void;
+  /** Where every deletion is recorded; null when this service deletes nothing. */
+  auditLog: AuditLog | null;
   now(): number;
 }
 
@@ -87,13 +88,13 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       return { ...plan, planId: deps.plans.add(plan) };
     },
     'execute-cleanup': (request, context) => {
+      // Before the plan is taken: a refused plan stays executable once a log is there.
+      if (deps.auditLog === null) throw unrecordedDeletion('executing a cleanup');
       const batch = deps.plans.takeBatch(request.planId, request.limit);
       if (!batch)
         throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
       const { plan, remaining } = batch;
-      const result = executeCleanup(plan, (item, failure) =>
-        deps.audit(deletionEntry(plan.dir, item, failure, context.via, deps.now())),
-      );
+      const result = executeAudited(plan, deps.auditLog, context.via, deps.now);
       changed();
       return { ...result, remaining };
     },

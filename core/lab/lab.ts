@@ -113,6 +113,11 @@ export class Lab {
     return object;
   }
 
+  /** Whether stop({ keep }) would remove a file (a POSIX object's): such a stop must be audited. */
+  removesFiles(keep: boolean): boolean {
+    return !keep && this.owned.some((entry) => entry.file !== null);
+  }
+
   /**
    * Stops traffic, unmaps, and removes what the lab created unless `keep`: kept segments
    * become stale. `onRemoved` hears of every removal attempted.

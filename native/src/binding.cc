@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "errno-name.h"
 #include "file-read.h"
 #include "name-escape.h"
+#include "live-events.h"
 #include "process-table.h"
 #include "segment-create.h"
 #include "segment-unlink.h"
@@ -438,8 +440,8 @@ Napi::Value SamplerTrack(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < list.Length(); ++i) {
     Napi::Object item = list.Get(i).As<Napi::Object>();
     shm::ChannelSpec spec;
-    spec.key = item.Get("key").As<Napi::String>().Utf8Value();
-    spec.path = item.Get("path").As<Napi::String>().Utf8Value();
+    spec.key = bytes_of(item.Get("key").As<Napi::String>());
+    spec.path = bytes_of(item.Get("path").As<Napi::String>());
     spec.dev = static_cast<uint64_t>(item.Get("dev").As<Napi::Number>().DoubleValue());
     spec.inode = static_cast<uint64_t>(item.Get("inode").As<Napi::Number>().DoubleValue());
     spec.follow_link = item.Get("followLink").As<Napi::Boolean>().Value();
@@ -468,7 +470,7 @@ Napi::Value SamplerCollect(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < intervals.size(); ++i) {
     const shm::ChannelInterval& interval = intervals[i];
     Napi::Object item = Napi::Object::New(env);
-    item.Set("key", interval.key);
+    item.Set("key", bytes_string(env, interval.key));
     item.Set("held", Napi::Boolean::New(env, interval.held));
     item.Set("reads", number(env, interval.reads));
     item.Set("readBytes", number(env, interval.read_bytes));
@@ -494,6 +496,165 @@ Napi::Value SamplerClose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** Runs `work` on a libuv worker thread, then settles a Promise with `done(env, result)` or the SysError. */
+template <typename T>
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  PromiseWorker(Napi::Env env, std::function<T()> work, std::function<Napi::Value(Napi::Env, const T&)> done)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        done_(std::move(done)) {}
+
+  /** Queues the work and returns its promise; the worker deletes itself once settled. */
+  static Napi::Promise start(Napi::Env env, std::function<T()> work,
+                             std::function<Napi::Value(Napi::Env, const T&)> done) {
+    auto* worker = new PromiseWorker(env, std::move(work), std::move(done));
+    Napi::Promise promise = worker->deferred_.Promise();
+    worker->Queue();
+    return promise;
+  }
+
+ protected:
+  void Execute() override {
+    try {
+      result_ = work_();
+    } catch (const SysError& failure) {
+      failure_ = failure;
+    } catch (const std::bad_alloc&) {
+      failure_ = SysError{ENOMEM, "malloc", ""};
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (failure_.err != 0) {
+      deferred_.Reject(to_js_error(env, failure_).Value());
+      return;
+    }
+    try {
+      deferred_.Resolve(done_(env, result_));
+    } catch (const Napi::Error& error) {
+      deferred_.Reject(error.Value());
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::function<T()> work_;
+  std::function<Napi::Value(Napi::Env, const T&)> done_;
+  T result_{};
+  SysError failure_{0, "", ""};
+};
+
+std::vector<int> int_array(const Napi::Value& value) {
+  std::vector<int> out;
+  Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(array.Get(i).As<Napi::Number>().Int32Value());
+  return out;
+}
+
+Napi::Array int_array_to_js(Napi::Env env, const std::vector<int>& values) {
+  Napi::Array out = Napi::Array::New(env, values.size());
+  for (uint32_t i = 0; i < values.size(); ++i) out.Set(i, Napi::Number::New(env, values[i]));
+  return out;
+}
+
+/** The whole process table, read on a worker thread (the live engine's /proc sweep). */
+Napi::Value ReadProcessTableAsync(const Napi::CallbackInfo& info) {
+  Napi::Object filter = info[0].As<Napi::Object>();
+  auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
+  std::string dir = bytes_of(filter.Get("dir").As<Napi::String>());
+  return PromiseWorker<shm::ProcessTable>::start(
+      info.Env(), [dev, dir] { return shm::read_process_table(dev, dir); }, process_table_to_js);
+}
+
+/** Only `pids`, read now (the rest of the table is left as it is): a new owner, an exit. */
+Napi::Value ReadProcesses(const Napi::CallbackInfo& info) {
+  Napi::Object filter = info[0].As<Napi::Object>();
+  auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
+  std::string dir = bytes_of(filter.Get("dir").As<Napi::String>());
+  shm::ProcessTable table;
+  shm::refresh_processes(table, int_array(info[1]), dev, dir);
+  return process_table_to_js(info.Env(), table);
+}
+
+Napi::Value InotifyWatchDir(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), shm::inotify_watch_dir(string_arg(info, 0)));
+}
+
+Napi::Value InotifyDrain(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const shm::InotifyBatch batch = shm::inotify_drain(static_cast<int>(number_arg(info, 0)));
+  Napi::Array names = Napi::Array::New(env, batch.names.size());
+  for (uint32_t i = 0; i < batch.names.size(); ++i) names.Set(i, bytes_string(env, batch.names[i]));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("names", names);
+  out.Set("overflow", Napi::Boolean::New(env, batch.overflow));
+  out.Set("dirChanged", Napi::Boolean::New(env, batch.dir_changed));
+  return out;
+}
+
+Napi::Value EventfdOpen(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), shm::eventfd_open()); }
+
+Napi::Value EventfdSignal(const Napi::CallbackInfo& info) {
+  shm::eventfd_signal(static_cast<int>(number_arg(info, 0)));
+  return info.Env().Undefined();
+}
+
+Napi::Value EventfdDrain(const Napi::CallbackInfo& info) {
+  shm::eventfd_drain(static_cast<int>(number_arg(info, 0)));
+  return info.Env().Undefined();
+}
+
+Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  const auto ticks = static_cast<uint64_t>(number_arg(info, 1));
+  return Napi::Number::New(info.Env(), shm::pidfd_open_checked(static_cast<int>(number_arg(info, 0)), ticks));
+}
+
+Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  shm::close_fd(static_cast<int>(number_arg(info, 0)));
+  return info.Env().Undefined();
+}
+
+/** What a whole scan read on a worker thread, converted to JS columns on the main thread. */
+struct ScanOffThread {
+  std::vector<shm::ScanEntry> entries;
+  shm::DirectoryWithProcesses scan;
+};
+
+/** scanDirectoryWithProcesses on a worker thread: the event loop keeps serving while 100,000 entries are read. */
+Napi::Value ScanDirectoryWithProcessesAsync(const Napi::CallbackInfo& info) {
+  std::string dir = string_arg(info, 0);
+  std::string proc_dir = string_arg(info, 1);
+  return PromiseWorker<ScanOffThread>::start(
+      info.Env(),
+      [dir, proc_dir] {
+        ScanOffThread out;
+        out.scan = shm::scan_directory_with_processes(
+            dir, proc_dir, [&](const shm::ScanEntry& entry) { out.entries.push_back(entry); });
+        return out;
+      },
+      [](Napi::Env env, const ScanOffThread& out) -> Napi::Value {
+        EntryBatch batch(env);
+        for (const auto& entry : out.entries) batch.add(entry);
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("dev", number(env, out.scan.dev));
+        result.Set("columns", batch.build());
+        result.Set("processes", process_table_to_js(env, out.scan.processes));
+        return result;
+      });
+}
+
+/** Resolves with the fds that became readable, waiting on a worker thread up to `timeoutMs` (-1: no limit). */
+Napi::Value WaitReadable(const Napi::CallbackInfo& info) {
+  std::vector<int> fds = int_array(info[0]);
+  const int timeout = static_cast<int>(number_arg(info, 1));
+  return PromiseWorker<std::vector<int>>::start(
+      info.Env(), [fds, timeout] { return shm::wait_readable(fds, timeout); }, int_array_to_js);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanDirectory", Napi::Function::New<guarded<ScanDirectory>>(env, "scanDirectory"));
   exports.Set("scanEntry", Napi::Function::New<guarded<ScanEntry>>(env, "scanEntry"));
@@ -514,6 +675,19 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("samplerTrack", Napi::Function::New<guarded<SamplerTrack>>(env, "samplerTrack"));
   exports.Set("samplerCollect", Napi::Function::New<guarded<SamplerCollect>>(env, "samplerCollect"));
   exports.Set("samplerClose", Napi::Function::New<guarded<SamplerClose>>(env, "samplerClose"));
+  exports.Set("readProcessTableAsync",
+              Napi::Function::New<guarded<ReadProcessTableAsync>>(env, "readProcessTableAsync"));
+  exports.Set("readProcesses", Napi::Function::New<guarded<ReadProcesses>>(env, "readProcesses"));
+  exports.Set("inotifyWatchDir", Napi::Function::New<guarded<InotifyWatchDir>>(env, "inotifyWatchDir"));
+  exports.Set("inotifyDrain", Napi::Function::New<guarded<InotifyDrain>>(env, "inotifyDrain"));
+  exports.Set("eventfdOpen", Napi::Function::New<guarded<EventfdOpen>>(env, "eventfdOpen"));
+  exports.Set("eventfdSignal", Napi::Function::New<guarded<EventfdSignal>>(env, "eventfdSignal"));
+  exports.Set("eventfdDrain", Napi::Function::New<guarded<EventfdDrain>>(env, "eventfdDrain"));
+  exports.Set("pidfdOpen", Napi::Function::New<guarded<PidfdOpen>>(env, "pidfdOpen"));
+  exports.Set("closeFd", Napi::Function::New<guarded<CloseFd>>(env, "closeFd"));
+  exports.Set("scanDirectoryWithProcessesAsync",
+              Napi::Function::New<guarded<ScanDirectoryWithProcessesAsync>>(env, "scanDirectoryWithProcessesAsync"));
+  exports.Set("waitReadable", Napi::Function::New<guarded<WaitReadable>>(env, "waitReadable"));
   // Traffic threads must not outlive their env (exit, worker termination): Node runs
   // this hook at env teardown. process.exit() skips it; srb-traffic.cc covers that.
   const void* owner = static_cast<napi_env>(env);

@@ -1,0 +1,117 @@
+/**
+ * The host side of the live-engine bench, in a process of its own whose CPU time and RSS
+ * the bench reads from /proc: the Inspector service on a fixture directory, with one
+ * subscriber (what an open page is to the service). It says when the first full
+ * snapshot reached the subscriber, then, on request, makes changes itself and says how
+ * long each took to reach the subscriber as a patch.
+ */
+
+import path from 'node:path';
+import { createInspector } from '../core/inspector/inspector-service';
+import type { PatchSink } from '../core/inspector/inspector-api';
+import { createSegment } from '../native';
+import type { Patch } from '../protocol/channels';
+import { MARKER_SIZE } from '../protocol/limits';
+import { median, nowMs } from './stats';
+import { closeSync, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+
+export type HostRequest = { kind: 'latency'; rounds: number; deadPid: number } | { kind: 'stop' };
+export type HostReply =
+  | { kind: 'ready'; firstSnapshotMs: number; items: number }
+  | { kind: 'latency'; createMs: number; removeMs: number; rewriteMs: number }
+  | { kind: 'error'; message: string };
+
+const [dir = '', mode = 'incremental'] = process.argv.slice(2);
+const send = (reply: HostReply): void => {
+  process.send?.(reply);
+};
+
+let waiting: { test: (patch: Patch) => boolean; resolve: () => void } | null = null;
+let items = 0;
+const sink: PatchSink = {
+  send(patch) {
+    if (patch.full) items = patch.upserts.length;
+    if (waiting?.test(patch)) {
+      const { resolve } = waiting;
+      waiting = null;
+      resolve();
+    }
+  },
+  ready: () => true,
+};
+
+/** Runs `change`, and resolves with the ms until a patch that `test` accepts reached the subscriber. */
+function timeChange(change: () => void, test: (patch: Patch) => boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = nowMs();
+    const timer = setTimeout(() => reject(new Error('no patch within 5 s')), 5000);
+    waiting = {
+      test,
+      resolve: () => {
+        clearTimeout(timer);
+        resolve(nowMs() - start);
+      },
+    };
+    change();
+  });
+}
+
+function writeMarkerPid(file: string, pid: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const field = Buffer.alloc(4);
+    field.writeInt32LE(pid);
+    writeSync(fd, field, 0, 4, fstatSync(fd).size - MARKER_SIZE + 4);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function latency(rounds: number, deadPid: number): Promise<HostReply> {
+  const create: number[] = [];
+  const remove: number[] = [];
+  const rewrite: number[] = [];
+  const upserted = (name: string, state?: string) => (patch: Patch) =>
+    patch.upserts.some(
+      (item) =>
+        item.id === `seg:${name}` && (state === undefined || (item.type === 'segment' && item.segment.state === state)),
+    );
+  for (let round = 0; round < rounds; round++) {
+    let name = '';
+    create.push(
+      await timeChange(
+        () => (name = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name),
+        (patch) => upserted(name)(patch),
+      ),
+    );
+    rewrite.push(await timeChange(() => writeMarkerPid(path.join(dir, name), deadPid), upserted(name, 'stale')));
+    remove.push(
+      await timeChange(
+        () => unlinkSync(path.join(dir, name)),
+        (patch) => patch.removals.includes(`seg:${name}`),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { kind: 'latency', createMs: median(create), removeMs: median(remove), rewriteMs: median(rewrite) };
+}
+
+const start = nowMs();
+// 'sweep-2s': the same engine with its /proc sweep every 2 s instead of the default 1 s.
+const inspector = createInspector({
+  dir,
+  auditLog: null,
+  watch: mode !== 'full-rescan',
+  ...(mode === 'sweep-2s' ? { rescanMs: 2000 } : {}),
+});
+inspector.subscribe(sink);
+send({ kind: 'ready', firstSnapshotMs: nowMs() - start, items });
+process.on('message', (request: HostRequest) => {
+  if (request.kind === 'stop') {
+    inspector.close();
+    process.exit(0);
+  }
+  latency(request.rounds, request.deadPid).then(send, (error: unknown) =>
+    send({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
+  );
+});

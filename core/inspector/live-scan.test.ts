@@ -1,0 +1,78 @@
+import { closeSync, linkSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSegment, mapShared, readProcessTable, unmap } from '../../native';
+import { LiveScan } from './live-scan';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync('/dev/shm/shm-inspector-live-scan-test-');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+// First in the file: the module's boot time is fixed by the first table indexed in this process.
+describe('LiveScan before its first scan', () => {
+  it("leaves processes' start times as /proc gives them (it fixes no boot time of its own)", () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const started = Date.now() - process.uptime() * 1000;
+    expect(Math.abs((live.segment(name)?.owner?.startTime ?? 0) - started)).toBeLessThan(2000);
+  });
+});
+
+describe('LiveScan: a full scan read off the event loop', () => {
+  it('does not bring back an entry an event removed while it was reading', async () => {
+    // Enough entries that the worker thread is still reading when the removal happens.
+    for (let i = 0; i < 3000; i++) createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    live.loadFull();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // Made last: tmpfs lists the newest entry first, so the scan has listed it before it goes.
+      const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+      expect(live.rescanNames([name])).toBe(true);
+      const reading = live.loadFullAsync();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      unlinkSync(path.join(dir, name));
+      expect(live.rescanNames([name])).toBe(true);
+      expect(live.segment(name)).toBeUndefined();
+      expect(await reading).toBe(true);
+      expect(live.segment(name), `attempt ${attempt}`).toBeUndefined();
+    }
+  });
+
+  it('gives way to a synchronous full scan made while it read', async () => {
+    createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    const reading = live.loadFullAsync();
+    live.loadFull();
+    expect(await reading).toBe(false);
+    expect(live.result().segments).toHaveLength(1);
+  });
+});
+
+describe('LiveScan: a sweep', () => {
+  it('rejudges every name of a file whose holders changed: hard links share them', () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const other = `${name}-link`;
+    linkSync(path.join(dir, name), path.join(dir, other));
+    const live = new LiveScan(dir);
+    live.loadFull();
+    expect(live.segment(other)?.attached).toEqual([]);
+    const fd = openSync(path.join(dir, name), 'r+');
+    const mapping = mapShared(fd, statSync(path.join(dir, name)).size, true);
+    closeSync(fd);
+    try {
+      const sweep = live.beginSweep();
+      expect(live.applyTable(readProcessTable({ dev: statSync(dir).dev, dir }), sweep)).toBe(true);
+      for (const each of [name, other]) {
+        expect(
+          live.segment(each)?.attached.map((holder) => holder.pid),
+          each,
+        ).toEqual([process.pid]);
+      }
+    } finally {
+      unmap(mapping);
+    }
+  });
+});

@@ -1,0 +1,489 @@
+/**
+ * The live state of one shm directory, kept up to date piece by piece: an entry named by
+ * an event is read again alone, a new process table rejudges only the segments whose
+ * owner or holders changed, and an exit re-reads only that process. What it holds always
+ * equals what a full scan made at the same moment would say (live-scan.property.test.ts).
+ */
+import {
+  type EntryColumns,
+  NativeError,
+  readProcesses,
+  scanDirectoryWithProcesses,
+  scanDirectoryWithProcessesAsync,
+  scanEntryColumns,
+  type RawProcessTable,
+} from '../../native';
+import type { DeletedSegment, Finding, MemfdPool } from '../../protocol/memory';
+import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
+import { capacityFindings } from '../discovery/capacity-findings';
+import { discoverDeletedSegments } from '../discovery/deleted-segments';
+import { exposureFindings } from '../discovery/exposure-findings';
+import { discoverMemfds } from '../discovery/memfd-pools';
+import { markerOf } from '../marker';
+import { inInitialPidNamespace } from '../pid-namespace';
+import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
+import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
+
+/** One directory entry as last read, and its judgement. */
+interface Row {
+  columns: EntryColumns;
+  i: number;
+  segment: Segment;
+  /** The marker's PID when the marker is valid: the owner this row is filed under. */
+  owner: number | null;
+}
+
+/** What changed since the last `takeChanges`: segment names, whether memfds and deleted segments may have, and the capacity. */
+export interface LiveChanges {
+  names: Set<string>;
+  memory: boolean;
+  capacity: boolean;
+}
+
+/** A process's facts that a verdict reads: a change of any of them rejudges its segments. */
+function ownerPrint(index: ProcessIndex, pid: number): string {
+  const info = index.byPid.get(pid);
+  if (info) return `${isExited(info.state) ? 'exited' : 'alive'}/${info.comm}/${info.startTime}`;
+  const unreadable = index.unreadable.get(pid);
+  return unreadable ? `unreadable/${unreadable.code}` : 'none';
+}
+
+function sameHolders(a: readonly Attachment[], b: readonly Attachment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k] as Attachment;
+    const y = b[k] as Attachment;
+    if (x.pid !== y.pid || x.comm !== y.comm || x.access !== y.access || x.via.join() !== y.via.join()) return false;
+  }
+  return true;
+}
+
+function sameUninspected(a: ProcessIndex['uninspected'], b: ProcessIndex['uninspected']): boolean {
+  return (
+    a.total === b.total &&
+    a.perSegment === b.perSegment &&
+    a.rootOrUnknown === b.rootOrUnknown &&
+    a.hidepid === b.hidepid &&
+    JSON.stringify([...a.byUid]) === JSON.stringify([...b.byUid])
+  );
+}
+
+export class LiveScan {
+  readonly dir: string;
+  private dev = 0;
+  private table: RawProcessTable = { bootTimeMs: 0, ticksPerSecond: 100, processes: [], unreadable: [], hidepid: null };
+  /** Empty until the first full scan (not indexProcesses: its first table fixes the boot time for good). */
+  private index: ProcessIndex = {
+    byPid: new Map(),
+    raw: new Map(),
+    files: new Map(),
+    unreadable: new Map(),
+    uninspected: { total: 0, perSegment: false, rootOrUnknown: 0, byUid: new Map(), hidepid: null },
+  };
+  private readonly rows = new Map<string, Row>();
+  /** Names by inode: hard links give one file several names. */
+  private readonly byInode = new Map<number, Set<string>>();
+  private readonly byOwner = new Map<number, Set<string>>();
+  private memfds: MemfdPool[] = [];
+  private deleted: DeletedSegment[] = [];
+  private capacity: Capacity = { total: 0, used: 0, free: 0 };
+  private readonly initialPidNamespace = inInitialPidNamespace();
+  /** Each segment's own findings (only those that have some), kept as it is judged. */
+  private readonly exposureOf = new Map<string, Finding[]>();
+  private readonly capacityOf = new Map<string, Finding[]>();
+  /** Findings of the memfds, found again when their holders change. */
+  private memfdFindings: Finding[] = [];
+  /** The most bytes any file leaves untouched (an upper bound): below it, a change of free space changes no finding. */
+  private maxUntouched = 0;
+  /** Segments whose holders may be incomplete, and those whose pool has srbchannels: what a header and the sampler read. */
+  private readonly incomplete = new Set<string>();
+  private readonly channels = new Set<string>();
+  private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
+  /** PIDs read fresh since the running sweep began: its older table must not undo them. */
+  private readSinceSweep: Set<number> | null = null;
+  /** What events read while an off-thread full scan ran (null when none runs), and which scan is current. */
+  private readDuringFull: { names: Set<string>; pids: Set<number> } | null = null;
+  private fullGeneration = 0;
+  /** The sweep whose table is awaited; a full scan since then makes that table old. */
+  private sweepId = 0;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** The process index the segments were last judged against. */
+  processes(): ProcessIndex {
+    return this.index;
+  }
+
+  /** Replaces everything with a full scan of the directory and of /proc. Throws when the directory cannot be scanned. */
+  loadFull(): void {
+    this.applyFull(scanDirectoryWithProcesses(this.dir));
+  }
+
+  /**
+   * loadFull with the directory and /proc read on a worker thread. Entries and processes
+   * the events read again while it ran are newer than its listing: they are read again
+   * after it is applied. Resolves false when a synchronous full scan came meanwhile.
+   */
+  async loadFullAsync(): Promise<boolean> {
+    const generation = ++this.fullGeneration;
+    this.readDuringFull = { names: new Set(), pids: new Set() };
+    let scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+    try {
+      scan = await scanDirectoryWithProcessesAsync(this.dir);
+    } finally {
+      if (generation !== this.fullGeneration) this.readDuringFull = null;
+    }
+    if (generation !== this.fullGeneration || this.readDuringFull === null) return false;
+    const { names, pids } = this.readDuringFull;
+    this.readDuringFull = null;
+    this.applyFull(scan);
+    if (pids.size > 0) this.mergeProcesses([...pids]);
+    if (names.size > 0 && !this.rescanNames([...names])) this.loadFull();
+    return true;
+  }
+
+  private applyFull(scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>): void {
+    this.fullGeneration += 1;
+    this.readDuringFull = null;
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    this.dev = scan.dev;
+    for (const name of this.rows.keys()) this.changes.names.add(name);
+    this.rows.clear();
+    this.byInode.clear();
+    this.byOwner.clear();
+    for (const cache of [this.exposureOf, this.capacityOf, this.incomplete, this.channels]) cache.clear();
+    this.maxUntouched = 0;
+    this.table = scan.processes;
+    this.index = indexProcesses(this.table, process.pid);
+    for (let i = 0; i < scan.entries.count; i++) this.store(scan.entries, i);
+    this.judge([...this.rows.keys()]);
+    this.refreshMemory();
+  }
+
+  /**
+   * Reads the named entries again (removed ones leave), reading their owners fresh first
+   * when the table may not know them yet: a segment made by a process that started after
+   * the last sweep is judged by that process, never `stale`. Returns false when a name
+   * could not be read for a reason other than its absence: the caller scans in full.
+   */
+  rescanNames(names: readonly string[]): boolean {
+    for (const name of names) this.readDuringFull?.names.add(name);
+    const stored: string[] = [];
+    let removed = false;
+    for (const name of names) {
+      let columns: EntryColumns;
+      try {
+        columns = scanEntryColumns(this.dir, name);
+      } catch (error) {
+        if (error instanceof NativeError && error.code === 'ENOENT') {
+          removed ||= this.rows.has(name);
+          this.remove(name);
+          continue;
+        }
+        return false;
+      }
+      // Replaced by another file: the old one may live on, unlinked but held.
+      removed ||= this.rows.has(name) && this.rows.get(name)?.segment.inode !== columns.inode(0);
+      this.store(columns, 0);
+      stored.push(name);
+    }
+    const unknown = new Set<number>();
+    for (const name of stored) {
+      const row = this.rows.get(name) as Row;
+      if (row.owner !== null && this.mayNotKnow(row.owner, row.columns.birthTimeMs(row.i))) unknown.add(row.owner);
+    }
+    if (unknown.size > 0) this.mergeProcesses([...unknown]);
+    this.judge(stored);
+    if (removed || unknown.size > 0) this.refreshMemory();
+    return true;
+  }
+
+  /**
+   * A new /proc table (a sweep): rejudges the segments whose owner or holders changed.
+   * Where /proc hides other users' processes (hidepid), owners missing from its listing
+   * are read by PID, as a full scan reads them. False (and nothing done) when a full scan
+   * came after the sweep began.
+   */
+  applyTable(table: RawProcessTable, sweep: number): boolean {
+    if (sweep !== this.sweepId) return false;
+    // PIDs read fresh while the sweep ran are newer than its table: read them again.
+    const newer = [...(this.readSinceSweep ?? [])];
+    this.readSinceSweep = null;
+    if (newer.length > 0) {
+      const asked = new Set(newer);
+      const fresh = readProcesses({ dev: this.dev, dir: this.dir }, newer);
+      table = {
+        ...table,
+        processes: [...table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],
+        unreadable: [...table.unreadable.filter((p) => !asked.has(p.pid)), ...fresh.unreadable],
+      };
+    }
+    if (table.hidepid !== null) {
+      const listed = new Set([...table.processes.map((p) => p.pid), ...table.unreadable.map((p) => p.pid)]);
+      const missing = [...this.byOwner.keys()].filter((pid) => !listed.has(pid));
+      if (missing.length > 0) {
+        const fresh = readProcesses({ dev: this.dev, dir: this.dir }, missing);
+        table = {
+          ...table,
+          processes: [...table.processes, ...fresh.processes],
+          unreadable: [...table.unreadable, ...fresh.unreadable],
+        };
+      }
+    }
+    this.switchTo(table);
+    this.refreshMemory();
+    return true;
+  }
+
+  /** Marks the start of a /proc sweep; its table is taken by applyTable with the id returned. */
+  beginSweep(): number {
+    this.sweepId += 1;
+    this.readSinceSweep = new Set();
+    return this.sweepId;
+  }
+
+  /** The filter a process read needs: the directory and its device. */
+  filter(): { dev: number; dir: string } {
+    return { dev: this.dev, dir: this.dir };
+  }
+
+  /** These processes read again now (an exit, a PID that must be checked): rejudges what they touch. */
+  refreshPids(pids: readonly number[]): void {
+    if (pids.length === 0) return;
+    this.mergeProcesses(pids);
+    this.refreshMemory();
+  }
+
+  /** Reads the capacity again; true when it changed. */
+  refreshCapacity(): boolean {
+    const capacity = readCapacity(this.dir);
+    const changed =
+      capacity.free !== this.capacity.free ||
+      capacity.used !== this.capacity.used ||
+      capacity.total !== this.capacity.total;
+    // Findings change only where free space crosses some file's untouched bytes.
+    const crosses = Math.min(capacity.free, this.capacity.free) < this.maxUntouched;
+    this.capacity = capacity;
+    if (changed) this.changes.capacity = true;
+    if (changed && crosses) {
+      this.capacityOf.clear();
+      for (const [name, row] of this.rows) this.noteCapacity(name, row.segment);
+    }
+    return changed;
+  }
+
+  /** The PIDs whose exit changes a verdict or a holder list, with their start ticks (for pidfds). */
+  watchedPids(): Map<number, number> {
+    const pids = new Map<number, number>();
+    const add = (pid: number): void => {
+      const raw = this.index.raw.get(pid);
+      if (raw && !isExited(raw.state)) pids.set(pid, raw.startTicks);
+    };
+    for (const pid of this.byOwner.keys()) add(pid);
+    for (const [inode, file] of this.index.files.get(this.dev) ?? []) {
+      if (this.byInode.has(inode)) for (const holder of file.holders) add(holder.pid);
+    }
+    return pids;
+  }
+
+  /** Owners that are zombies now: no event tells when they are reaped, so they are read again on a timer. */
+  zombieOwners(): number[] {
+    return [...this.byOwner.keys()].filter((pid) => {
+      const state = this.index.byPid.get(pid)?.state;
+      return state !== undefined && isExited(state);
+    });
+  }
+
+  /** What changed since the last call. */
+  takeChanges(): LiveChanges {
+    const changes = this.changes;
+    this.changes = { names: new Set(), memory: false, capacity: false };
+    return changes;
+  }
+
+  segment(name: string): Segment | undefined {
+    return this.rows.get(name)?.segment;
+  }
+
+  memory(): { memfds: MemfdPool[]; deleted: DeletedSegment[] } {
+    return { memfds: this.memfds, deleted: this.deleted };
+  }
+
+  /** The state as a scan result: every segment (O(segments): for requests, not for each change). */
+  result(): ScanResult {
+    return this.resultWith([...this.rows.values()].map((row) => row.segment));
+  }
+
+  /**
+   * The state as a scan result whose `segments` are only those a header and the sampler
+   * read (one whose holders may be incomplete, those with srbchannels): O(findings), not
+   * O(segments), so that one change costs the same among 100 segments or 100,000.
+   */
+  summary(): ScanResult {
+    const names = new Set(this.channels);
+    const [incomplete] = this.incomplete;
+    if (incomplete !== undefined) names.add(incomplete);
+    return this.resultWith([...names].flatMap((name) => this.rows.get(name)?.segment ?? []));
+  }
+
+  private resultWith(segments: Segment[]): ScanResult {
+    const severity = ['high', 'medium', 'low', 'info'];
+    // As exposureFindings orders them: by severity, segments before memfds.
+    const exposure = [...[...this.exposureOf.values()].flat(), ...this.memfdFindings].sort(
+      (a, b) => severity.indexOf(a.severity) - severity.indexOf(b.severity),
+    );
+    return {
+      dir: this.dir,
+      scannedAt: Date.now(),
+      capacity: this.capacity,
+      initialPidNamespace: this.initialPidNamespace,
+      uninspectedProcesses: this.index.uninspected.total,
+      procHidepid: this.index.uninspected.hidepid,
+      segments,
+      memfds: this.memfds,
+      deleted: this.deleted,
+      findings: [...[...this.capacityOf.values()].flat(), ...exposure],
+    };
+  }
+
+  /** Whether the table may not describe `pid` as it is now: unknown, exited, or started after the segment. */
+  private mayNotKnow(pid: number, birthTime: number | null): boolean {
+    const info = this.index.byPid.get(pid);
+    if (!info) return true;
+    if (isExited(info.state)) return true;
+    return birthTime !== null && info.startTime > birthTime - 1000;
+  }
+
+  /** Reads `pids` again and merges them into the table (gone ones leave it), then switches to it. */
+  private mergeProcesses(pids: readonly number[]): void {
+    const fresh = readProcesses({ dev: this.dev, dir: this.dir }, pids);
+    const asked = new Set(pids);
+    for (const pid of pids) {
+      this.readSinceSweep?.add(pid);
+      this.readDuringFull?.pids.add(pid);
+    }
+    this.switchTo({
+      ...this.table,
+      processes: [...this.table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],
+      unreadable: [...this.table.unreadable.filter((p) => !asked.has(p.pid)), ...fresh.unreadable],
+    });
+  }
+
+  /** Indexes `table` and rejudges the segments whose owner, holders or coverage it changes. */
+  private switchTo(table: RawProcessTable): void {
+    const before = this.index;
+    const after = indexProcesses(table, process.pid);
+    this.table = table;
+    this.index = after;
+    if (!sameUninspected(before.uninspected, after.uninspected)) {
+      this.judge([...this.rows.keys()]);
+      return;
+    }
+    const names = new Set<string>();
+    for (const [pid, owned] of this.byOwner) {
+      if (ownerPrint(before, pid) !== ownerPrint(after, pid)) for (const name of owned) names.add(name);
+    }
+    const inodes = new Set<number>([
+      ...(before.files.get(this.dev)?.keys() ?? []),
+      ...(after.files.get(this.dev)?.keys() ?? []),
+    ]);
+    for (const inode of inodes) {
+      const linked = this.byInode.get(inode);
+      if (linked === undefined) continue;
+      if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) {
+        for (const name of linked) names.add(name);
+      }
+    }
+    this.judge([...names]);
+  }
+
+  /** Files entry `i` of `columns` under its name, inode and owner (replacing what the name had). */
+  private store(columns: EntryColumns, i: number): void {
+    const name = columns.name(i);
+    this.remove(name, false);
+    const marker = markerOf(columns.tail(i));
+    const owner = marker?.valid ? marker.pid : null;
+    // The segment is judged by `judge`; a placeholder until then.
+    this.rows.set(name, { columns, i, segment: undefined as unknown as Segment, owner });
+    if (columns.dev(i) === this.dev) {
+      let linked = this.byInode.get(columns.inode(i));
+      if (!linked) this.byInode.set(columns.inode(i), (linked = new Set()));
+      linked.add(name);
+    }
+    if (owner !== null) {
+      let owned = this.byOwner.get(owner);
+      if (!owned) this.byOwner.set(owner, (owned = new Set()));
+      owned.add(name);
+    }
+    this.changes.names.add(name);
+  }
+
+  private remove(name: string, changed = true): void {
+    const row = this.rows.get(name);
+    if (!row) return;
+    this.rows.delete(name);
+    const inode = row.columns.inode(row.i);
+    const linked = this.byInode.get(inode);
+    linked?.delete(name);
+    if (linked?.size === 0) this.byInode.delete(inode);
+    if (row.owner !== null) {
+      const owned = this.byOwner.get(row.owner);
+      owned?.delete(name);
+      if (owned?.size === 0) this.byOwner.delete(row.owner);
+    }
+    this.exposureOf.delete(name);
+    this.capacityOf.delete(name);
+    this.incomplete.delete(name);
+    this.channels.delete(name);
+    if (changed) this.changes.names.add(name);
+  }
+
+  /** Judges the named rows against the current index, decoding pools as a full scan does. */
+  private judge(names: readonly string[]): void {
+    const context = { initialPidNamespace: this.initialPidNamespace };
+    const owners = new Map<number, OwnerProcess>();
+    for (const name of names) {
+      const row = this.rows.get(name);
+      if (!row) continue;
+      const segment = toSegment(row.columns, row.i, this.index, context, owners);
+      if (mayBePool(segment)) segment.pool = decodeSegmentPool(this.dir, row.columns.entry(row.i), segment, this.index);
+      row.segment = segment;
+      this.noteFindings(name, segment);
+      this.changes.names.add(name);
+    }
+  }
+
+  /** Keeps what the header and the sampler need of one judged segment. */
+  private noteFindings(name: string, segment: Segment): void {
+    const exposure = exposureFindings([segment], [], this.index);
+    if (exposure.length > 0) this.exposureOf.set(name, exposure);
+    else this.exposureOf.delete(name);
+    this.noteCapacity(name, segment);
+    if (segment.holdersIncomplete !== null) this.incomplete.add(name);
+    else this.incomplete.delete(name);
+    if ((segment.pool?.pool?.srbchannels.length ?? 0) > 0) this.channels.add(name);
+    else this.channels.delete(name);
+  }
+
+  private noteCapacity(name: string, segment: Segment): void {
+    if (segment.kind === 'file') this.maxUntouched = Math.max(this.maxUntouched, segment.size - segment.allocated);
+    const findings = capacityFindings(this.capacity, [segment]);
+    if (findings.length > 0) this.capacityOf.set(name, findings);
+    else this.capacityOf.delete(name);
+  }
+
+  /** memfds and deleted-but-held segments: found from the process index alone (O(held files), not O(segments)). */
+  private refreshMemory(): void {
+    const print = (memfds: readonly MemfdPool[]): string =>
+      JSON.stringify(memfds.map(({ name, dev, inode, holders }) => [name, dev, inode, holders]));
+    const before = print(this.memfds);
+    this.memfds = discoverMemfds(this.index);
+    // Exposure findings read the memfds' holders: computed again only when those changed.
+    if (print(this.memfds) !== before) this.memfdFindings = exposureFindings([], this.memfds, this.index);
+    this.deleted = discoverDeletedSegments(this.index, this.dev, { listedInodes: this.byInode });
+    this.changes.memory = true;
+  }
+}
