@@ -26,7 +26,8 @@ describe('create on a shm filesystem without the room', () => {
   });
 
   it('the service (the UI’s Create) refuses it too, and still creates what fits', async () => {
-    const inspector = createInspector({ dir: shm.outsidePath, auditLog: null, watch: false, rescanMs: 60_000 });
+    // With the run's own audit log (a lab pool's file is a deletion to record when it stops).
+    const inspector = createInspector({ dir: shm.outsidePath, watch: false, rescanMs: 60_000 });
     try {
       const via = { via: 'websocket', readOnly: false } as const;
       const refused = await inspector.handle('create', { size: 20 * MiB, mode: 0o600, memfd: false }, via);

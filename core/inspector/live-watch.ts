@@ -28,6 +28,24 @@ export interface LiveWatchHandlers {
 }
 
 /**
+ * The watches not closed yet. Node joins its worker threads on the way out of
+ * process.exit, and one of them is blocked in this watch's wait: a host that exits
+ * without closing its service (Electron's app.exit) would hang there. At exit every open
+ * watch is closed, which wakes its wait.
+ */
+const openWatches = new Set<LiveWatch>();
+let exitHookAdded = false;
+
+function wakeAtExit(watch: LiveWatch): void {
+  openWatches.add(watch);
+  if (exitHookAdded) return;
+  exitHookAdded = true;
+  process.on('exit', () => {
+    for (const open of [...openWatches]) open.close();
+  });
+}
+
+/**
  * At most this many pidfds at once: each is an fd, and a host near its fd limit must keep
  * fds for its clients and its own reads. Past it, exits show at the next /proc sweep.
  */
@@ -54,6 +72,7 @@ export class LiveWatch {
     private readonly on: LiveWatchHandlers,
   ) {
     this.wake = eventfdOpen();
+    wakeAtExit(this);
   }
 
   /** Watches the directory (again). Returns why it cannot be watched, or null. */
@@ -121,6 +140,7 @@ export class LiveWatch {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    openWatches.delete(this);
     this.poke();
     // Without a running loop, nothing else closes the fds.
     if (!this.started) this.closeAll();
