@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   existsSync,
@@ -17,8 +17,9 @@ import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
 import { parseRequestEnvelope } from '../../protocol/websocket-messages';
 import { AuditLogError } from '../audit/audit-log';
-import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
+import type { InspectorApi, PatchSink } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
+import { IPC, READ_ONLY, READ_WRITE_WEBSOCKET, sleep, waitFor, deadPid } from './service-test-support';
 
 /** A sink that records every patch and can be made busy. */
 class RecordingSink implements PatchSink {
@@ -44,29 +45,6 @@ class RecordingSink implements PatchSink {
   header(): Patch['header'] {
     return this.patches.findLast((patch) => patch.header !== null)?.header ?? null;
   }
-}
-
-const IPC: RequestContext = { via: 'ipc', readOnly: false };
-const READ_ONLY: RequestContext = { via: 'websocket', readOnly: true };
-const READ_WRITE_WEBSOCKET: RequestContext = { via: 'websocket', readOnly: false };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 5 ms until it returns something truthy. */
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
-
-/** A PID that existed and is gone: the child has exited and been reaped. */
-function deadPid(): number {
-  const child = spawnSync('true');
-  if (child.pid === undefined) throw new Error('could not spawn true');
-  return child.pid;
 }
 
 const segmentOf = (item: InspectorItem | undefined) => (item?.type === 'segment' ? item.segment : undefined);

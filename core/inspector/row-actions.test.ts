@@ -3,35 +3,14 @@
  * UI can show progress and stop between them), and the segments the service itself keeps
  * alive, listed in the header and released on request.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../../native';
 import type { Patch } from '../../protocol/channels';
-import type { InspectorApi, PatchSink, RequestContext } from './inspector-api';
+import type { InspectorApi, PatchSink } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
-
-const IPC: RequestContext = { via: 'ipc', readOnly: false };
-const READ_ONLY: RequestContext = { via: 'websocket', readOnly: true };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
-
-/** A PID that existed and is gone: the child has exited and been reaped. */
-function deadPid(): number {
-  const child = spawnSync('true');
-  if (child.pid === undefined) throw new Error('could not spawn true');
-  return child.pid;
-}
+import { IPC, READ_ONLY, waitFor, deadPid } from './service-test-support';
 
 class RecordingSink implements PatchSink {
   readonly patches: Patch[] = [];
