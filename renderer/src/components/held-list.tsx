@@ -4,8 +4,9 @@ import { formatDuration } from '../../../protocol/format';
 import { useNow } from './use-now';
 import { useHost } from '../host/host-context';
 import { useInspector } from '../store/store-context';
-import { actionsOffReason, describeProblem } from './describe-problem';
+import { describeProblem } from './describe-problem';
 import { VisibleText } from './visible-text';
+import { ChangeButton } from './change-button';
 
 /**
  * What this app keeps alive (Create with keep-alive): the service maps each until it is
@@ -15,7 +16,6 @@ import { VisibleText } from './visible-text';
 export function HeldList() {
   const host = useHost();
   const held = useInspector((state) => state.lab.held);
-  const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
   const [error, setError] = useState<ErrorValue | null>(null);
   const now = useNow(1_000);
   if (held.length === 0) return null;
@@ -35,15 +35,9 @@ export function HeldList() {
             {item.until === null
               ? ', until released'
               : `, for ${formatDuration(Math.max(0, item.until - now))} more`}{' '}
-            <button
-              type="button"
-              data-testid={`release-${item.id}`}
-              disabled={changesOff !== null}
-              title={changesOff ?? undefined}
-              onClick={() => void release(item.id)}
-            >
+            <ChangeButton data-testid={`release-${item.id}`} onClick={() => void release(item.id)}>
               Release
-            </button>
+            </ChangeButton>
           </li>
         ))}
       </ul>

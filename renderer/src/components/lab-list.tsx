@@ -2,13 +2,13 @@ import { useState } from 'react';
 import type { ErrorValue } from '../../../protocol/channels';
 import { useHost } from '../host/host-context';
 import { useInspector } from '../store/store-context';
-import { actionsOffReason, describeProblem } from './describe-problem';
+import { describeProblem } from './describe-problem';
+import { ChangeButton } from './change-button';
 
 /** What the lab made and still runs, each with a way to stop it (removing it, or leaving it behind stale). */
 export function LabList() {
   const host = useHost();
   const items = useInspector((state) => state.lab.items);
-  const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
   const [error, setError] = useState<ErrorValue | null>(null);
   if (items.length === 0) return null;
 
@@ -24,22 +24,8 @@ export function LabList() {
         {items.map((item) => (
           <li key={item.id}>
             {item.kind} {item.name} ({item.storage}, {item.slots} slots){' '}
-            <button
-              type="button"
-              disabled={changesOff !== null}
-              title={changesOff ?? undefined}
-              onClick={() => void stop(item.id, false)}
-            >
-              Stop and remove
-            </button>{' '}
-            <button
-              type="button"
-              disabled={changesOff !== null}
-              title={changesOff ?? undefined}
-              onClick={() => void stop(item.id, true)}
-            >
-              Stop, leave it stale
-            </button>
+            <ChangeButton onClick={() => void stop(item.id, false)}>Stop and remove</ChangeButton>{' '}
+            <ChangeButton onClick={() => void stop(item.id, true)}>Stop, leave it stale</ChangeButton>
           </li>
         ))}
       </ul>

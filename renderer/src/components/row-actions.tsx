@@ -14,10 +14,11 @@ import { select } from '../store/actions';
 import type { InspectorStore } from '../store/inspector-store';
 import { selectAll, selectRange, toggleSelected } from '../store/selection-actions';
 import { selectedTargets } from '../store/selected-targets';
-import { useInspector, useInspectorStore } from '../store/store-context';
-import { actionsOffReason, describeProblem } from './describe-problem';
+import { useInspectorStore } from '../store/store-context';
+import { describeProblem } from './describe-problem';
 import { countEntries, RemoveDialog } from './remove-dialog';
 import { RowMenu, type MenuEntry } from './row-menu';
+import { useChangesOff } from './change-button';
 
 /** Modifier keys of a click, as the selection reads them. */
 export interface ClickKeys {
@@ -61,7 +62,7 @@ async function copyLines(lines: string[], what: string): Promise<string> {
 export function useRowActions(ids: readonly string[], grid: RefObject<HTMLElement | null>) {
   const store = useInspectorStore();
   const host = useHost();
-  const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
+  const changesOff = useChangesOff();
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const [removing, setRemoving] = useState<string[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

@@ -1,37 +1,24 @@
 import { useHost } from '../host/host-context';
 import { rescan } from '../store/rescan';
 import { useInspector, useInspectorStore } from '../store/store-context';
-import { actionsOffReason } from './describe-problem';
 import { RESCAN_KEY_HINT } from './table-keys';
+import { ChangeButton } from './change-button';
 
 /** The actions that change something: create, clean up stale segments, rescan now. */
 export function Toolbar({ onCreate, onClean }: { onCreate: () => void; onClean: () => void }) {
   const host = useHost();
   const store = useInspectorStore();
   const connected = useInspector((state) => state.connection.status === 'connected');
-  const changesOff = useInspector((state) => actionsOffReason(state.connection.status, state.connection.readOnly));
   const scanning = useInspector((state) => state.live.scanning);
 
   return (
     <div className="toolbar">
-      <button
-        type="button"
-        data-testid="create-button"
-        onClick={onCreate}
-        disabled={changesOff !== null}
-        title={changesOff ?? undefined}
-      >
+      <ChangeButton data-testid="create-button" onClick={onCreate}>
         Create…
-      </button>
-      <button
-        type="button"
-        data-testid="clean-stale-button"
-        onClick={onClean}
-        disabled={changesOff !== null}
-        title={changesOff ?? undefined}
-      >
+      </ChangeButton>
+      <ChangeButton data-testid="clean-stale-button" onClick={onClean}>
         Clean stale…
-      </button>
+      </ChangeButton>
       <button
         type="button"
         data-testid="rescan-button"
