@@ -11,28 +11,42 @@ import { TableBar } from './components/table-bar';
 import { TableFilters } from './components/table-filters';
 import { useTableKeys } from './components/table-keys';
 import { useInspector } from './store/store-context';
+import { ViewTabs, type ViewTab } from './components/view-tabs';
 
 type OpenDialog = 'create' | 'cleanup' | null;
 
+/** The app's views, one tab each. */
+type View = 'segments';
+
 export function App() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [view, setView] = useState<View>('segments');
   // While not connected the data shown is the last received: dimmed, so it does not pass for live.
   const live = useInspector((state) => state.connection.status === 'connected');
   const close = () => setDialog(null);
-  // A dialog's keys are its own.
-  useTableKeys(dialog === null);
+  // A dialog's keys are its own; the table's keys work only where the table is.
+  useTableKeys(dialog === null && view === 'segments');
+  const tabs: ViewTab<View>[] = [
+    {
+      id: 'segments',
+      label: 'Segments',
+      panel: (
+        <main className="panes">
+          <section className="panes__table" aria-label="Segments">
+            <TableFilters />
+            <TableBar />
+            <SegmentTable />
+          </section>
+          <DetailPane />
+        </main>
+      ),
+    },
+  ];
   return (
     <div className={live ? 'app' : 'app app--stale-data'} data-testid="app">
       <Header onCreate={() => setDialog('create')} onClean={() => setDialog('cleanup')} />
       <HostProblemBanner />
-      <main className="panes">
-        <section className="panes__table" aria-label="Segments">
-          <TableFilters />
-          <TableBar />
-          <SegmentTable />
-        </section>
-        <DetailPane />
-      </main>
+      <ViewTabs tabs={tabs} active={view} onSelect={setView} />
       <HeldList />
       <LabList />
       {dialog === 'create' && <CreateDialog onClose={close} />}
