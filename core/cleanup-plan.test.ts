@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CleanupOptions } from '../protocol/cleanup';
 import type { ScanResult, Segment, SegmentState } from '../protocol/scan-result';
-import { decideRemoval, planCleanup } from './cleanup-plan';
+import { decideRemoval, planCleanup, removalClass, type SegmentFacts } from './cleanup-plan';
 
-const segment = (name: string, state: SegmentState, overrides: Partial<Segment> = {}): Segment => ({
+const facts = (name: string, state: SegmentState, overrides: Partial<SegmentFacts> = {}): SegmentFacts => ({
   name,
   kind: 'file',
   size: 65576,
@@ -26,6 +26,10 @@ const segment = (name: string, state: SegmentState, overrides: Partial<Segment> 
   pool: null,
   ...overrides,
 });
+const segment = (name: string, state: SegmentState, overrides: Partial<SegmentFacts> = {}): Segment => {
+  const judged = facts(name, state, overrides);
+  return { ...judged, removal: removalClass(judged) };
+};
 const defaults: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };
 const mapped = { attached: [{ pid: 42, comm: 'paplay', access: 'rw' as const, via: ['map' as const] }] };
 
@@ -167,3 +171,43 @@ describe('kept entries, for every interface', () => {
     expect(plan.keep.find((kept) => kept.name === 'f')?.cause).toContain('still held by PID 12 (x, rw)');
   });
 });
+
+describe('the removal class sent with each segment', () => {
+  it('says which cleanup removes it, by the same rule as the plans', () => {
+    const held = { attached: [{ pid: 12, comm: 'x', access: 'ro' as const, via: ['fd' as const] }] };
+    const cases: [SegmentFacts, string][] = [
+      [facts('a', 'stale'), 'default'],
+      [facts('b', 'stale-zombie'), 'opt-in'],
+      [facts('c', 'stale-pid-reused'), 'opt-in'],
+      [facts('d', 'stale', held), 'named'],
+      [facts('e', 'stale', { holdersIncomplete: 'holders unknown: 3 processes could not be inspected' }), 'named'],
+      [facts('f', 'stale-zombie', held), 'named'],
+      [facts('g', 'foreign'), 'named'],
+      [facts('h', 'no-marker'), 'named'],
+      [facts('i', 'unverifiable'), 'named'],
+      [facts('j', 'live'), 'never'],
+      [facts('k', 'stale', { kind: 'dir' }), 'never'],
+    ];
+    expect(cases.map(([entry]) => [entry.name, removalClass(entry)])).toEqual(cases.map(([e, c]) => [e.name, c]));
+    // A plain plan removes exactly the `default` ones; including zombies and reused PIDs adds the `opt-in` ones.
+    const scan = { ...emptyScan(), segments: cases.map(([entry]) => segment(entry.name, entry.state, entry)) };
+    const removed = (options: CleanupOptions) => planCleanup(scan, options).remove.map((entry) => entry.name);
+    expect(removed(defaults)).toEqual(['a']);
+    expect(removed({ ...defaults, includeZombie: true, includeReused: true })).toEqual(['a', 'b', 'c']);
+  });
+});
+
+function emptyScan(): ScanResult {
+  return {
+    dir: '/dev/shm',
+    scannedAt: 0,
+    capacity: { total: 0, used: 0, free: 0 },
+    initialPidNamespace: true,
+    uninspectedProcesses: 0,
+    procHidepid: null,
+    memfds: [],
+    deleted: [],
+    findings: [],
+    segments: [],
+  };
+}

@@ -1,5 +1,8 @@
 import type { CleanupOptions, CleanupPlan, KeptSegment, PlannedRemoval } from '../protocol/cleanup';
-import type { ScanResult, Segment } from '../protocol/scan-result';
+import type { RemovalClass, ScanResult, Segment } from '../protocol/scan-result';
+
+/** A segment's facts before its removal class is judged from them. */
+export type SegmentFacts = Omit<Segment, 'removal'>;
 
 export type Decision =
   | { remove: true; reason: string }
@@ -11,7 +14,7 @@ export type Decision =
       cause: string;
     };
 
-function holdersText(segment: Segment): string {
+function holdersText(segment: SegmentFacts): string {
   return segment.attached.map((holder) => `PID ${holder.pid} (${holder.comm}, ${holder.access})`).join(', ');
 }
 
@@ -24,7 +27,7 @@ const keep = (cause: string, advice = ''): Decision => ({ remove: false, reason:
  * --force. A live owner, or an entry that is not a regular file,
  * is never removed.
  */
-export function decideRemoval(segment: Segment, options: CleanupOptions): Decision {
+export function decideRemoval(segment: SegmentFacts, options: CleanupOptions): Decision {
   const forced = options.force.includes(segment.name);
   if (segment.kind !== 'file') return keep(`${segment.reason}: only regular files are removed`);
   if (segment.state === 'live') return keep(forced ? `forced, but live: ${segment.reason}` : segment.reason);
@@ -52,6 +55,17 @@ export function decideRemoval(segment: Segment, options: CleanupOptions): Decisi
     default:
       return keep(`${segment.state}: ${segment.reason}`, '; only removed when named with --force');
   }
+}
+
+const PLAIN: CleanupOptions = { includeZombie: false, includeReused: false, force: [] };
+const INCLUDING: CleanupOptions = { includeZombie: true, includeReused: true, force: [] };
+
+/** Which cleanup removes the segment (RemovalClass): the same rule as the plans', asked three ways. */
+export function removalClass(segment: SegmentFacts): RemovalClass {
+  if (decideRemoval(segment, PLAIN).remove) return 'default';
+  if (decideRemoval(segment, INCLUDING).remove) return 'opt-in';
+  if (decideRemoval(segment, { ...PLAIN, force: [segment.name] }).remove) return 'named';
+  return 'never';
 }
 
 /** What a cleanup would remove and keep, and why; forced names not in the directory fail. */

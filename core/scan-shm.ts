@@ -5,6 +5,7 @@ import { isPulseSegmentName, MARKER_SIZE } from '../protocol/limits';
 import type { PoolDecode } from '../protocol/pool';
 import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../protocol/scan-result';
 import { classifySegment, type ClassifyContext } from './classify-segment';
+import { removalClass, type SegmentFacts } from './cleanup-plan';
 import { holdersIncomplete } from './holder-coverage';
 import { markerOf } from './marker';
 import { inInitialPidNamespace } from './pid-namespace';
@@ -68,7 +69,7 @@ export function toSegment(
     attached,
     context,
   );
-  return {
+  const facts: SegmentFacts = {
     name,
     kind,
     size,
@@ -90,6 +91,7 @@ export function toSegment(
     pool: null,
     error: error ? { code: error.code, message: `${error.syscall} failed: ${error.code}` } : null,
   };
+  return { ...facts, removal: removalClass(facts) };
 }
 
 /** PulseAudio segments first, then by name: the order people read a listing in (the engine keeps directory order). */

@@ -53,6 +53,15 @@ export interface Attachment {
   via: ('map' | 'fd')[];
 }
 
+/**
+ * What a cleanup does with a segment, by the engine's rule (core/cleanup-plan.ts), so that
+ * no interface re-derives it: `default`, a plain cleanup removes it; `opt-in`, removed when
+ * its kind is included (a zombie or reused-PID owner); `named`, removed only when named
+ * (--force, or a forced removal in the UI); `never`, kept whatever is asked (a live owner,
+ * not a regular file).
+ */
+export type RemovalClass = 'default' | 'opt-in' | 'named' | 'never';
+
 export interface Segment {
   name: string;
   kind: EntryKind;
@@ -85,6 +94,8 @@ export interface Segment {
    * keeps such a segment unless it is named with --force.
    */
   holdersIncomplete: string | null;
+  /** What a cleanup does with it now (judged with `state`, `attached` and `holdersIncomplete`). */
+  removal: RemovalClass;
   /** Why part of the entry could not be read (for example EACCES), or null. */
   error: { code: string; message: string } | null;
   /**

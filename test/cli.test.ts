@@ -54,6 +54,7 @@ const SEGMENT_KEYS = keysOf<Segment>()([
   'owner',
   'attached',
   'holdersIncomplete',
+  'removal',
   'error',
 ]);
 const MARKER_KEYS = keysOf<Marker>()(['valid', 'magic', 'pid', 'hex']);

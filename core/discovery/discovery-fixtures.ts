@@ -124,6 +124,7 @@ export function segment(fields: Partial<Segment> = {}): Segment {
       { pid: 20, comm: 'paplay', access: 'ro', via: ['map'] },
     ],
     holdersIncomplete: null,
+    removal: 'never',
     error: null,
     pool: null,
     ...fields,

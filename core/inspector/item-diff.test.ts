@@ -25,6 +25,7 @@ function segment(name: string, change: Partial<Segment> = {}): Segment {
     owner: { pid: 42, comm: 'pulseaudio', state: 'S', startTime: 500.3577 },
     attached: [],
     holdersIncomplete: null,
+    removal: 'never',
     error: null,
     pool: null,
     ...change,

@@ -40,6 +40,24 @@ describe('Header', () => {
     expect((screen.getByTestId('create-button') as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('counts as reclaimable what the engine says a plain cleanup removes, not every stale row', () => {
+    const MiB = 1024 * 1024;
+    renderWith(<Header onCreate={noop} onClean={noop} />, {
+      patches: [
+        fullPatch([
+          segmentItem(staleSegment('pulse-shm-2', { allocated: 3 * MiB })),
+          // Stale, but some holder could not be inspected: the engine keeps it unless named.
+          segmentItem(
+            staleSegment('pulse-shm-3', { allocated: 5 * MiB, holdersIncomplete: 'holders unknown', removal: 'named' }),
+          ),
+          // A zombie's segment goes only when zombies are included.
+          segmentItem(staleSegment('pulse-shm-4', { allocated: 7 * MiB, state: 'stale-zombie', removal: 'opt-in' })),
+        ]),
+      ],
+    });
+    expect(screen.getByTestId('reclaimable').textContent).toBe('Reclaimable: 3.0 MiB in 1 stale segment');
+  });
+
   it('shows a lost connection with its retry time, and a child PID namespace as a note', () => {
     const { store } = renderWith(<Header onCreate={noop} onClean={noop} />, {
       patches: [fullPatch([], 1, { ...HEADER, initialPidNamespace: false })],

@@ -47,12 +47,9 @@ export function rowOfItem(item: InspectorItem): Row {
   return row;
 }
 
-/**
- * What a default cleanup frees: `stale` directory entries that no live process holds
- * (README "States": zombie, reused and held segments need an option).
- */
+/** What a default cleanup frees: the entries the engine judges it removes (Segment.removal). */
 function reclaimableBytes(item: InspectorItem): number | null {
-  if (item.type !== 'segment' || item.segment.state !== 'stale' || item.segment.attached.length > 0) return null;
+  if (item.type !== 'segment' || item.segment.removal !== 'default') return null;
   return item.segment.allocated;
 }
 

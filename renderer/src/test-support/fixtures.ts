@@ -31,6 +31,7 @@ export function segment(name: string, overrides: Partial<Segment> = {}): Segment
     owner: { pid: 3349, comm: 'pulseaudio', state: 'S', startTime: NOW - 3_600_000 },
     attached: [{ pid: 3349, comm: 'pulseaudio', access: 'rw', via: ['map'] }],
     holdersIncomplete: null,
+    removal: 'never',
     error: null,
     pool: null,
     ...overrides,
@@ -44,6 +45,8 @@ export function staleSegment(name: string, overrides: Partial<Segment> = {}): Se
     marker: { valid: true, magic: 0xbeefcafe, pid: 4242, hex: 'fecaefbe92100000' + '0'.repeat(64) },
     owner: null,
     attached: [],
+    // The engine's judgement (Segment.removal) of a stale segment no one holds: tests of other cases say theirs.
+    removal: 'default',
     ...overrides,
   });
 }
