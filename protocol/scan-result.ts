@@ -60,7 +60,8 @@ export interface Attachment {
  * (--force, or a forced removal in the UI); `never`, kept whatever is asked (a live owner,
  * not a regular file).
  */
-export type RemovalClass = 'default' | 'opt-in' | 'named' | 'never';
+export const REMOVAL_CLASSES = ['default', 'opt-in', 'named', 'never'] as const;
+export type RemovalClass = (typeof REMOVAL_CLASSES)[number];
 
 export interface Segment {
   name: string;

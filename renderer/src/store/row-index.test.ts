@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InspectorItem, Patch } from '../../../protocol/channels';
-import { SEGMENT_STATES } from '../../../protocol/scan-result';
+import { REMOVAL_CLASSES, SEGMENT_STATES } from '../../../protocol/scan-result';
 import { fullPatch, incrementalPatch, NOW, segment, segmentItem } from '../test-support/fixtures';
 import { referenceView } from '../test-support/full-sort-reference';
 import { clearFilter, setFilter, toggleSort } from './actions';
@@ -39,6 +39,8 @@ const segmentItems = fc
     markerPid: fc.option(fc.constantFrom(4242, 3349), { nil: null }),
     attached: fc.array(attachment, { maxLength: 2 }),
     reason: fc.constantFrom('the owner runs', 'no process has PID 4242'),
+    // The engine's judgement, independent of the other fields here: the UI counts it as sent.
+    removal: fc.constantFrom(...REMOVAL_CLASSES),
   })
   .map(({ name, owner, markerPid, ...rest }) =>
     segmentItem(

@@ -26,6 +26,7 @@ const state = applyPatch(
       staleSegment('pulse-shm-3', {
         allocated: 16 * MiB,
         attached: [{ pid: 5000, comm: 'paplay', access: 'ro', via: ['map'] }],
+        removal: 'named',
         birthTime: NOW - 50_000,
       }),
     ),
@@ -63,7 +64,7 @@ describe('selectors', () => {
     expect(selectStateCounts(state)).toEqual({ live: 1, stale: 2, 'stale-zombie': 1, foreign: 1, held: 1 });
   });
 
-  it('reclaimable bytes are the allocated bytes of stale segments no live process holds', () => {
+  it('reclaimable bytes are the allocated bytes of the segments the engine says a plain cleanup removes', () => {
     expect(selectReclaimable(state)).toEqual({ count: 1, bytes: 8 * MiB });
   });
 

@@ -96,7 +96,7 @@ export function referenceView(
   for (const row of rows) counts[row.state] = (counts[row.state] ?? 0) + 1;
   const reclaimable = { count: 0, bytes: 0 };
   for (const item of items.values()) {
-    if (item.type !== 'segment' || item.segment.state !== 'stale' || item.segment.attached.length > 0) continue;
+    if (item.type !== 'segment' || item.segment.removal !== 'default') continue;
     reclaimable.count += 1;
     reclaimable.bytes += item.segment.allocated;
   }
