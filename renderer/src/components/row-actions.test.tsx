@@ -125,7 +125,8 @@ describe('Copying and the context menu', () => {
     fireEvent.click(row('zz-foreign'), { ctrlKey: true });
     fireEvent.keyDown(screen.getByRole('grid'), { key: 'c', ctrlKey: true });
     await waitFor(() => expect(clipboard).toEqual(['pulse-shm-2\nzz-foreign']));
-    expect(screen.getByTestId('row-actions-notice').textContent).toBe('Copied 2 names.');
+    // The notice comes after the clipboard's promise settles: a turn after the write itself.
+    await waitFor(() => expect(screen.getByTestId('row-actions-notice').textContent).toBe('Copied 2 names.'));
   });
 
   it('right-click opens a menu that copies the full path and the owner PID', async () => {
