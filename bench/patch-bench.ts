@@ -17,7 +17,6 @@
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEBOUNCE_MS } from '../core/inspector/dir-watcher';
 import type { PatchSink } from '../core/inspector/inspector-api';
 import { createInspector } from '../core/inspector/inspector-service';
 import { segmentId } from '../core/inspector/item-diff';
@@ -97,7 +96,6 @@ export interface ChangeResult {
 export interface PatchBenchResult {
   segments: number;
   snapshot: { items: number; bytes: number };
-  debounceMs: number;
   changes: ChangeResult[];
   loadAverage: { before: number; after: number };
 }
@@ -409,7 +407,6 @@ export async function benchPatches(root: string, fixture: Fixture, problems: str
   return {
     segments: fixture.expected.segments,
     snapshot: { items: measured.snapshot.upserts.length, bytes: bytesOf(measured.snapshot) },
-    debounceMs: DEBOUNCE_MS,
     changes: CHANGE_KINDS.map((kind) => summarize(kind, measured.clean[kind], measured.mixed[kind], apply[kind])),
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? NaN },
   };
@@ -470,8 +467,8 @@ export function reportPatches(result: PatchBenchResult): string {
   const mixed = result.changes.filter((c) => c.mixed.runs > 0);
   const findings = Math.max(...result.changes.map((c) => c.headerFindings));
   lines.push(
-    `  ${'  notes:'.padEnd(LABEL_WIDTH)}change -> patch is the watcher's ${result.debounceMs} ms debounce ` +
-      `plus a full rescan; ${extra} extra patch(es) after a change; header with up to ${findings} finding(s)`,
+    `  ${'  notes:'.padEnd(LABEL_WIDTH)}change -> patch is inotify's event, a rescan of the named entry only ` +
+      `and the patch; ${extra} extra patch(es) after a change; header with up to ${findings} finding(s)`,
   );
   if (mixed.length > 0) {
     const text = mixed.map((c) => `${c.kind} ${c.mixed.runs} (up to ${c.mixed.maxBytes} B)`).join(', ');
