@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PID_REUSE_MARGIN_MS } from '../core/classify-segment';
 import { createSegment } from '../native';
+import { scanShm } from '../core/scan-shm';
 import { leaderExitProgram } from './support/c-programs';
 import { PrivateShm } from './support/private-shm';
 import { pulseCleanupShm } from './support/pulse-daemon';
@@ -401,6 +402,24 @@ describe('an owner whose main thread has exited while a worker thread runs', () 
     expect(cleaned.code, cleaned.stderr).toBe(0);
     expect(parseClean(cleaned).removed).toEqual([]);
     expect(existsSync(file)).toBe(true);
+    expect(await isWritten(file)).toBe(true);
+  });
+
+  it('stays live while the thread read in the leader’s place exits mid-read: another thread is read instead', async () => {
+    const name = createSegment({ dir, dataSize: 65536, mode: 0o600, markerPid: deadPid() }).name;
+    const file = path.join(dir, name);
+    // Its threads live about 1 ms each, one after another: reads race their exits.
+    const owner = start([leaderExitProgram(), file, '--relay']);
+    expect(await firstLine(owner)).toBe(`ready ${owner.pid}`);
+    expect(processState(owner.pid)).toBe('Z');
+    const verdicts = new Map<string, number>();
+    for (let i = 0; i < 300; i += 1) {
+      const segment = scanShm(dir, { pools: false }).segments.find((entry) => entry.name === name);
+      const holds = segment?.attached.some((holder) => holder.pid === owner.pid && holder.access === 'rw') ?? false;
+      const verdict = `${segment?.state ?? 'missing'}${holds ? ', held' : ', not held'}`;
+      verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(verdicts)).toEqual({ 'live, held': 300 });
     expect(await isWritten(file)).toBe(true);
   });
 });

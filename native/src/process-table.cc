@@ -320,14 +320,20 @@ Outcome failed_read(int err, const char* syscall, int pid, const char* what, boo
 /** The exited states: a zombie (Z) or a dead task (X, x) has no memory map left. */
 bool exited_state(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
 
+/** Threads tried in turn for an exited leader whose stand-in thread exits mid-read. */
+constexpr int MAX_THREAD_ATTEMPTS = 8;
+
 /**
  * For a process whose main thread has exited (its stat says Z, its maps are empty):
  * opens the directory of a thread still alive, whose maps and fds are the process's.
- * Returns an invalid fd when every thread has exited (the process has), 0 in `err`; or
- * an invalid fd and the errno when the threads cannot be listed (then it is unknown).
+ * Returns an invalid fd when every listed thread has exited, 0 in `err` (`saw_others`
+ * says whether there were any besides the leader); or an invalid fd and the errno when
+ * the threads cannot be listed (then it is unknown).
  */
-UniqueFd open_live_thread(int piddir, int pid, ProcessReading& filter, char& state, int& err) {
+
+UniqueFd open_live_thread(int piddir, int pid, ProcessReading& filter, char& state, int& err, bool& saw_others) {
   err = 0;
+  saw_others = false;
   UniqueFd taskfd(openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!taskfd.valid()) {
     err = errno;
@@ -347,6 +353,7 @@ UniqueFd open_live_thread(int piddir, int pid, ProcessReading& filter, char& sta
       return UniqueFd();
     }
     if (!is_digits(d->d_name) || std::atoi(d->d_name) == pid) continue;
+    saw_others = true;
     UniqueFd thread(openat(taskdir, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     std::string_view text;
     int read_err = thread.valid() ? filter.reader.read(thread.get(), "stat", text) : errno;
@@ -390,27 +397,42 @@ Outcome read_process(int procfd, const char* pid_name, ProcessReading& filter, P
 
   // A leader that called pthread_exit is a zombie whose threads may live on: the maps and
   // fds are theirs to show (the leader's are empty), and the process lives while one does.
-  UniqueFd thread;
-  int memory_dir = piddir.get();
-  if (exited_state(p.state)) {
-    int thread_err = 0;
-    thread = open_live_thread(piddir.get(), pid, filter, p.state, thread_err);
-    if (thread_err != 0) return failed_read(thread_err, "read", pid, "task", false, err);
-    if (thread.valid()) memory_dir = thread.get();
-  }
-
-  read_err = filter.reader.read(memory_dir, "maps", text);
-  if (read_err == 0) parse_maps(text, filter.want_major, filter.want_minor, p.mappings);
-  else if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "maps", false, err);
-  else p.maps_errno = read_err;
-
-  read_err = read_fds(memory_dir, filter.dir_prefix, p.fds, filter.reader);
-  if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "fd", false, err);
-  if (read_err != 0) {
-    p.fds_errno = read_err;
+  // The thread read in its place may exit mid-read: then another is picked, a few times,
+  // before the process counts as gone (threads that come and go would otherwise read as an exit).
+  const bool leader_exited = exited_state(p.state);
+  for (int attempt = 0;; ++attempt) {
+    UniqueFd thread;
+    int memory_dir = piddir.get();
+    if (leader_exited) {
+      int thread_err = 0;
+      bool saw_others = false;
+      thread = open_live_thread(piddir.get(), pid, filter, p.state, thread_err, saw_others);
+      if (thread_err != 0) return failed_read(thread_err, "read", pid, "task", false, err);
+      // Threads listed but all exited: one may have started its successor after the listing.
+      if (!thread.valid() && saw_others && attempt < MAX_THREAD_ATTEMPTS) continue;
+      if (thread.valid()) memory_dir = thread.get();
+    }
+    const bool may_retry = thread.valid() && attempt < MAX_THREAD_ATTEMPTS;
+    p.mappings.clear();
     p.fds.clear();
+    p.maps_errno = 0;
+    p.fds_errno = 0;
+
+    read_err = filter.reader.read(memory_dir, "maps", text);
+    if (vanished(read_err) && may_retry) continue;
+    if (read_err == 0) parse_maps(text, filter.want_major, filter.want_minor, p.mappings);
+    else if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "maps", false, err);
+    else p.maps_errno = read_err;
+
+    read_err = read_fds(memory_dir, filter.dir_prefix, p.fds, filter.reader);
+    if (vanished(read_err) && may_retry) continue;
+    if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "fd", false, err);
+    if (read_err != 0) {
+      p.fds_errno = read_err;
+      p.fds.clear();
+    }
+    return Outcome::Read;
   }
-  return Outcome::Read;
 }
 
 UnreadableProcess unreadable_process(int pid, int err, ProcessReading& filter) {

@@ -3,12 +3,16 @@
  * main): /proc/<pid>/stat then says Z and /proc/<pid>/maps is empty, though the process
  * lives and maps its segment.
  *
- *   leader-exit PATH
+ *   leader-exit PATH [--relay]
  *
  * Opens PATH (an existing segment of at least 40 bytes), writes a PulseAudio marker with
  * its own PID into the last 40 bytes, maps the file shared and read-write, closes the fd,
  * and starts a worker that increments the 64-bit counter at offset 0 every 10 ms until
  * killed. Prints "ready PID" once the worker has written, then the main thread exits.
+ *
+ * With --relay the worker is a relay of short-lived threads instead: each increments the
+ * counter, sleeps 1 ms, starts its successor and exits, so whichever thread a reader of
+ * /proc picks to stand for the exited leader is likely to exit while it is being read.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -33,9 +37,23 @@ static void *work(void *unused) {
   return NULL;
 }
 
+static void *relay(void *unused) {
+  (void)unused;
+  struct timespec tick = {0, 1000 * 1000};
+  __atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+  nanosleep(&tick, NULL);
+  pthread_attr_t detached;
+  pthread_attr_init(&detached);
+  pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+  pthread_t next;
+  while (pthread_create(&next, &detached, relay, NULL) != 0) nanosleep(&tick, NULL);
+  return NULL;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: leader-exit PATH\n");
+  int relaying = argc == 3 && strcmp(argv[2], "--relay") == 0;
+  if (argc != 2 && !relaying) {
+    fprintf(stderr, "usage: leader-exit PATH [--relay]\n");
     return 2;
   }
   int fd = open(argv[1], O_RDWR | O_CLOEXEC);
@@ -58,7 +76,7 @@ int main(int argc, char **argv) {
   close(fd);
   counter = map;
   pthread_t worker;
-  if (pthread_create(&worker, NULL, work, NULL) != 0) return 1;
+  if (pthread_create(&worker, NULL, relaying ? relay : work, NULL) != 0) return 1;
   while (__atomic_load_n(counter, __ATOMIC_SEQ_CST) == 0) usleep(1000);
   printf("ready %d\n", (int)getpid());
   fflush(stdout);
