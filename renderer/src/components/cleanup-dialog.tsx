@@ -1,14 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { ErrorValue, ResponseOf } from '../../../protocol/channels';
+import { useMemo, useState } from 'react';
 import type { KeptSegment } from '../../../protocol/cleanup';
-import { useHost } from '../host/host-context';
-import { CleanupPlanView } from './cleanup-plan-view';
-import { CleanupSteps } from './cleanup-steps';
 import { Dialog } from './dialog';
-import { ProblemState } from './problem-state';
-import { useCleanupRun } from './use-cleanup-run';
-
-type Plan = ResponseOf<'plan-cleanup'>;
+import { PlannedCleanupBody, usePlannedCleanup } from './planned-cleanup';
 
 /**
  * A kept entry in this UI's words: the engine's cause, and for one that only a user's
@@ -25,31 +18,14 @@ export function keptInUiWords(kept: KeptSegment): string {
  * what happened.
  */
 export function CleanupDialog({ onClose }: { onClose: () => void }) {
-  const host = useHost();
   const [includeZombie, setIncludeZombie] = useState(false);
   const [includeReused, setIncludeReused] = useState(false);
-  const [plan, setPlan] = useState<Plan | null>(null);
-  const [error, setError] = useState<ErrorValue | null>(null);
-  const { run, start, cancel } = useCleanupRun(host);
-
-  useEffect(() => {
-    let current = true;
-    setPlan(null);
-    setError(null);
-    void host.request('plan-cleanup', { includeZombie, includeReused, force: [] }).then((result) => {
-      // A newer plan (the options changed) or a closed dialog makes this answer moot.
-      if (!current) return;
-      if (result.ok) setPlan(result.value);
-      else setError(result.error);
-    });
-    return () => {
-      current = false;
-    };
-  }, [host, includeZombie, includeReused]);
+  const request = useMemo(() => ({ includeZombie, includeReused, force: [] }), [includeZombie, includeReused]);
+  const flow = usePlannedCleanup(request);
 
   return (
     <Dialog title="Clean up stale segments" testId="cleanup-dialog" onClose={onClose}>
-      {run === null && (
+      {flow.run === null && (
         <fieldset className="cleanup-options">
           <legend>Also remove</legend>
           <label className="choice">
@@ -62,18 +38,11 @@ export function CleanupDialog({ onClose }: { onClose: () => void }) {
           </label>
         </fieldset>
       )}
-      {plan === null && error === null && (
-        <ProblemState tone="info" problem={{ title: 'Planning…', action: 'The engine is judging every segment.' }} />
-      )}
-      {plan && run === null && <CleanupPlanView plan={plan} keptWords={keptInUiWords} />}
-      <CleanupSteps
-        plan={plan}
-        run={run}
-        error={error}
-        onConfirm={(confirmed) => void start(confirmed)}
-        onCancelRun={cancel}
-        onClose={onClose}
+      <PlannedCleanupBody
+        flow={flow}
+        planning="The engine is judging every segment."
         keptWords={keptInUiWords}
+        onClose={onClose}
       />
     </Dialog>
   );

@@ -1,14 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { ErrorValue, ResponseOf } from '../../../protocol/channels';
+import { useMemo, useState } from 'react';
+import type { ResponseOf } from '../../../protocol/channels';
 import type { KeptSegment } from '../../../protocol/cleanup';
 import type { SegmentState } from '../../../protocol/scan-result';
 import { visibleText } from '../../../protocol/visible-text';
-import { useHost } from '../host/host-context';
-import { CleanupPlanView } from './cleanup-plan-view';
-import { CleanupSteps } from './cleanup-steps';
 import { Dialog } from './dialog';
-import { ProblemState } from './problem-state';
-import { useCleanupRun } from './use-cleanup-run';
+import { PlannedCleanupBody, usePlannedCleanup } from './planned-cleanup';
 
 type Plan = ResponseOf<'plan-cleanup'>;
 
@@ -58,25 +54,13 @@ export const countEntries = (count: number, kind = ''): string =>
  * confirm-execute path as Clean, in batches, with progress and Cancel.
  */
 export function RemoveDialog({ names, onClose }: { names: readonly string[]; onClose: () => void }) {
-  const host = useHost();
   const [forced, setForced] = useState<ReadonlySet<string>>(new Set());
-  const [plan, setPlan] = useState<Plan | null>(null);
-  const [error, setError] = useState<ErrorValue | null>(null);
-  const { run, start, cancel } = useCleanupRun(host);
-
-  useEffect(() => {
-    let current = true;
-    setError(null);
-    const request = { includeZombie: false, includeReused: false, force: [...forced], selected: [...names] };
-    void host.request('plan-cleanup', request).then((result) => {
-      if (!current) return;
-      if (result.ok) setPlan(result.value);
-      else setError(result.error);
-    });
-    return () => {
-      current = false;
-    };
-  }, [host, names, forced]);
+  const request = useMemo(
+    () => ({ includeZombie: false, includeReused: false, force: [...forced], selected: [...names] }),
+    [names, forced],
+  );
+  const flow = usePlannedCleanup(request);
+  const { plan } = flow;
 
   const groups = useMemo(() => (plan ? confirmGroups(plan, forced) : []), [plan, forced]);
   const toggleGroup = (group: ConfirmGroup, on: boolean) =>
@@ -92,45 +76,37 @@ export function RemoveDialog({ names, onClose }: { names: readonly string[]; onC
   const title = `Remove ${countEntries(names.length, 'selected ')}`;
   return (
     <Dialog title={title} testId="remove-dialog" onClose={onClose}>
-      {plan === null && error === null && (
-        <ProblemState
-          tone="info"
-          problem={{ title: 'Planning…', action: 'The engine is judging the selected entries.' }}
-        />
-      )}
-      {plan && run === null && groups.length > 0 && (
-        <fieldset className="confirm-force" data-testid="confirm-force">
-          <legend>Needs your confirmation</legend>
-          {groups.map((group) => {
-            const shown = group.names.slice(0, SHOWN_NAMES).map((name) => visibleText(name, { name: true }));
-            const more = group.names.length - shown.length;
-            return (
-              <div key={group.state} className="confirm-force__group">
-                <label className="choice">
-                  <input
-                    type="checkbox"
-                    data-testid={`confirm-force-${group.state}`}
-                    checked={group.names.every((name) => forced.has(name))}
-                    onChange={(event) => toggleGroup(group, event.target.checked)}
-                  />
-                  Remove anyway: {countEntries(group.names.length, `${group.state} `)} ({shown.join(', ')}
-                  {more > 0 ? ` and ${more} more` : ''})
-                </label>
-                <p className="confirm-force__why">{CONFIRM_WORDS[group.state]}</p>
-              </div>
-            );
-          })}
-        </fieldset>
-      )}
-      {plan && run === null && <CleanupPlanView plan={plan} keptWords={keptWords} />}
-      <CleanupSteps
-        plan={plan}
-        run={run}
-        error={error}
-        onConfirm={(confirmed) => void start(confirmed)}
-        onCancelRun={cancel}
-        onClose={onClose}
+      <PlannedCleanupBody
+        flow={flow}
+        planning="The engine is judging the selected entries."
         keptWords={keptWords}
+        onClose={onClose}
+        beforePlan={
+          groups.length > 0 && (
+            <fieldset className="confirm-force" data-testid="confirm-force">
+              <legend>Needs your confirmation</legend>
+              {groups.map((group) => {
+                const shown = group.names.slice(0, SHOWN_NAMES).map((name) => visibleText(name, { name: true }));
+                const more = group.names.length - shown.length;
+                return (
+                  <div key={group.state} className="confirm-force__group">
+                    <label className="choice">
+                      <input
+                        type="checkbox"
+                        data-testid={`confirm-force-${group.state}`}
+                        checked={group.names.every((name) => forced.has(name))}
+                        onChange={(event) => toggleGroup(group, event.target.checked)}
+                      />
+                      Remove anyway: {countEntries(group.names.length, `${group.state} `)} ({shown.join(', ')}
+                      {more > 0 ? ` and ${more} more` : ''})
+                    </label>
+                    <p className="confirm-force__why">{CONFIRM_WORDS[group.state]}</p>
+                  </div>
+                );
+              })}
+            </fieldset>
+          )
+        }
       />
     </Dialog>
   );
