@@ -93,15 +93,7 @@ describe('decideRemoval', () => {
 
 describe('planCleanup', () => {
   const scan: ScanResult = {
-    dir: '/dev/shm',
-    scannedAt: 0,
-    capacity: { total: 0, used: 0, free: 0 },
-    initialPidNamespace: true,
-    uninspectedProcesses: 0,
-    procHidepid: null,
-    memfds: [],
-    deleted: [],
-    findings: [],
+    ...emptyScan(),
     segments: [
       segment('pulse-shm-1', 'stale'),
       segment('pulse-shm-2', 'live'),
@@ -148,21 +140,7 @@ describe('kept entries, for every interface', () => {
       [segment('h', 'live'), false],
     ];
     const entries = cases.map(([entry]) => entry);
-    const plan = planCleanup(
-      {
-        dir: '/dev/shm',
-        scannedAt: 0,
-        capacity: { total: 0, used: 0, free: 0 },
-        initialPidNamespace: true,
-        uninspectedProcesses: 0,
-        procHidepid: null,
-        memfds: [],
-        deleted: [],
-        findings: [],
-        segments: entries,
-      },
-      defaults,
-    );
+    const plan = planCleanup({ ...emptyScan(), segments: entries }, defaults);
     expect(plan.keep.map((kept) => [kept.name, kept.forceable])).toEqual(cases.map(([entry, f]) => [entry.name, f]));
     for (const kept of plan.keep) {
       expect(kept.cause, kept.name).not.toContain('--');
