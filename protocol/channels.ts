@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CleanupPlan, CleanupResult } from './cleanup';
+import type { History } from './history';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { SrbchannelSample } from './pool';
 import { cleanRequest, createRequest, entryNames, labPoolRequest, labSrbchannelRequest } from './requests';
@@ -198,6 +199,12 @@ export interface Patch {
   upserts: InspectorItem[];
   removals: string[];
   samples: ChannelSamples[];
+  /**
+   * The history of the shm filesystem's use and each pool's slots in use (history.ts):
+   * every point kept in a full patch, only new points later (append with mergeHistory).
+   * Absent when there is no new point, so a patch with nothing new stays small.
+   */
+  history?: History;
 }
 
 /** Events pushed to the renderer. */
