@@ -45,9 +45,11 @@ describe('HistoryRing', () => {
     expect(ring.snapshot().pools).toEqual([{ id: 'b', slotCount: 8, inUse: [3] }]);
   });
 
-  it('refuses an interval longer than its window', () => {
+  it('refuses an interval longer than its window, or out of bounds', () => {
     expect(() => new HistoryRing(10_000, 5000)).toThrow(RangeError);
     expect(() => new HistoryRing(0)).toThrow(RangeError);
+    expect(() => new HistoryRing(50)).toThrow(RangeError);
+    expect(() => new HistoryRing(5000, 60 * 60_000)).toThrow(RangeError);
   });
 
   it("appended through mergeHistory, its updates give the ring's own snapshot", () => {

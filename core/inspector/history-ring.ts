@@ -11,6 +11,8 @@ import type { Capacity } from '../../protocol/scan-result';
 export const HISTORY_INTERVAL_MS = 5_000;
 /** The last 15 minutes. */
 export const HISTORY_WINDOW_MS = 15 * 60_000;
+/** The interval's bounds: each point reads every item's pool count, and a window holds at most 9,000 points. */
+export const HISTORY_INTERVAL_BOUNDS = { min: 100, max: 60_000 } as const;
 
 /** A pool's count at one sample. */
 export interface PoolCount {
@@ -47,8 +49,11 @@ export class HistoryRing {
     readonly intervalMs: number = HISTORY_INTERVAL_MS,
     readonly windowMs: number = HISTORY_WINDOW_MS,
   ) {
-    if (!(intervalMs > 0) || !(windowMs >= intervalMs)) {
-      throw new RangeError(`history: an interval of ${intervalMs} ms in a window of ${windowMs} ms`);
+    const { min, max } = HISTORY_INTERVAL_BOUNDS;
+    if (!(intervalMs >= min && intervalMs <= max) || !(windowMs >= intervalMs && windowMs <= HISTORY_WINDOW_MS)) {
+      throw new RangeError(
+        `history: an interval of ${intervalMs} ms (${min} to ${max}) in a window of ${windowMs} ms (at most ${HISTORY_WINDOW_MS})`,
+      );
     }
     this.limit = Math.max(1, Math.floor(windowMs / intervalMs));
   }
