@@ -5,6 +5,7 @@
  * arrives; errors travel as values.
  */
 import { z } from 'zod';
+import { MAX_AUDIT_RECORDS, type AuditLogView } from './audit';
 import type { CleanupPlan, CleanupResult } from './cleanup';
 import type { History } from './history';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
@@ -107,6 +108,8 @@ export const requestSchemas = {
   'set-settings': settingsRequest,
   /** What this connection may do: asked by the UI, so that it can disable what would be refused. */
   'host-info': empty,
+  /** The newest records of the audit log (default 200, at most 1000), newest first: who removed what, when, how. */
+  'audit-log': z.object({ limit: z.number().int().min(1).max(MAX_AUDIT_RECORDS).optional() }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -127,6 +130,7 @@ export interface ResponseMap {
   'get-settings': Settings;
   'set-settings': Settings;
   'host-info': HostInfo;
+  'audit-log': AuditLogView;
 }
 
 /** What the host tells a client of itself. */
