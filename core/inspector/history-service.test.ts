@@ -54,7 +54,7 @@ function writtenSegment(bytes: number): string {
 
 describe('Inspector service: history at a glance', () => {
   it("takes a point every interval, the shm filesystem's use growing as segments are written", async () => {
-    const inspector = start({ historyMs: 50, rescanMs: 250 });
+    const inspector = start({ historyMs: 100, rescanMs: 250 });
     const sink = new HistorySink();
     inspector.subscribe(sink);
     const first = sink.patches[0];
@@ -65,7 +65,7 @@ describe('Inspector service: history at a glance', () => {
 
     for (let i = 0; i < 4; i++) {
       writtenSegment(4 * MiB);
-      await sleep(300);
+      await sleep(400);
     }
     const grown = await waitFor(() => {
       const used = sink.history?.shmUsed.at(-1) ?? 0;
@@ -73,10 +73,10 @@ describe('Inspector service: history at a glance', () => {
       return used - startUsed >= 12 * MiB && sink.history;
     });
     expect(grown.times.length).toBeGreaterThan(10);
-    expect(grown.intervalMs).toBe(50);
+    expect(grown.intervalMs).toBe(100);
     // Points in time order, one per interval (timers may run late, never early by much).
     const gaps = grown.times.slice(1).map((time, i) => time - (grown.times[i] ?? 0));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
     // Later patches carry only the new points: never the whole history again.
     const updates = sink.patches.filter((patch) => !patch.full && patch.history);
     expect(updates.length).toBeGreaterThan(5);
@@ -92,7 +92,7 @@ describe('Inspector service: history at a glance', () => {
   });
 
   it('keeps a series of slots in use per pool, and drops it when the pool goes', async () => {
-    const inspector = start({ historyMs: 50, rescanMs: 250 });
+    const inspector = start({ historyMs: 100, rescanMs: 250 });
     const sink = new HistorySink();
     inspector.subscribe(sink);
     const made = await inspector.handle('lab-pool', { slots: 8, allocated: 3, freed: 1, memfd: false }, IPC);
