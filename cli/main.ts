@@ -25,9 +25,11 @@ const HELP: Record<string, string> = {
          Pools and srbchannels last until Ctrl-C (or S seconds), then are removed, unless
          --keep leaves them behind (then stale).`,
   serve: `serve  [--port 7325] [--host 127.0.0.1] [--read-only] [--allow-remote] [--dir D] [--static-dir D] [--smoke]
+         [--history-ms 5000]
          Serve the app to a browser on this machine (the URL carries a per-run token) until
          Ctrl-C. --read-only refuses create, clean and the lab; another --host needs --allow-remote.
-         --smoke checks the host as a browser would, prints one line and exits.`,
+         --smoke checks the host as a browser would, prints one line and exits. --history-ms
+         sets how often the history sparklines take a point (100 to 60000 ms).`,
 };
 
 const EXIT_CODES = 'Exit codes: 0 done, 1 something failed, 2 usage error.';

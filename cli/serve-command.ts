@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { HISTORY_INTERVAL_BOUNDS } from '../core/inspector/history-ring';
 import { createInspector } from '../core/inspector/inspector-service';
 import { plural } from '../protocol/format';
 import { DEFAULT_HOST, DEFAULT_PORT, startBrowserHost, type BrowserHost } from '../server/browser-host';
@@ -12,6 +13,16 @@ function parsePort(text: string | undefined, smoke: boolean): number {
   if (text === undefined) return smoke ? 0 : DEFAULT_PORT;
   if (!/^[0-9]+$/.test(text) || Number(text) > 65_535) {
     throw new UsageError(`--port: "${text}" is not a port number (0 to 65535; 0 picks a free one)`);
+  }
+  return Number(text);
+}
+
+/** --history-ms: how often the history sparklines take a point. */
+function parseHistoryMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const { min, max } = HISTORY_INTERVAL_BOUNDS;
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`--history-ms: "${text}" is not a whole number of milliseconds from ${min} to ${max}`);
   }
   return Number(text);
 }
@@ -41,11 +52,13 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       dir: { type: 'string' },
       'static-dir': { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      'history-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
   const port = parsePort(values.port, values.smoke);
+  const historyMs = parseHistoryMs(values['history-ms']);
   if (!isLoopbackHost(values.host) && !values['allow-remote']) {
     throw new UsageError(
       `--host ${values.host} is not a loopback address: anyone who can reach it and has the token could ` +
@@ -56,6 +69,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const inspector = createInspector({
     ...(values.dir === undefined ? {} : { dir: values.dir }),
     readOnly: values['read-only'],
+    ...(historyMs === undefined ? {} : { historyMs }),
     warn: (message) => io.err(`Warning: ${printable(message)}`),
   });
   if (inspector.auditLogFile) io.err(`Deletions are recorded in ${printable(inspector.auditLogFile)}`);

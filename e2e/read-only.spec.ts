@@ -36,4 +36,9 @@ test('a --read-only host says so up front: Create, Clean and the lab are off wit
   }
   await expect(page.getByTestId('rescan-button')).toBeEnabled();
   expect(await readdir(scratch), 'the file stays').toEqual([created.name]);
+
+  // It deletes nothing, so it keeps no audit log: the tab says so, as a note and not a failure.
+  await page.getByTestId('tab-audit').click();
+  await expect(page.getByTestId('audit-none')).toHaveText(/^No audit log: .*read-only.*keeps no audit log\.$/);
+  await expect(page.getByTestId('audit-log').getByRole('alert')).toHaveCount(0);
 });

@@ -5,7 +5,9 @@
  * arrives; errors travel as values.
  */
 import { z } from 'zod';
+import { MAX_AUDIT_RECORDS, type AuditLogView } from './audit';
 import type { CleanupPlan, CleanupResult } from './cleanup';
+import type { History } from './history';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { SrbchannelSample } from './pool';
 import { cleanRequest, createRequest, entryNames, labPoolRequest, labSrbchannelRequest } from './requests';
@@ -106,6 +108,8 @@ export const requestSchemas = {
   'set-settings': settingsRequest,
   /** What this connection may do: asked by the UI, so that it can disable what would be refused. */
   'host-info': empty,
+  /** The newest records of the audit log (default 200, at most 1000), newest first: who removed what, when, how. */
+  'audit-log': z.object({ limit: z.number().int().min(1).max(MAX_AUDIT_RECORDS).optional() }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -126,6 +130,7 @@ export interface ResponseMap {
   'get-settings': Settings;
   'set-settings': Settings;
   'host-info': HostInfo;
+  'audit-log': AuditLogView;
 }
 
 /** What the host tells a client of itself. */
@@ -198,6 +203,12 @@ export interface Patch {
   upserts: InspectorItem[];
   removals: string[];
   samples: ChannelSamples[];
+  /**
+   * The history of the shm filesystem's use and each pool's slots in use (history.ts):
+   * every point kept in a full patch, only new points later (append with mergeHistory).
+   * Absent when there is no new point, so a patch with nothing new stays small.
+   */
+  history?: History;
 }
 
 /** Events pushed to the renderer. */

@@ -110,6 +110,7 @@ const RULES: Record<keyof typeof requestSchemas, Rules> = {
   release: { fields: { id: { ok: (value) => isText(value, 1, 100) } } },
   'get-settings': { fields: {} },
   'host-info': { fields: {} },
+  'audit-log': { fields: { limit: { ok: (value) => isInt(value, 1, 1000), optional: true } } },
   'set-settings': {
     fields: {
       rescanMs: { ok: (value) => isInt(value, 250, 60_000), optional: true },

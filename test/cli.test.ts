@@ -315,6 +315,8 @@ describe('the shm-inspector command line', () => {
       {
         time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
         interface: 'cli',
+        uid: process.getuid?.(),
+        pid: expect.any(Number) as unknown,
         dir,
         name: stale,
         dev,

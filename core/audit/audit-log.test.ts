@@ -8,6 +8,8 @@ import type { DeletionEntry } from './deletion-entry';
 const entry = (name: string, outcome = 'removed'): DeletionEntry => ({
   time: Date.UTC(2026, 10, 27, 6, 30),
   interface: 'cli',
+  uid: 1000,
+  pid: 4321,
   dir: '/dev/shm',
   name,
   dev: 25,

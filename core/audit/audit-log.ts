@@ -5,7 +5,9 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AuditLogView } from '../../protocol/audit';
 import { visibleJson } from '../../protocol/visible-text';
+import { readAuditTail } from './audit-tail';
 import type { DeletionEntry } from './deletion-entry';
 
 const LOG_FILE = 'audit.jsonl';
@@ -35,6 +37,14 @@ export interface TornLine {
 }
 
 const NEWLINE = 0x0a;
+
+/** What to tell the user about the log's incomplete last line. */
+function tornLineMessage(file: string, { offset, bytes }: TornLine): string {
+  return (
+    `the audit log ${file} ends with an incomplete line (${bytes} bytes at byte ${offset}, ` +
+    'from a write that failed); it is kept as it is, and the next record starts on a new line'
+  );
+}
 
 /** The log's incomplete last line, if it has one: a write before this one stopped short. */
 function tornLineOf(fd: number): TornLine | null {
@@ -97,12 +107,17 @@ export class AuditLog {
 
   /** What to tell the user about a torn last line found at open, or null when there was none. */
   tornLineReport(): string | null {
-    if (this.tornLine === null) return null;
-    const { offset, bytes } = this.tornLine;
-    return (
-      `the audit log ${this.file} ends with an incomplete line (${bytes} bytes at byte ${offset}, ` +
-      'from a write that failed); it is kept as it is, and the next record starts on a new line'
-    );
+    return this.tornLine === null ? null : tornLineMessage(this.file, this.tornLine);
+  }
+
+  /**
+   * The newest `limit` records, read from the log's last bytes (readAuditTail): what any
+   * interface, this process or another, has recorded so far.
+   */
+  tail(limit: number): AuditLogView {
+    if (this.fd === null) throw new Error(`the audit log ${this.file} is closed`);
+    const { records, more, torn, unreadable } = readAuditTail(this.fd, limit);
+    return { kept: true, file: this.file, records, more, torn: torn && tornLineMessage(this.file, torn), unreadable };
   }
 
   /**

@@ -13,6 +13,9 @@ export interface DeletionEntry {
   /** ms since the epoch, when the attempt finished. */
   time: number;
   interface: Interface;
+  /** Who removed it: the user ID and PID of the process that did (the CLI, the browser host, the app). */
+  uid: number;
+  pid: number;
   /** The shm directory the name is in. */
   dir: string;
   name: string;
@@ -42,6 +45,8 @@ export function deletionEntry(
   return {
     time,
     interface: via,
+    uid: process.getuid?.() ?? -1,
+    pid: process.pid,
     dir,
     name,
     dev,

@@ -257,6 +257,8 @@ describe('Inspector service: requests', () => {
       {
         time: '1970-01-01T00:00:01.234Z',
         interface: 'ipc',
+        uid: process.getuid?.(),
+        pid: process.pid,
         dir,
         name,
         dev,

@@ -22,6 +22,7 @@ import { NativeError, readProcessTableAsync } from '../../native';
 import { resolveShmDir } from '../scan-shm';
 import { channelSources } from './channel-sources';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
+import { HistoryRing, poolCounts } from './history-ring';
 import { failedHeader, headerOf, type Header, type OwnItems } from './inspector-header';
 import { memoryItemsOf, sameItem, segmentId } from './item-diff';
 import { LabItems } from './lab-items';
@@ -44,6 +45,12 @@ export interface InspectorOptions {
   safetyScanMs?: number;
   /** srbchannel sampling rate (default 10 Hz). */
   sampleHz?: number;
+  /**
+   * How often the history of the shm filesystem's use and each pool's slots in use takes
+   * a point (default 5 s; HistoryRing), and how far back it reaches (default 15 min).
+   */
+  historyMs?: number;
+  historyWindowMs?: number;
   /** Watch the directory with inotify and owners with pidfds (default true); without it changes show at the next rescan. */
   watch?: boolean;
   now?: () => number;
@@ -116,6 +123,8 @@ class InspectorService implements Inspector {
   private headerPrint = '';
   private readonly subscribers = new Set<CoalescingSubscriber>();
   private readonly feed: SampleFeed;
+  private readonly history: HistoryRing;
+  private historyTimer: NodeJS.Timeout | null = null;
   private readonly labs: LabItems;
   private readonly plans = new PlanStore();
   private readonly held = new Set<Held>();
@@ -139,6 +148,7 @@ class InspectorService implements Inspector {
     const warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
     this.audit = this.readOnly || options.auditLog === null ? null : openAuditLog(warn, options.auditLog);
     this.feed = new SampleFeed(this.now);
+    this.history = new HistoryRing(options.historyMs, options.historyWindowMs);
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, this.audit, this.now);
     this.live = new LiveScan(this.dir);
@@ -172,6 +182,10 @@ class InspectorService implements Inspector {
     this.watch?.start();
     this.startRescans();
     this.startSampling();
+    // The first point at once: a page opened now has one to start from.
+    this.historyTick();
+    this.historyTimer = setInterval(() => attempt(() => this.historyTick()), this.history.intervalMs);
+    this.historyTimer.unref();
     this.safetyTimer = setInterval(() => this.fullOffThread(), this.safetyScanMs);
     this.safetyTimer.unref();
   }
@@ -201,6 +215,7 @@ class InspectorService implements Inspector {
       upserts: [...this.items.values()],
       removals: [],
       samples: [],
+      history: this.history.snapshot(),
     });
     if (subscriber.hasPending) this.scheduleFlush();
     return () => {
@@ -214,7 +229,7 @@ class InspectorService implements Inspector {
     if (this.closed) return;
     this.closed = true;
     attempt(() => this.watch?.close());
-    for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer]) {
+    for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer, this.historyTimer]) {
       if (timer) clearInterval(timer);
     }
     if (this.zombieTimer) clearTimeout(this.zombieTimer);
@@ -429,8 +444,9 @@ class InspectorService implements Inspector {
 
   /** Sends a change to every subscriber; nothing at all when there is no change. */
   private publish(change: Omit<Patch, 'seq' | 'full'>): void {
-    const { header, upserts, removals, samples } = change;
-    if (header === null && upserts.length === 0 && removals.length === 0 && samples.length === 0) return;
+    const { header, upserts, removals, samples, history } = change;
+    const none = header === null && upserts.length === 0 && removals.length === 0 && samples.length === 0;
+    if (none && history === undefined) return;
     this.seq += 1;
     const patch: Patch = { seq: this.seq, full: false, ...change };
     let pending = false;
@@ -461,6 +477,13 @@ class InspectorService implements Inspector {
   private sampleTick(): void {
     if (this.subscribers.size === 0 || this.feed.size === 0) return;
     this.publish({ header: null, upserts: [], removals: [], samples: this.feed.sample() });
+  }
+
+  /** One point of history: the filesystem's use as last scanned, each pool's slots in use. Kept with or without subscribers. */
+  private historyTick(): void {
+    if (this.closed || !this.header) return;
+    const update = this.history.record(this.now(), this.header.capacity, poolCounts(this.items.values()));
+    this.publish({ header: null, upserts: [], removals: [], samples: [], history: update });
   }
 
   private startRescans(): void {

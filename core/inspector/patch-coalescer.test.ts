@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelSamples, InspectorItem, Patch } from '../../protocol/channels';
 import type { PatchSink } from './inspector-api';
+import { HistoryRing } from './history-ring';
 import { CoalescingSubscriber } from './patch-coalescer';
 
 class FakeSink implements PatchSink {
@@ -144,5 +145,34 @@ describe('CoalescingSubscriber', () => {
       ready: () => true,
     });
     expect(() => subscriber.deliver(patch({ upserts: [item('a')] }))).not.toThrow();
+  });
+});
+
+describe('CoalescingSubscriber: history', () => {
+  it('gives a busy sink the history points of every patch it missed, appended in order', () => {
+    const ring = new HistoryRing(1000, 60_000);
+    const sink = new FakeSink();
+    const subscriber = new CoalescingSubscriber(sink);
+    subscriber.deliver(patch({ full: true, history: ring.snapshot() }));
+    sink.busy = true;
+    for (let i = 1; i <= 3; i++) {
+      const counts = new Map([['pool', { slotCount: 8, inUse: i }]]);
+      subscriber.deliver(patch({ history: ring.record(i * 1000, { total: 100, used: i, free: 100 - i }, counts) }));
+    }
+    sink.busy = false;
+    subscriber.flush();
+    expect(sink.sent).toHaveLength(2);
+    expect(sink.sent[1]?.history).toMatchObject({
+      times: [1000, 2000, 3000],
+      shmUsed: [1, 2, 3],
+      pools: [{ id: 'pool', inUse: [1, 2, 3] }],
+    });
+  });
+
+  it('sends nothing for a patch without history or anything else', () => {
+    const sink = new FakeSink();
+    const subscriber = new CoalescingSubscriber(sink);
+    subscriber.deliver(patch({}));
+    expect(sink.sent).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * One subscriber's delivery: patches go out as they come while the sink is ready; while
  * it is busy they fold into one pending patch (latest upsert or removal per id, latest
- * header, samples capped per channel), so a slow host never builds a queue.
+ * header, samples capped per channel, history points appended within their window), so
+ * a slow host never builds a queue.
  */
 import type { ChannelSamples, InspectorItem, Patch } from '../../protocol/channels';
+import { mergeHistory, type History } from '../../protocol/history';
 import type { PatchSink } from './inspector-api';
 
 /** Traffic intervals kept per channel while a sink is busy: about 25 s at the default 10 Hz. */
@@ -24,6 +26,7 @@ class PendingPatch {
   readonly upserts = new Map<string, InspectorItem>();
   readonly removals = new Set<string>();
   readonly samples = new Map<string, ChannelSamples>();
+  history: History | null = null;
 
   constructor(private readonly sampleLimit: number) {}
 
@@ -46,6 +49,8 @@ class PendingPatch {
     for (const channel of patch.samples) {
       this.samples.set(channel.channel, mergeSamples(this.samples.get(channel.channel), channel, this.sampleLimit));
     }
+    // A full patch's history is every point: what came before it is in it.
+    if (patch.history) this.history = patch.full ? patch.history : mergeHistory(this.history, patch.history);
   }
 
   toPatch(): Patch {
@@ -56,6 +61,7 @@ class PendingPatch {
       upserts: [...this.upserts.values()],
       removals: [...this.removals],
       samples: [...this.samples.values()],
+      ...(this.history ? { history: this.history } : {}),
     };
   }
 }
@@ -66,7 +72,8 @@ function isEmpty(patch: Patch): boolean {
     patch.header === null &&
     patch.upserts.length === 0 &&
     patch.removals.length === 0 &&
-    patch.samples.length === 0
+    patch.samples.length === 0 &&
+    patch.history === undefined
   );
 }
 

@@ -35,6 +35,9 @@ const CHANGES_SYSTEM: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
   'release',
 ]);
 
+/** Records an audit-log request returns when it names no limit. */
+const DEFAULT_AUDIT_RECORDS = 200;
+
 /** What the handlers need of the service. */
 export interface HandlerDeps {
   dir: string;
@@ -124,6 +127,10 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       return { released };
     },
     'host-info': (_request, context) => ({ readOnly: context.readOnly }),
+    'audit-log': (request) =>
+      deps.auditLog === null
+        ? { kept: false, why: 'this host deletes nothing (read-only), so it keeps no audit log' }
+        : deps.auditLog.tail(request.limit ?? DEFAULT_AUDIT_RECORDS),
     'get-settings': () => deps.settings(),
     'set-settings': (request) =>
       deps.applySettings({

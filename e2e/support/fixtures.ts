@@ -25,15 +25,19 @@ export interface InspectorServer {
   process: CliProcess;
 }
 
-/** Starts `shm-inspector serve --port 0 --dir DIR` (or on `port`) and reads the address it prints. */
+/**
+ * Starts `shm-inspector serve --port 0 --dir DIR` (or on `port`, with `args` added, such
+ * as `--history-ms 200`) and reads the address it prints.
+ */
 export async function startServer(
   children: Children,
   dir: string,
-  options: { readOnly?: boolean; port?: number } = {},
+  options: { readOnly?: boolean; port?: number; args?: string[] } = {},
 ): Promise<InspectorServer> {
   const readOnly = options.readOnly === true;
   const port = String(options.port ?? 0);
-  const child = children.start(['serve', '--port', port, '--dir', dir, ...(readOnly ? ['--read-only'] : [])]);
+  const extra = [...(readOnly ? ['--read-only'] : []), ...(options.args ?? [])];
+  const child = children.start(['serve', '--port', port, '--dir', dir, ...extra]);
   return serverOf(child, dir, readOnly);
 }
 

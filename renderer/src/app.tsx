@@ -12,11 +12,12 @@ import { TableFilters } from './components/table-filters';
 import { useTableKeys } from './components/table-keys';
 import { useInspector } from './store/store-context';
 import { ViewTabs, type ViewTab } from './components/view-tabs';
+import { AuditLogPanel } from './components/audit-log-panel';
 
 type OpenDialog = 'create' | 'cleanup' | null;
 
 /** The app's views, one tab each. */
-type View = 'segments';
+type View = 'segments' | 'audit';
 
 export function App() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -41,6 +42,7 @@ export function App() {
         </main>
       ),
     },
+    { id: 'audit', label: 'Audit log', panel: <AuditLogPanel /> },
   ];
   return (
     <div className={live ? 'app' : 'app app--stale-data'} data-testid="app">

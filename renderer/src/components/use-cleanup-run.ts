@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorValue, InspectorHost, ResponseOf } from '../../../protocol/channels';
 import type { CleanupFailure, CleanupResult, KeptSegment } from '../../../protocol/cleanup';
+import { noteCleanupRun } from '../store/audit-actions';
+import { useInspectorStore } from '../store/store-context';
 
 type Plan = ResponseOf<'plan-cleanup'>;
 
@@ -62,6 +64,7 @@ export function useCleanupRun(host: InspectorHost): {
   start: (plan: Plan) => Promise<void>;
   cancel: () => void;
 } {
+  const store = useInspectorStore();
   const [run, setRun] = useState<CleanupRun | null>(null);
   const cancelled = useRef(false);
   const mounted = useRef(true);
@@ -81,7 +84,10 @@ export function useCleanupRun(host: InspectorHost): {
       setRun(current);
       for (;;) {
         const answer = await host.request('execute-cleanup', { planId: plan.planId, limit: BATCH });
-        if (!mounted.current) return;
+        if (!mounted.current) {
+          noteCleanupRun(store);
+          return;
+        }
         if (!answer.ok) {
           current = { ...current, phase: 'failed', error: answer.error };
         } else {
@@ -89,10 +95,14 @@ export function useCleanupRun(host: InspectorHost): {
           if (current.phase === 'running' && cancelled.current) current = { ...current, phase: 'cancelled' };
         }
         setRun(current);
-        if (current.phase !== 'running') return;
+        if (current.phase !== 'running') {
+          // Whatever it removed is in the audit log now: the Audit log tab reads it again.
+          noteCleanupRun(store);
+          return;
+        }
       }
     },
-    [host],
+    [host, store],
   );
 
   const cancel = useCallback(() => {

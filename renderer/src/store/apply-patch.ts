@@ -1,4 +1,5 @@
 import type { Patch } from '../../../protocol/channels';
+import { mergeHistory } from '../../../protocol/history';
 import { appendSamples, channelItemId, type ChannelSeries } from './channel-series';
 import type { InspectorState } from './inspector-store';
 import { ItemMap, patchItems } from './item-map';
@@ -7,7 +8,8 @@ import { withoutGone } from './selection-slice';
 
 /**
  * The state after `patch`: a full patch replaces every item, a later one upserts and
- * removes; samples are appended to each channel's last minute. Series and the selection
+ * removes; samples are appended to each channel's last minute, history points to the
+ * history (a full patch's is the whole of it). Series and the selection
  * of items that are gone are dropped. The table's index moves only the rows the patch
  * changes. Pure, so the host's listener and tests call it alike.
  */
@@ -35,6 +37,9 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
     series = next;
   }
 
+  let history = state.segments.history;
+  if (patch.history) history = patch.full ? patch.history : mergeHistory(history, patch.history);
+
   const header = patch.header;
   return {
     ...state,
@@ -43,6 +48,7 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
       items,
       index,
       series,
+      history,
       directory: header
         ? {
             dir: header.dir,

@@ -1,5 +1,6 @@
 /** The one store of the renderer, made of slices (zustand's slices pattern); actions are plain functions. */
 import { createStore, type StoreApi } from 'zustand';
+import { initialAudit, type AuditSlice } from './audit-slice';
 import { DEFAULT_LAYOUT, type ColumnLayout } from './column-layout';
 import { initialConnection, type ConnectionSlice } from './connection-slice';
 import { initialLab, type LabSlice } from './lab-slice';
@@ -15,6 +16,8 @@ export interface InspectorState {
   /** The table's columns as the user arranged them. */
   columns: ColumnLayout;
   live: LiveSlice;
+  /** The audit log as the Audit log tab last read it. */
+  audit: AuditSlice;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
@@ -27,6 +30,7 @@ export function initialState(): InspectorState {
     lab: initialLab,
     columns: DEFAULT_LAYOUT,
     live: initialLive,
+    audit: initialAudit,
   };
 }
 
