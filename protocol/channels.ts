@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CleanupPlan, CleanupResult } from './cleanup';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { SrbchannelSample } from './pool';
+import type { ProcessView } from './processes';
 import { cleanRequest, createRequest, entryNames, labPoolRequest, labSrbchannelRequest } from './requests';
 import type { Capacity, Segment } from './scan-result';
 
@@ -198,6 +199,11 @@ export interface Patch {
   upserts: InspectorItem[];
   removals: string[];
   samples: ChannelSamples[];
+  /**
+   * The process view (protocol/processes.ts), sent in full when it changes (and in every
+   * `full` patch); absent when unchanged.
+   */
+  processes?: ProcessView;
 }
 
 /** Events pushed to the renderer. */

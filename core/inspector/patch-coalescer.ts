@@ -1,7 +1,7 @@
 /**
  * One subscriber's delivery: patches go out as they come while the sink is ready; while
  * it is busy they fold into one pending patch (latest upsert or removal per id, latest
- * header, samples capped per channel), so a slow host never builds a queue.
+ * header and process view, samples capped per channel), so a slow host never builds a queue.
  */
 import type { ChannelSamples, InspectorItem, Patch } from '../../protocol/channels';
 import type { PatchSink } from './inspector-api';
@@ -21,6 +21,7 @@ class PendingPatch {
   seq = 0;
   full = false;
   header: Patch['header'] = null;
+  processes: Patch['processes'];
   readonly upserts = new Map<string, InspectorItem>();
   readonly removals = new Set<string>();
   readonly samples = new Map<string, ChannelSamples>();
@@ -35,6 +36,7 @@ class PendingPatch {
       this.removals.clear();
     }
     if (patch.header) this.header = patch.header;
+    if (patch.processes) this.processes = patch.processes;
     for (const item of patch.upserts) {
       this.removals.delete(item.id);
       this.upserts.set(item.id, item);
@@ -56,6 +58,7 @@ class PendingPatch {
       upserts: [...this.upserts.values()],
       removals: [...this.removals],
       samples: [...this.samples.values()],
+      ...(this.processes ? { processes: this.processes } : {}),
     };
   }
 }
@@ -66,7 +69,8 @@ function isEmpty(patch: Patch): boolean {
     patch.header === null &&
     patch.upserts.length === 0 &&
     patch.removals.length === 0 &&
-    patch.samples.length === 0
+    patch.samples.length === 0 &&
+    patch.processes === undefined
   );
 }
 

@@ -9,11 +9,12 @@ export const MAX_PENDING_SAMPLE_BATCHES = 2_000;
 /**
  * One patch that does what `earlier` then `later` do (applyPatch applies a patch's removals,
  * then its upserts): the last value of each item, the removal of what is gone, the newest
- * header, every sample. A full `later` replaces every item, so only the samples of `earlier` remain.
+ * header and process view, every sample. A full `later` replaces every item, so only the samples of `earlier` remain.
  */
 export function mergePatches(earlier: Patch, later: Patch): Patch {
   const samples = keepNewest([...earlier.samples, ...later.samples]);
   if (later.full) return { ...later, samples };
+  const processes = later.processes ?? earlier.processes;
   const upserts = new Map(earlier.upserts.map((item) => [item.id, item]));
   const removals = new Set(earlier.removals);
   for (const id of later.removals) {
@@ -29,6 +30,7 @@ export function mergePatches(earlier: Patch, later: Patch): Patch {
     upserts: [...upserts.values()],
     removals: [...removals],
     samples,
+    ...(processes ? { processes } : {}),
   };
 }
 
