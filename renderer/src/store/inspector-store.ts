@@ -4,6 +4,7 @@ import { DEFAULT_LAYOUT, type ColumnLayout } from './column-layout';
 import { initialConnection, type ConnectionSlice } from './connection-slice';
 import { initialLab, type LabSlice } from './lab-slice';
 import { initialLive, type LiveSlice } from './live-slice';
+import { initialProcesses, type ProcessesSlice } from './processes-slice';
 import { initialSegments, type SegmentsSlice } from './segments-slice';
 import { initialSelection, type SelectionSlice } from './selection-slice';
 
@@ -15,6 +16,8 @@ export interface InspectorState {
   /** The table's columns as the user arranged them. */
   columns: ColumnLayout;
   live: LiveSlice;
+  /** The tab shown, and the process view. */
+  processes: ProcessesSlice;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
@@ -27,6 +30,7 @@ export function initialState(): InspectorState {
     lab: initialLab,
     columns: DEFAULT_LAYOUT,
     live: initialLive,
+    processes: initialProcesses,
   };
 }
 
