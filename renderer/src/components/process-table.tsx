@@ -18,6 +18,7 @@ const COLUMNS: { key: ProcessSortColumn; label: string; number?: boolean }[] = [
   { key: 'count', label: 'Items', number: true },
   { key: 'bytes', label: 'Bytes', number: true },
   { key: 'rw', label: 'rw / ro', number: true },
+  { key: 'created', label: 'Created' },
 ];
 
 const MOVES: Record<string, number> = {
@@ -45,6 +46,8 @@ function cellText(process: ProcessSummary, key: ProcessSortColumn): string {
       return formatBytes(process.bytes);
     case 'rw':
       return `${process.rw} / ${process.ro}`;
+    case 'created':
+      return process.created.length === 0 ? '' : `${process.createdAlive} live, ${process.createdStale} stale`;
   }
 }
 

@@ -83,7 +83,10 @@ describe('the Processes tab', () => {
     const cells = within(row)
       .getAllByRole('gridcell')
       .map((cell) => cell.textContent);
-    expect(cells).toEqual(['5000', 'paplay', 'Firefox', 'bob', '1', '64.0 MiB', '0 / 1']);
+    expect(cells).toEqual(['5000', 'paplay', 'Firefox', 'bob', '1', '64.0 MiB', '0 / 1', '']);
+    expect(within(screen.getByTestId('process-row-3349')).getAllByRole('gridcell').at(-1)?.textContent).toBe(
+      '1 live, 0 stale',
+    );
     expect(screen.getByTestId('process-row-3349').textContent).toContain('pulseaudio');
   });
 

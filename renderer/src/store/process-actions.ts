@@ -17,7 +17,7 @@ export function selectProcess(store: InspectorStore, pid: number | null): void {
 export function toggleProcessSort(store: InspectorStore, column: ProcessSortColumn): void {
   store.setState((state) => {
     const sort = state.processes.sort;
-    const first = column === 'count' || column === 'bytes' || column === 'rw' ? 'desc' : 'asc';
+    const first = column === 'count' || column === 'bytes' || column === 'rw' || column === 'created' ? 'desc' : 'asc';
     const direction = sort.column === column ? (sort.direction === 'asc' ? 'desc' : 'asc') : first;
     return { processes: { ...state.processes, sort: { column, direction } } };
   });

@@ -19,6 +19,8 @@ const KEYS: Record<ProcessSortColumn, (process: ProcessSummary) => number | stri
   bytes: (process) => process.bytes,
   rw: (process) => process.rw,
   client: clientLabel,
+  // Stale first when descending: what a cleanup would take is what one looks for.
+  created: (process) => (process.created.length === 0 ? null : process.createdStale * 1e6 + process.created.length),
 };
 
 function compareKeys(a: number | string | null, b: number | string | null): number {

@@ -4,7 +4,7 @@ import type { ProcessView } from '../../../protocol/processes';
 export type AppView = 'segments' | 'processes';
 
 /** The process table's columns that sort. */
-export type ProcessSortColumn = 'pid' | 'comm' | 'user' | 'count' | 'bytes' | 'rw' | 'client';
+export type ProcessSortColumn = 'pid' | 'comm' | 'user' | 'count' | 'bytes' | 'rw' | 'client' | 'created';
 
 export interface ProcessSort {
   column: ProcessSortColumn;
