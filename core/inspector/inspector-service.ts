@@ -178,6 +178,8 @@ class InspectorService implements Inspector {
       now: this.now,
     });
     this.refreshQuietly();
+    // The first snapshot carries the process view: no follow-up patch for a view nobody saw change.
+    attempt(() => this.processView.update(this.items.values(), this.live.processes()));
     this.watch?.start();
     this.startRescans();
     this.startSampling();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,11 +9,17 @@ import { CmdlineCache, parsePasswd, readCmdline, UserNames } from './process-det
 
 describe('readCmdline', () => {
   it('joins a live process’s arguments with spaces', async () => {
-    const child = spawn('sleep', ['30', '--', 'two words']);
+    // sleep adds its operands up: 30.5 s.
+    const child = spawn('sleep', ['30', '0.5']);
     try {
+      // 'spawn' comes once the child has exec'd (or failed to).
+      await once(child, 'spawn');
       // Until the child has exec'd, its command line is its parent's.
-      const line = await waitFor(() => readCmdline(child.pid ?? 0)?.startsWith('sleep') && readCmdline(child.pid ?? 0));
-      expect(line).toBe('sleep 30 -- two words');
+      const line = await waitFor(() => {
+        const read = readCmdline(child.pid ?? 0);
+        return read?.startsWith('sleep') && read;
+      }, 4_000);
+      expect(line).toBe('sleep 30 0.5');
     } finally {
       child.kill();
     }
