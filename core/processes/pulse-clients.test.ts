@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,8 @@ describe('pactlRunner', () => {
     dirs.push(dir);
     process.env.PULSE_SERVER = `unix:${dir}/no-such-socket`;
     await expect(pactlRunner(dir)()).rejects.toThrow(/^no PulseAudio server answered/);
+    // pactl's client config went with the run.
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

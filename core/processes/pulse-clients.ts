@@ -61,18 +61,33 @@ function describeFailure(error: ExecFileException, stderr: string): string {
   return `no PulseAudio server answered${first ? ` (${first})` : ''}`;
 }
 
-/** The real pactl, with `configDir` holding its client config. */
-export function pactlRunner(configDir: string): PactlRunner {
-  const config = path.join(configDir, 'client.conf');
-  writeFileSync(config, CLIENT_CONF);
-  const env = { ...process.env, PULSE_CLIENTCONFIG: config, LC_ALL: 'C' };
+/**
+ * The real pactl. Its client config lives in a fresh private directory for the length of
+ * one run (removed when pactl exits), so that a host killed outright leaves nothing behind
+ * but, at worst, the directory of a run in progress.
+ */
+export function pactlRunner(tmp: string = os.tmpdir()): PactlRunner {
   return () =>
     new Promise((resolve, reject) => {
+      const dir = mkdtempSync(path.join(tmp, 'shm-inspector-pactl-'));
+      const config = path.join(dir, 'client.conf');
+      try {
+        writeFileSync(config, CLIENT_CONF);
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
       execFile(
         'pactl',
         ['-f', 'json', 'list', 'clients'],
-        { env, timeout: PACTL_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+        {
+          env: { ...process.env, PULSE_CLIENTCONFIG: config, LC_ALL: 'C' },
+          timeout: PACTL_TIMEOUT_MS,
+          maxBuffer: 4 * 1024 * 1024,
+          encoding: 'utf8',
+        },
         (error, stdout, stderr) => {
+          rmSync(dir, { recursive: true, force: true });
           if (error) reject(new Error(describeFailure(error, stderr)));
           else resolve(stdout);
         },
@@ -92,8 +107,7 @@ export class PulseClientNames {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private again = false;
-  private configDir: string | null = null;
-  private runner: PactlRunner | null;
+  private readonly runner: PactlRunner;
   private closed = false;
 
   /** `changed` is called when the names or their availability change; `run` replaces pactl (tests). */
@@ -101,7 +115,7 @@ export class PulseClientNames {
     private readonly changed: () => void,
     options: { run?: PactlRunner; intervalMs?: number } = {},
   ) {
-    this.runner = options.run ?? null;
+    this.runner = options.run ?? pactlRunner();
     this.intervalMs = options.intervalMs ?? PULSE_NAMES_MS;
   }
 
@@ -137,15 +151,6 @@ export class PulseClientNames {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.configDir) rmSync(this.configDir, { recursive: true, force: true });
-  }
-
-  private run(): Promise<string> {
-    if (!this.runner) {
-      this.configDir = mkdtempSync(path.join(os.tmpdir(), 'shm-inspector-pactl-'));
-      this.runner = pactlRunner(this.configDir);
-    }
-    return this.runner();
   }
 
   private ask(): void {
@@ -158,7 +163,7 @@ export class PulseClientNames {
     this.asked = new Set(this.holders);
     let run: Promise<string>;
     try {
-      run = this.run();
+      run = this.runner();
     } catch (error) {
       run = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
