@@ -10,6 +10,7 @@ import type { CleanupPlan, CleanupResult } from './cleanup';
 import type { History } from './history';
 import type { DeletedSegment, Finding, MemfdPool } from './memory';
 import type { SrbchannelSample } from './pool';
+import type { ProcessView } from './processes';
 import { cleanRequest, createRequest, entryNames, labPoolRequest, labSrbchannelRequest } from './requests';
 import type { Capacity, Segment } from './scan-result';
 
@@ -209,6 +210,11 @@ export interface Patch {
    * Absent when there is no new point, so a patch with nothing new stays small.
    */
   history?: History;
+  /**
+   * The process view (protocol/processes.ts), sent in full when it changes (and in every
+   * `full` patch); absent when unchanged.
+   */
+  processes?: ProcessView;
 }
 
 /** Events pushed to the renderer. */

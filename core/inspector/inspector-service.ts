@@ -19,6 +19,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { openAuditLog } from '../audit/audited-deletion';
 import type { CreatedSegment } from '../create-segment';
 import { NativeError, readProcessTableAsync } from '../../native';
+import { ProcessViewSource, type ProcessViewOptions } from '../processes/process-view-source';
 import { resolveShmDir } from '../scan-shm';
 import { channelSources } from './channel-sources';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
@@ -69,6 +70,8 @@ export interface InspectorOptions {
   auditLog?: string | null;
   /** Told what the user should know but that stops nothing (a torn line in the audit log); default stderr. */
   warn?: (message: string) => void;
+  /** The process view's PulseAudio names: pactl replaced, or asked more often (tests). */
+  processView?: ProcessViewOptions;
 }
 
 /** The safety sweep: a full scan this often, whatever the events said (tens of seconds: never per event). */
@@ -76,6 +79,9 @@ const SAFETY_SCAN_MS = 60_000;
 
 /** When a zombie owner is read again: a parent usually reaps its child at once. */
 const ZOMBIE_CHECK_MS = [20, 100, 500];
+
+/** The process view is rebuilt this long after the items change: a burst of events costs one rebuild. */
+const PROCESS_VIEW_DELAY_MS = 100;
 
 /** How often patches held for a busy subscriber are offered again. */
 const FLUSH_MS = 25;
@@ -136,6 +142,8 @@ class InspectorService implements Inspector {
   private rescanTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
+  private readonly processView: ProcessViewSource;
+  private processTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(options: InspectorOptions) {
@@ -152,6 +160,7 @@ class InspectorService implements Inspector {
     // The lab's own files are deletions too: audited like a cleanup's.
     this.labs = new LabItems(this.dir, this.audit, this.now);
     this.live = new LiveScan(this.dir);
+    this.processView = new ProcessViewSource(() => this.scheduleProcessView(), options.processView);
     this.safetyScanMs = options.safetyScanMs ?? SAFETY_SCAN_MS;
     this.watch =
       options.watch === false
@@ -179,6 +188,8 @@ class InspectorService implements Inspector {
       now: this.now,
     });
     this.refreshQuietly();
+    // The first snapshot carries the process view: no follow-up patch for a view nobody saw change.
+    attempt(() => this.processView.update(this.items.values(), this.live.processes()));
     this.watch?.start();
     this.startRescans();
     this.startSampling();
@@ -216,6 +227,7 @@ class InspectorService implements Inspector {
       removals: [],
       samples: [],
       history: this.history.snapshot(),
+      processes: this.processView.current,
     });
     if (subscriber.hasPending) this.scheduleFlush();
     return () => {
@@ -232,6 +244,8 @@ class InspectorService implements Inspector {
     for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer, this.historyTimer]) {
       if (timer) clearInterval(timer);
     }
+    if (this.processTimer) clearTimeout(this.processTimer);
+    attempt(() => this.processView.close());
     if (this.zombieTimer) clearTimeout(this.zombieTimer);
     attempt(() => this.feed.close());
     for (const entry of [...this.held]) attempt(() => this.release(entry));
@@ -403,6 +417,7 @@ class InspectorService implements Inspector {
       if (full || memoryChanged || upserts.length > 0) this.feed.track(channelSources(result, this.live.processes()));
     }
     this.publish({ header, upserts, removals, samples: [] });
+    if (full || upserts.length > 0 || removals.length > 0) this.scheduleProcessView();
     // After the patch is out: tracking may report an exit, whose own patch must come after this one.
     this.watch?.track(this.live.watchedPids());
     this.scheduleZombieCheck();
@@ -440,13 +455,26 @@ class InspectorService implements Inspector {
     this.header = header;
     this.headerPrint = headerPrint;
     this.publish({ header: headerChanged ? header : null, upserts, removals, samples: [] });
+    this.scheduleProcessView();
+  }
+
+  /** Rebuilds the process view soon (items or PulseAudio's names changed), and sends it if it changed. */
+  private scheduleProcessView(): void {
+    if (this.processTimer || this.closed) return;
+    this.processTimer = setTimeout(() => {
+      this.processTimer = null;
+      if (this.closed) return;
+      const processes = this.processView.update(this.items.values(), this.live.processes());
+      if (processes) this.publish({ header: null, upserts: [], removals: [], samples: [], processes });
+    }, PROCESS_VIEW_DELAY_MS);
+    this.processTimer.unref();
   }
 
   /** Sends a change to every subscriber; nothing at all when there is no change. */
   private publish(change: Omit<Patch, 'seq' | 'full'>): void {
-    const { header, upserts, removals, samples, history } = change;
+    const { header, upserts, removals, samples, history, processes } = change;
     const none = header === null && upserts.length === 0 && removals.length === 0 && samples.length === 0;
-    if (none && history === undefined) return;
+    if (none && history === undefined && processes === undefined) return;
     this.seq += 1;
     const patch: Patch = { seq: this.seq, full: false, ...change };
     let pending = false;

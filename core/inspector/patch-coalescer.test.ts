@@ -95,6 +95,23 @@ describe('CoalescingSubscriber', () => {
     expect(subscriber.hasPending).toBe(false);
   });
 
+  it('sends a busy sink the latest process view, and a patch that carries only a view', () => {
+    const sink = new FakeSink();
+    const subscriber = new CoalescingSubscriber(sink);
+    const view = (pid: number) => ({ processes: [], pulseNames: { available: false as const, reason: `r${pid}` } });
+    subscriber.deliver(patch({ processes: view(1) }));
+    expect(sink.sent.map((sent) => sent.processes)).toEqual([view(1)]);
+    sink.busy = true;
+    subscriber.deliver(patch({ processes: view(2) }));
+    subscriber.deliver(patch({ upserts: [item('a')] }));
+    subscriber.deliver(patch({ processes: view(3) }));
+    sink.busy = false;
+    subscriber.flush();
+    expect(sink.sent).toHaveLength(2);
+    expect(sink.sent[1]?.processes).toEqual(view(3));
+    expect(sink.sent[1]?.upserts).toEqual([item('a')]);
+  });
+
   it('keeps only the last samples of each channel while the sink is busy', () => {
     const sink = new FakeSink();
     const subscriber = new CoalescingSubscriber(sink, 5);

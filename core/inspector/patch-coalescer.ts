@@ -1,8 +1,8 @@
 /**
  * One subscriber's delivery: patches go out as they come while the sink is ready; while
  * it is busy they fold into one pending patch (latest upsert or removal per id, latest
- * header, samples capped per channel, history points appended within their window), so
- * a slow host never builds a queue.
+ * header and process view, samples capped per channel, history points appended within
+ * their window), so a slow host never builds a queue.
  */
 import type { ChannelSamples, InspectorItem, Patch } from '../../protocol/channels';
 import { mergeHistory, type History } from '../../protocol/history';
@@ -23,6 +23,7 @@ class PendingPatch {
   seq = 0;
   full = false;
   header: Patch['header'] = null;
+  processes: Patch['processes'];
   readonly upserts = new Map<string, InspectorItem>();
   readonly removals = new Set<string>();
   readonly samples = new Map<string, ChannelSamples>();
@@ -38,6 +39,7 @@ class PendingPatch {
       this.removals.clear();
     }
     if (patch.header) this.header = patch.header;
+    if (patch.processes) this.processes = patch.processes;
     for (const item of patch.upserts) {
       this.removals.delete(item.id);
       this.upserts.set(item.id, item);
@@ -62,6 +64,7 @@ class PendingPatch {
       removals: [...this.removals],
       samples: [...this.samples.values()],
       ...(this.history ? { history: this.history } : {}),
+      ...(this.processes ? { processes: this.processes } : {}),
     };
   }
 }
@@ -73,7 +76,8 @@ function isEmpty(patch: Patch): boolean {
     patch.upserts.length === 0 &&
     patch.removals.length === 0 &&
     patch.samples.length === 0 &&
-    patch.history === undefined
+    patch.history === undefined &&
+    patch.processes === undefined
   );
 }
 

@@ -118,9 +118,13 @@ export class CliProcess {
 export class Children {
   private readonly started: CliProcess[] = [];
 
-  /** Starts `node bin/shm-inspector ...args`. */
-  start(args: readonly string[]): CliProcess {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts `node bin/shm-inspector ...args`, with `env` instead of this process's environment if given. */
+  start(args: readonly string[], env?: NodeJS.ProcessEnv): CliProcess {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env } : {}),
+    });
     const started = new CliProcess(args, child);
     this.started.push(started);
     return started;

@@ -14,6 +14,7 @@ import './styles/table.css';
 import './styles/detail.css';
 import './styles/dialog.css';
 import './styles/actions.css';
+import './styles/processes.css';
 
 // The CSP has no 'unsafe-eval': tell zod not to probe `new Function` (the probe's refusal is logged as a violation).
 configureZod({ jitless: true });

@@ -1,4 +1,5 @@
 import type { RowProcess } from '../store/rows';
+import { ProcessLink } from './process-link';
 import { VisibleText } from './visible-text';
 
 /**
@@ -20,7 +21,7 @@ export function AttachedList({ processes, unknown }: { processes: readonly RowPr
         <ul className="attached" data-testid="attached-list">
           {processes.map((process) => (
             <li key={process.pid}>
-              {process.pid} <VisibleText text={process.comm} />{' '}
+              <ProcessLink pid={process.pid} /> <VisibleText text={process.comm} />{' '}
               <span className={`access access--${process.access}`}>
                 {process.access === 'rw' ? 'read-write (rw)' : 'read-only (ro)'}
               </span>

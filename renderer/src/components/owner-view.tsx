@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../protocol/format';
 import type { Segment } from '../../../protocol/scan-result';
+import { ProcessLink } from './process-link';
 import { VisibleText } from './visible-text';
 
 /** Who the marker names and what that process is now: the evidence behind live or stale. */
@@ -29,6 +30,12 @@ export function OwnerView({ segment }: { segment: Segment }) {
       <p data-testid="owner-summary">
         <VisibleText text={text} />
       </p>
+      {/* A process that reuses the PID did not make it: its link would mislead. */}
+      {owner && segment.state !== 'stale-pid-reused' && (
+        <p data-testid="owner-process">
+          See <ProcessLink pid={owner.pid} /> in Processes.
+        </p>
+      )}
     </section>
   );
 }

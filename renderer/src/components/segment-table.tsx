@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { useHost } from '../host/host-context';
 import { moveSelection } from '../store/actions';
 import { gridTemplate, layoutWidth, selectShownColumns } from '../store/column-layout';
@@ -61,6 +61,11 @@ export function SegmentTable() {
   });
 
   const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
+  // Shown anew (another tab's link selected a row): the selected row is scrolled into view.
+  const initialIndex = useRef(selectedIndex);
+  useEffect(() => {
+    if (initialIndex.current >= 0) virtualizer.scrollToIndex(initialIndex.current, { align: 'center' });
+  }, [virtualizer]);
   const rowDomId = (index: number) => `${gridId}-row-${index}`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -9,8 +9,8 @@ import { withoutGone } from './selection-slice';
 /**
  * The state after `patch`: a full patch replaces every item, a later one upserts and
  * removes; samples are appended to each channel's last minute, history points to the
- * history (a full patch's is the whole of it). Series and the selection
- * of items that are gone are dropped. The table's index moves only the rows the patch
+ * history (a full patch's is the whole of it); a process view replaces the last one.
+ * Series and the selection of items that are gone are dropped. The table's index moves only the rows the patch
  * changes. Pure, so the host's listener and tests call it alike.
  */
 export function applyPatch(state: InspectorState, patch: Patch): InspectorState {
@@ -61,5 +61,6 @@ export function applyPatch(state: InspectorState, patch: Patch): InspectorState 
     selection: itemsChanged ? withoutGone(state.selection, (id) => items.has(id)) : state.selection,
     connection: { ...state.connection, status: 'connected', retryInMs: null, lastSeq: patch.seq },
     lab: header ? { items: header.lab, held: header.held } : state.lab,
+    processes: patch.processes ? { ...state.processes, list: patch.processes } : state.processes,
   };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_LAYOUT, type ColumnLayout } from './column-layout';
 import { initialConnection, type ConnectionSlice } from './connection-slice';
 import { initialLab, type LabSlice } from './lab-slice';
 import { initialLive, type LiveSlice } from './live-slice';
+import { initialProcesses, type ProcessesSlice } from './processes-slice';
 import { initialSegments, type SegmentsSlice } from './segments-slice';
 import { initialSelection, type SelectionSlice } from './selection-slice';
 
@@ -18,6 +19,8 @@ export interface InspectorState {
   live: LiveSlice;
   /** The audit log as the Audit log tab last read it. */
   audit: AuditSlice;
+  /** The tab shown, and the process view. */
+  processes: ProcessesSlice;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
@@ -31,6 +34,7 @@ export function initialState(): InspectorState {
     columns: DEFAULT_LAYOUT,
     live: initialLive,
     audit: initialAudit,
+    processes: initialProcesses,
   };
 }
 

@@ -78,6 +78,17 @@ describe('mergePatches', () => {
     expect(merged.seq).toBe(3);
   });
 
+  it('keeps the later process view, or the earlier when the later patch has none', () => {
+    const view = (reason: string) => ({ processes: [], pulseNames: { available: false as const, reason } });
+    const both = mergePatches(
+      { ...incrementalPatch(2, {}), processes: view('a') },
+      { ...incrementalPatch(3, {}), processes: view('b') },
+    );
+    expect(both.processes).toEqual(view('b'));
+    const earlierOnly = mergePatches({ ...incrementalPatch(2, {}), processes: view('a') }, incrementalPatch(3, {}));
+    expect(earlierOnly.processes).toEqual(view('a'));
+  });
+
   it('keeps every sample batch in order, up to a bound', () => {
     const batch = (i: number) => samples('seg:a#64', NOW + i, 1, 1);
     let merged = incrementalPatch(1, { samples: [batch(0)] });

@@ -10,12 +10,13 @@ export const MAX_PENDING_SAMPLE_BATCHES = 2_000;
 /**
  * One patch that does what `earlier` then `later` do (applyPatch applies a patch's removals,
  * then its upserts): the last value of each item, the removal of what is gone, the newest
- * header, every sample, the history points of both. A full `later` replaces every item, so only the samples of `earlier` remain.
+ * header and process view, every sample, the history points of both. A full `later` replaces every item, so only the samples of `earlier` remain.
  */
 export function mergePatches(earlier: Patch, later: Patch): Patch {
   const samples = keepNewest([...earlier.samples, ...later.samples]);
   if (later.full) return { ...later, samples };
   const history = later.history ? mergeHistory(earlier.history, later.history) : earlier.history;
+  const processes = later.processes ?? earlier.processes;
   const upserts = new Map(earlier.upserts.map((item) => [item.id, item]));
   const removals = new Set(earlier.removals);
   for (const id of later.removals) {
@@ -32,6 +33,7 @@ export function mergePatches(earlier: Patch, later: Patch): Patch {
     removals: [...removals],
     samples,
     ...(history ? { history } : {}),
+    ...(processes ? { processes } : {}),
   };
 }
 
