@@ -49,9 +49,9 @@ test('a playing stream’s srbchannel shows bytes per second and a current rate'
     await expect(rate).toHaveText(/^\d+(\.\d)? (B|KiB|MiB)\/s$/);
     await expect(chart.locator('canvas')).toHaveCount(1);
 
-    // For the README: a few bursts on the chart.
+    // For the README: a third of the chart's minute of bursts.
     await page.setViewportSize({ width: 1280, height: 1000 });
-    await page.waitForTimeout(8_000);
+    await page.waitForTimeout(20_000);
     await chart.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'detail-pane-slot-map-and-chart.png');
   } finally {
