@@ -23,6 +23,15 @@ import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
 import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
+import { sameSegment } from './item-diff';
+
+type FullScan = Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+
+/** How long a slice of an off-loop full scan's judging may hold the event loop before it gives way. */
+const SLICE_MS = 8;
+
+/** Lets timers and I/O run (a setImmediate: after the poll phase, so sockets are served too). */
+const giveWay = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** One directory entry as last read, and its judgement. */
 interface Row {
@@ -35,6 +44,11 @@ interface Row {
 
 /** What changed since the last `takeChanges`: segment names, whether memfds and deleted segments may have, and the capacity. */
 export interface LiveChanges {
+  /**
+   * Names whose segment may show differently. An off-loop full scan leaves out those it
+   * judged to show the same as before (item-diff's `sameSegment`, compared in its slices),
+   * so that telling what it changed costs O(changes), not O(segments), on the event loop.
+   */
   names: Set<string>;
   memory: boolean;
   capacity: boolean;
@@ -80,24 +94,24 @@ export class LiveScan {
     unreadable: new Map(),
     uninspected: { total: 0, perSegment: false, rootOrUnknown: 0, byUid: new Map(), hidepid: null },
   };
-  private readonly rows = new Map<string, Row>();
+  private rows = new Map<string, Row>();
   /** Names by inode: hard links give one file several names. */
-  private readonly byInode = new Map<number, Set<string>>();
-  private readonly byOwner = new Map<number, Set<string>>();
+  private byInode = new Map<number, Set<string>>();
+  private byOwner = new Map<number, Set<string>>();
   private memfds: MemfdPool[] = [];
   private deleted: DeletedSegment[] = [];
   private capacity: Capacity = { total: 0, used: 0, free: 0 };
   private readonly initialPidNamespace = inInitialPidNamespace();
   /** Each segment's own findings (only those that have some), kept as it is judged. */
-  private readonly exposureOf = new Map<string, Finding[]>();
-  private readonly capacityOf = new Map<string, Finding[]>();
+  private exposureOf = new Map<string, Finding[]>();
+  private capacityOf = new Map<string, Finding[]>();
   /** Findings of the memfds, found again when their holders change. */
   private memfdFindings: Finding[] = [];
   /** The most bytes any file leaves untouched (an upper bound): below it, a change of free space changes no finding. */
   private maxUntouched = 0;
   /** Segments whose holders may be incomplete, and those whose pool has srbchannels: what a header and the sampler read. */
-  private readonly incomplete = new Set<string>();
-  private readonly channels = new Set<string>();
+  private incomplete = new Set<string>();
+  private channels = new Set<string>();
   private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
   /** PIDs read fresh since the running sweep began: its older table must not undo them. */
   private readSinceSweep: Set<number> | null = null;
@@ -122,29 +136,106 @@ export class LiveScan {
   }
 
   /**
-   * loadFull with the directory and /proc read on a worker thread. Entries and processes
-   * the events read again while it ran are newer than its listing: they are read again
-   * after it is applied. Resolves false when a synchronous full scan came meanwhile.
+   * loadFull off the event loop: the directory and /proc are read on a worker thread, and
+   * the entries are judged into a state of their own in slices of a few ms, which then
+   * replaces this one at once. Until then this state keeps serving events; the entries
+   * and processes they read meanwhile are newer than the scan, and are read again once
+   * it is in place. A sweep begun before it is dropped (its table is older). Resolves
+   * false when a synchronous full scan came meanwhile.
    */
   async loadFullAsync(): Promise<boolean> {
     const generation = ++this.fullGeneration;
-    this.readDuringFull = { names: new Set(), pids: new Set() };
-    let scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+    const readDuring = { names: new Set<string>(), pids: new Set<number>() };
+    this.readDuringFull = readDuring;
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    const current = (): boolean => generation === this.fullGeneration && this.readDuringFull === readDuring;
     try {
-      scan = await scanDirectoryWithProcessesAsync(this.dir);
+      const scan = await scanDirectoryWithProcessesAsync(this.dir);
+      if (!current()) return false;
+      const staged = await this.stage(scan, current);
+      if (!current()) return false;
+      this.readDuringFull = null;
+      this.adopt(staged.state, staged.unchanged);
     } finally {
-      if (generation !== this.fullGeneration) this.readDuringFull = null;
+      if (this.readDuringFull === readDuring) this.readDuringFull = null;
     }
-    if (generation !== this.fullGeneration || this.readDuringFull === null) return false;
-    const { names, pids } = this.readDuringFull;
-    this.readDuringFull = null;
-    this.applyFull(scan);
+    const { names, pids } = readDuring;
     if (pids.size > 0) this.mergeProcesses([...pids]);
-    if (names.size > 0 && !this.rescanNames([...names])) this.loadFull();
+    // A name that cannot be read now (not gone: EMFILE...): a scan that starts after this one says what is known.
+    if (names.size > 0 && !this.rescanNames([...names])) return this.loadFullAsync();
     return true;
   }
 
-  private applyFull(scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>): void {
+  /**
+   * A full scan judged into a new LiveScan, a slice at a time (giving the event loop way
+   * between slices), with the names whose judged segment shows the same as this state's.
+   * Stops early (the caller checks `current`) when another full scan took over.
+   */
+  private async stage(scan: FullScan, current: () => boolean): Promise<{ state: LiveScan; unchanged: Set<string> }> {
+    const state = new LiveScan(this.dir);
+    // Judged against the capacity now (a statfs): the caller's refreshCapacity then finds nothing to redo.
+    state.capacity = readCapacity(this.dir);
+    state.dev = scan.dev;
+    state.table = scan.processes;
+    state.index = indexProcesses(state.table, process.pid);
+    const owners = new Map<number, OwnerProcess>();
+    const unchanged = new Set<string>();
+    const { entries } = scan;
+    let sliceStart = performance.now();
+    for (let i = 0; i < entries.count; i++) {
+      const name = entries.name(i);
+      state.store(entries, i);
+      state.judge([name], owners);
+      const before = this.rows.get(name)?.segment;
+      const after = state.rows.get(name)?.segment;
+      if (before !== undefined && after !== undefined && sameSegment(before, after)) unchanged.add(name);
+      if (i % 64 === 63 && performance.now() - sliceStart >= SLICE_MS) {
+        await giveWay();
+        if (!current()) return { state, unchanged };
+        sliceStart = performance.now();
+      }
+    }
+    state.refreshMemory();
+    return { state, unchanged };
+  }
+
+  /**
+   * Takes a staged full scan's state as this one's. The changes it tells are the names
+   * gone and those whose segment does not show the same as the one it replaces.
+   */
+  private adopt(state: LiveScan, unchanged: Set<string>): void {
+    this.fullGeneration += 1;
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    for (const name of this.rows.keys()) if (!state.rows.has(name)) this.changes.names.add(name);
+    for (const name of state.rows.keys()) if (!unchanged.has(name)) this.changes.names.add(name);
+    this.dev = state.dev;
+    this.table = state.table;
+    this.index = state.index;
+    this.rows = state.rows;
+    this.byInode = state.byInode;
+    this.byOwner = state.byOwner;
+    this.exposureOf = state.exposureOf;
+    this.capacityOf = state.capacityOf;
+    this.incomplete = state.incomplete;
+    this.channels = state.channels;
+    this.maxUntouched = state.maxUntouched;
+    const { capacity } = state;
+    if (
+      capacity.free !== this.capacity.free ||
+      capacity.used !== this.capacity.used ||
+      capacity.total !== this.capacity.total
+    )
+      this.changes.capacity = true;
+    this.capacity = capacity;
+    this.memfds = state.memfds;
+    this.deleted = state.deleted;
+    this.memfdFindings = state.memfdFindings;
+    this.changes.memory = true;
+  }
+
+  private applyFull(scan: FullScan): void {
     this.fullGeneration += 1;
     this.readDuringFull = null;
     this.sweepId += 1;
@@ -442,9 +533,8 @@ export class LiveScan {
   }
 
   /** Judges the named rows against the current index, decoding pools as a full scan does. */
-  private judge(names: readonly string[]): void {
+  private judge(names: readonly string[], owners = new Map<number, OwnerProcess>()): void {
     const context = { initialPidNamespace: this.initialPidNamespace };
-    const owners = new Map<number, OwnerProcess>();
     for (const name of names) {
       const row = this.rows.get(name);
       if (!row) continue;
