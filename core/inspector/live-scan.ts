@@ -23,15 +23,16 @@ import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
 import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
+import { forEachInSlices } from '../event-loop-slices';
 import { sameSegment } from './item-diff';
 
 type FullScan = Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
 
-/** How long a slice of an off-loop full scan's judging may hold the event loop before it gives way. */
-const SLICE_MS = 8;
-
-/** Lets timers and I/O run (a setImmediate: after the poll phase, so sockets are served too). */
-const giveWay = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** A full scan judged into a state of its own, and the names whose segment shows differently than before. */
+interface Staged {
+  state: LiveScan;
+  changed: string[];
+}
 
 /** One directory entry as last read, and its judgement. */
 interface Row {
@@ -156,7 +157,7 @@ export class LiveScan {
       const staged = await this.stage(scan, current);
       if (!current()) return false;
       this.readDuringFull = null;
-      this.adopt(staged.state, staged.unchanged);
+      this.adopt(staged);
     } finally {
       if (this.readDuringFull === readDuring) this.readDuringFull = null;
     }
@@ -169,10 +170,10 @@ export class LiveScan {
 
   /**
    * A full scan judged into a new LiveScan, a slice at a time (giving the event loop way
-   * between slices), with the names whose judged segment shows the same as this state's.
-   * Stops early (the caller checks `current`) when another full scan took over.
+   * between slices), with the names whose judged segment does not show the same as this
+   * state's. Stops early (the caller checks `current`) when another full scan took over.
    */
-  private async stage(scan: FullScan, current: () => boolean): Promise<{ state: LiveScan; unchanged: Set<string> }> {
+  private async stage(scan: FullScan, current: () => boolean): Promise<Staged> {
     const state = new LiveScan(this.dir);
     // Judged against the capacity now (a statfs): the caller's refreshCapacity then finds nothing to redo.
     state.capacity = readCapacity(this.dir);
@@ -180,36 +181,35 @@ export class LiveScan {
     state.table = scan.processes;
     state.index = indexProcesses(state.table, process.pid);
     const owners = new Map<number, OwnerProcess>();
-    const unchanged = new Set<string>();
+    const changed: string[] = [];
     const { entries } = scan;
-    let sliceStart = performance.now();
-    for (let i = 0; i < entries.count; i++) {
-      const name = entries.name(i);
-      state.store(entries, i);
-      state.judge([name], owners);
-      const before = this.rows.get(name)?.segment;
-      const after = state.rows.get(name)?.segment;
-      if (before !== undefined && after !== undefined && sameSegment(before, after)) unchanged.add(name);
-      if (i % 64 === 63 && performance.now() - sliceStart >= SLICE_MS) {
-        await giveWay();
-        if (!current()) return { state, unchanged };
-        sliceStart = performance.now();
-      }
-    }
+    await forEachInSlices(
+      entries.count,
+      (i) => {
+        const name = entries.name(i);
+        state.store(entries, i);
+        state.judge([name], owners);
+        const before = this.rows.get(name)?.segment;
+        const after = state.rows.get(name)?.segment as Segment;
+        if (before === undefined || !sameSegment(before, after)) changed.push(name);
+      },
+      current,
+    );
     state.refreshMemory();
-    return { state, unchanged };
+    return { state, changed };
   }
 
   /**
    * Takes a staged full scan's state as this one's. The changes it tells are the names
-   * gone and those whose segment does not show the same as the one it replaces.
+   * gone and those whose segment does not show the same as the one it replaces. (One the
+   * events changed after it was compared was read during the scan: it is read again.)
    */
-  private adopt(state: LiveScan, unchanged: Set<string>): void {
+  private adopt({ state, changed }: Staged): void {
     this.fullGeneration += 1;
     this.sweepId += 1;
     this.readSinceSweep = null;
     for (const name of this.rows.keys()) if (!state.rows.has(name)) this.changes.names.add(name);
-    for (const name of state.rows.keys()) if (!unchanged.has(name)) this.changes.names.add(name);
+    for (const name of changed) this.changes.names.add(name);
     this.dev = state.dev;
     this.table = state.table;
     this.index = state.index;

@@ -16,7 +16,7 @@ import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
 import type { AuditLog } from '../audit/audit-log';
 import { executeAudited, unrecordedDeletion } from '../audit/audited-deletion';
-import { planCleanup, planSelected } from '../cleanup-plan';
+import { planCleanupInSlices } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
 import { errorValue, type RequestContext } from './inspector-api';
@@ -87,8 +87,7 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
       const { selected, ...options } = request;
       // A plan reflects the directory as it is at the request or later: never an older scan.
       const scan = await deps.refresh();
-      const plan: CleanupPlan =
-        selected === undefined ? planCleanup(scan, options) : planSelected(scan, selected, options);
+      const plan: CleanupPlan = await planCleanupInSlices(scan, options, selected);
       return { ...plan, planId: deps.plans.add(plan) };
     },
     'execute-cleanup': async (request, context) => {
