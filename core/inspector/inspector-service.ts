@@ -237,6 +237,8 @@ class InspectorService implements Inspector {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A full scan being judged in slices stops at its next one.
+    this.live.abandonFull();
     attempt(() => this.watch?.close());
     for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer]) {
       if (timer) clearInterval(timer);

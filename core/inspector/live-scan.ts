@@ -168,6 +168,12 @@ export class LiveScan {
     return true;
   }
 
+  /** Abandons a running loadFullAsync: it stops at its next slice and resolves false (the service is closing). */
+  abandonFull(): void {
+    this.fullGeneration += 1;
+    this.readDuringFull = null;
+  }
+
   /**
    * A full scan judged into a new LiveScan, a slice at a time (giving the event loop way
    * between slices), with the names whose judged segment does not show the same as this
