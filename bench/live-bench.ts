@@ -26,7 +26,7 @@ export interface LiveEngineFigure {
   rssMb: number;
   latency: { createMs: number; removeMs: number; rewriteMs: number } | null;
   /** The longest event-loop stall while a plan-cleanup and a scan-now (full scans) were served. */
-  requestStall: { maxDelayMs: number; planMs: number; scanMs: number } | null;
+  requestStall: { maxDelayMs: number; idleMaxDelayMs: number; planMs: number; scanMs: number } | null;
 }
 
 /** utime + stime of a process, in clock ticks (fields 14 and 15 of its stat). */
@@ -109,8 +109,8 @@ async function measureRequestStall(host: ChildProcess): Promise<LiveEngineFigure
   host.send(request);
   const reply = await nextReply(host);
   if (reply.kind !== 'request-stall') throw new Error(`unexpected reply ${reply.kind}`);
-  const { maxDelayMs, planMs, scanMs } = reply;
-  return { maxDelayMs, planMs, scanMs };
+  const { maxDelayMs, idleMaxDelayMs, planMs, scanMs } = reply;
+  return { maxDelayMs, idleMaxDelayMs, planMs, scanMs };
 }
 
 /** The request-stall figures, one line per fixture size (printed, not a target). */
@@ -121,7 +121,8 @@ function reportRequestStall(figures: readonly LiveEngineFigure[]): string[] {
     lines.push(
       `  ${segments.toLocaleString('en-US')} segments: the host's event loop stalled at most ` +
         `${requestStall.maxDelayMs.toFixed(1)} ms while a plan-cleanup (${Math.round(requestStall.planMs)} ms) ` +
-        `and a scan-now (${Math.round(requestStall.scanMs)} ms), each a full scan, were served`,
+        `and a scan-now (${Math.round(requestStall.scanMs)} ms), each a full scan, were served ` +
+        `(${requestStall.idleMaxDelayMs.toFixed(1)} ms over as long with nothing served)`,
     );
   }
   return lines.length === 0 ? [] : ['live engine: full scans on request, off the event loop', ...lines];
