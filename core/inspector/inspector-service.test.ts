@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -165,6 +166,33 @@ describe('Inspector service: the live state', () => {
     // Watched again: a new segment shows without waiting for a rescan.
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     await waitFor(() => sink.latest(`seg:${name}`));
+  });
+
+  it('lists every segment again after a full scan that failed, not only those that changed', async () => {
+    const names = [1, 2, 3].map(() => createSegment({ dir, dataSize: 4096, mode: 0o600 }).name);
+    const sink = await subscribed(start({ rescanMs: 250 }));
+    const listed = () => {
+      // The state as a subscriber rebuilds it from its patches.
+      const state = new Set<string>();
+      for (const patch of sink.patches) {
+        if (patch.full) state.clear();
+        for (const item of patch.upserts) state.add(item.id);
+        for (const id of patch.removals) state.delete(id);
+      }
+      return names.filter((name) => state.has(`seg:${name}`));
+    };
+    expect(listed()).toEqual(names);
+    // Moved away: the scan fails (ENOENT) and lists nothing; moved back: it lists them again.
+    renameSync(dir, `${dir}-away`);
+    try {
+      await waitFor(() => sink.header()?.findings.some((finding) => finding.subject === dir));
+      expect(listed()).toEqual([]);
+    } finally {
+      renameSync(`${dir}-away`, dir);
+    }
+    await waitFor(() => sink.header()?.findings.every((finding) => finding.subject !== dir));
+    await waitFor(() => listed().length === names.length);
+    expect(listed()).toEqual(names);
   });
 });
 

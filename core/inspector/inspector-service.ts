@@ -113,6 +113,8 @@ class InspectorService implements Inspector {
   /** Whether the first full scan has ended: subscribers wait in `waiting` for it, then get their snapshot. */
   private started = false;
   private readonly waiting = new Set<CoalescingSubscriber>();
+  /** Whether the last full scan failed: one is tried again at every sweep until one succeeds. */
+  private scanFailed = false;
   private readonly safetyScanMs: number;
   private safetyTimer: NodeJS.Timeout | null = null;
   /** Re-reads zombie owners until they are reaped (a pidfd tells the exit, not the reaping). */
@@ -311,12 +313,16 @@ class InspectorService implements Inspector {
       this.live.refreshCapacity();
     } catch (error) {
       if (this.closed) return;
+      this.scanFailed = true;
       this.ensureWatch();
       this.feed.track([]);
+      // Nothing is listed: the scan that succeeds next must tell every name, as new.
+      this.live.forgetEntries();
       this.replaceAll(new Map(), failedHeader(this.dir, error, this.ownItems()));
       this.markStarted();
       throw error;
     }
+    this.scanFailed = false;
     this.ensureWatch();
     this.publishChanges(true);
     this.markStarted();
@@ -360,7 +366,7 @@ class InspectorService implements Inspector {
   private sweep(): void {
     // A full scan reads /proc too: no sweep while one runs (LiveScan drops a table older than it).
     if (this.closed || this.sweeping || this.fullRunning !== null) return;
-    if (!this.watch?.watching) {
+    if (!this.watch?.watching || this.scanFailed) {
       this.fullQuietly();
       return;
     }

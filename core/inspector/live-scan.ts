@@ -168,6 +168,19 @@ export class LiveScan {
     return true;
   }
 
+  /**
+   * Forgets every entry and what was found from them (a host showed a failed scan, which
+   * lists nothing): the next full scan then tells every name it finds, not only those
+   * that changed since the entries were last read.
+   */
+  forgetEntries(): void {
+    for (const name of [...this.rows.keys()]) this.remove(name, false);
+    this.maxUntouched = 0;
+    this.memfds = [];
+    this.deleted = [];
+    this.memfdFindings = [];
+  }
+
   /** Abandons a running loadFullAsync: it stops at its next slice and resolves false (the service is closing). */
   abandonFull(): void {
     this.fullGeneration += 1;
