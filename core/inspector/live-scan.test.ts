@@ -106,6 +106,17 @@ describe('LiveScan: a full scan read off the event loop', () => {
   });
 });
 
+describe('LiveScan: entries named by events', () => {
+  it('judges the entries it read before one it could not read, and says a full scan is needed', () => {
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    // A name no entry can have: its read fails with EINVAL, not ENOENT.
+    expect(live.rescanNames([name, 'not/a-name'])).toBe(false);
+    expect(live.segment(name)?.state).toBe('live');
+  });
+});
+
 describe('LiveScan: a sweep', () => {
   it('rejudges every name of a file whose holders changed: hard links share them', () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });

@@ -293,6 +293,8 @@ export class LiveScan {
           this.remove(name);
           continue;
         }
+        // Those read already are judged (no placeholder is left for a patch to read); a full scan follows.
+        this.judge(stored);
         return false;
       }
       // Replaced by another file: the old one may live on, unlinked but held.
