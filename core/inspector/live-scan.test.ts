@@ -37,6 +37,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 // First in the file: the module's boot time is fixed by the first table indexed in this process.
 describe('LiveScan before its first scan', () => {
+  it('fixes no boot time from an entry read before its first full scan (its empty table has none)', () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    // An event before the first full scan (the service's first scan runs off the event loop).
+    expect(live.rescanNames([name])).toBe(true);
+    live.loadFull();
+    const started = Date.now() - process.uptime() * 1000;
+    expect(Math.abs((live.segment(name)?.owner?.startTime ?? 0) - started)).toBeLessThan(2000);
+  });
+
   it("leaves processes' start times as /proc gives them (it fixes no boot time of its own)", () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const live = new LiveScan(dir);

@@ -86,6 +86,7 @@ function sameUninspected(a: ProcessIndex['uninspected'], b: ProcessIndex['uninsp
 export class LiveScan {
   readonly dir: string;
   private dev = 0;
+  /** Empty until the first full scan; its boot time of 0 is none (indexProcesses fixes none from it). */
   private table: RawProcessTable = { bootTimeMs: 0, ticksPerSecond: 100, processes: [], unreadable: [], hidepid: null };
   /** Empty until the first full scan (not indexProcesses: its first table fixes the boot time for good). */
   private index: ProcessIndex = {
