@@ -25,6 +25,8 @@ export interface LiveEngineFigure {
   firstSnapshotMs: number;
   rssMb: number;
   latency: { createMs: number; removeMs: number; rewriteMs: number } | null;
+  /** The longest event-loop stall while a plan-cleanup and a scan-now (full scans) were served. */
+  requestStall: { maxDelayMs: number; idleMaxDelayMs: number; planMs: number; scanMs: number } | null;
 }
 
 /** utime + stime of a process, in clock ticks (fields 14 and 15 of its stat). */
@@ -84,6 +86,7 @@ async function measureHost(
       firstSnapshotMs: ready.firstSnapshotMs,
       rssMb: rssMb(pid),
       latency: null,
+      requestStall: null,
     };
     if (withLatency) {
       const request: HostRequest = { kind: 'latency', rounds: LATENCY_ROUNDS, deadPid: fixture.deadPid };
@@ -93,10 +96,36 @@ async function measureHost(
       const { createMs, removeMs, rewriteMs } = reply;
       figure.latency = { createMs, removeMs, rewriteMs };
     }
+    if (mode === 'incremental') figure.requestStall = await measureRequestStall(host);
     return figure;
   } finally {
     host.kill('SIGKILL');
   }
+}
+
+/** Asks the host to serve a plan-cleanup and a scan-now at once, timing its event loop's longest stall meanwhile. */
+async function measureRequestStall(host: ChildProcess): Promise<LiveEngineFigure['requestStall']> {
+  const request: HostRequest = { kind: 'request-stall' };
+  host.send(request);
+  const reply = await nextReply(host);
+  if (reply.kind !== 'request-stall') throw new Error(`unexpected reply ${reply.kind}`);
+  const { maxDelayMs, idleMaxDelayMs, planMs, scanMs } = reply;
+  return { maxDelayMs, idleMaxDelayMs, planMs, scanMs };
+}
+
+/** The request-stall figures, one line per fixture size (printed, not a target). */
+function reportRequestStall(figures: readonly LiveEngineFigure[]): string[] {
+  const lines: string[] = [];
+  for (const { segments, requestStall } of figures) {
+    if (requestStall === null) continue;
+    lines.push(
+      `  ${segments.toLocaleString('en-US')} segments: the host's event loop stalled at most ` +
+        `${requestStall.maxDelayMs.toFixed(1)} ms while a plan-cleanup (${Math.round(requestStall.planMs)} ms) ` +
+        `and a scan-now (${Math.round(requestStall.scanMs)} ms), each a full scan, were served ` +
+        `(${requestStall.idleMaxDelayMs.toFixed(1)} ms over as long with nothing served)`,
+    );
+  }
+  return lines.length === 0 ? [] : ['live engine: full scans on request, off the event loop', ...lines];
 }
 
 /** Builds the 10,000 and 100,000-segment fixtures in turn and measures the host on each. */
@@ -159,5 +188,6 @@ export function reportLiveEngine(figures: readonly LiveEngineFigure[]): string {
         `(in-process subscriber; the page's own time is not in it)`,
     );
   }
+  lines.push(...reportRequestStall(figures));
   return lines.join('\n');
 }

@@ -15,10 +15,12 @@ import { MARKER_SIZE } from '../protocol/limits';
 import { median, nowMs } from './stats';
 import { closeSync, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 
-export type HostRequest = { kind: 'latency'; rounds: number; deadPid: number } | { kind: 'stop' };
+export type HostRequest =
+  { kind: 'latency'; rounds: number; deadPid: number } | { kind: 'request-stall' } | { kind: 'stop' };
 export type HostReply =
   | { kind: 'ready'; firstSnapshotMs: number; items: number }
   | { kind: 'latency'; createMs: number; removeMs: number; rewriteMs: number }
+  | { kind: 'request-stall'; maxDelayMs: number; idleMaxDelayMs: number; planMs: number; scanMs: number }
   | { kind: 'error'; message: string };
 
 const [dir = '', mode = 'incremental'] = process.argv.slice(2);
@@ -28,9 +30,15 @@ const send = (reply: HostReply): void => {
 
 let waiting: { test: (patch: Patch) => boolean; resolve: () => void } | null = null;
 let items = 0;
+/** Told when the first full snapshot arrives (the service's first scan runs off the event loop). */
+let snapshotReached: (() => void) | null = null;
 const sink: PatchSink = {
   send(patch) {
-    if (patch.full) items = patch.upserts.length;
+    if (patch.full) {
+      items = patch.upserts.length;
+      snapshotReached?.();
+      snapshotReached = null;
+    }
     if (waiting?.test(patch)) {
       const { resolve } = waiting;
       waiting = null;
@@ -96,6 +104,56 @@ async function latency(rounds: number, deadPid: number): Promise<HostReply> {
   return { kind: 'latency', createMs: median(create), removeMs: median(remove), rewriteMs: median(rewrite) };
 }
 
+/** A 1 ms heartbeat on the event loop, and the longest it went without running. */
+function heartbeat(): { stop(): number } {
+  let last = nowMs();
+  let longest = 0;
+  const beat = setInterval(() => {
+    const now = nowMs();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  return {
+    stop: () => {
+      clearInterval(beat);
+      return Math.max(longest, nowMs() - last);
+    },
+  };
+}
+
+/**
+ * The longest the event loop went without running a 1 ms heartbeat while a plan-cleanup
+ * and a scan-now request (each a full scan) were served, and how long each took; beside
+ * it, the same heartbeat's longest wait over as long with nothing served (what the
+ * machine's other work costs the host).
+ */
+async function requestStall(): Promise<HostReply> {
+  const timed = async (run: () => Promise<{ ok: boolean }>): Promise<number> => {
+    const began = nowMs();
+    const result = await run();
+    if (!result.ok) throw new Error('a request failed');
+    return nowMs() - began;
+  };
+  const context = { via: 'ipc', readOnly: false } as const;
+  const busy = heartbeat();
+  let served: [number, number];
+  let maxDelayMs: number;
+  try {
+    served = await Promise.all([
+      timed(() => inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, context)),
+      timed(() => inspector.handle('scan-now', {}, context)),
+    ]);
+    // One beat more: a block at the very end is seen too.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    maxDelayMs = busy.stop();
+  }
+  const [planMs, scanMs] = served;
+  const idle = heartbeat();
+  await new Promise((resolve) => setTimeout(resolve, Math.max(planMs, scanMs)));
+  return { kind: 'request-stall', maxDelayMs, idleMaxDelayMs: idle.stop(), planMs, scanMs };
+}
+
 const start = nowMs();
 // 'sweep-2s': the same engine with its /proc sweep every 2 s instead of the default 1 s.
 const inspector = createInspector({
@@ -104,14 +162,20 @@ const inspector = createInspector({
   watch: mode !== 'full-rescan',
   ...(mode === 'sweep-2s' ? { rescanMs: 2000 } : {}),
 });
-inspector.subscribe(sink);
-send({ kind: 'ready', firstSnapshotMs: nowMs() - start, items });
+new Promise<void>((resolve) => {
+  snapshotReached = resolve;
+  inspector.subscribe(sink);
+}).then(
+  () => send({ kind: 'ready', firstSnapshotMs: nowMs() - start, items }),
+  () => {},
+);
 process.on('message', (request: HostRequest) => {
   if (request.kind === 'stop') {
     inspector.close();
     process.exit(0);
   }
-  latency(request.rounds, request.deadPid).then(send, (error: unknown) =>
+  const reply = request.kind === 'request-stall' ? requestStall() : latency(request.rounds, request.deadPid);
+  reply.then(send, (error: unknown) =>
     send({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
   );
 });

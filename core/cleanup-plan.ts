@@ -1,5 +1,6 @@
 import type { CleanupOptions, CleanupPlan, KeptSegment, PlannedRemoval } from '../protocol/cleanup';
 import type { RemovalClass, ScanResult, Segment } from '../protocol/scan-result';
+import { forEachInSlices } from './event-loop-slices';
 
 /** A segment's facts before its removal class is judged from them. */
 export type SegmentFacts = Omit<Segment, 'removal'>;
@@ -28,7 +29,11 @@ const keep = (cause: string, advice = ''): Decision => ({ remove: false, reason:
  * is never removed.
  */
 export function decideRemoval(segment: SegmentFacts, options: CleanupOptions): Decision {
-  const forced = options.force.includes(segment.name);
+  return decide(segment, options, options.force.includes(segment.name));
+}
+
+/** decideRemoval with whether the user named the segment already known (a plan looks names up in a Set). */
+function decide(segment: SegmentFacts, options: CleanupOptions, forced: boolean): Decision {
   if (segment.kind !== 'file') return keep(`${segment.reason}: only regular files are removed`);
   if (segment.state === 'live') return keep(forced ? `forced, but live: ${segment.reason}` : segment.reason);
   if (segment.attached.length > 0 && !forced) {
@@ -62,37 +67,64 @@ const INCLUDING: CleanupOptions = { includeZombie: true, includeReused: true, fo
 
 /** Which cleanup removes the segment (RemovalClass): the same rule as the plans', asked three ways. */
 export function removalClass(segment: SegmentFacts): RemovalClass {
-  if (decideRemoval(segment, PLAIN).remove) return 'default';
-  if (decideRemoval(segment, INCLUDING).remove) return 'opt-in';
-  if (decideRemoval(segment, { ...PLAIN, force: [segment.name] }).remove) return 'named';
+  if (decide(segment, PLAIN, false).remove) return 'default';
+  if (decide(segment, INCLUDING, false).remove) return 'opt-in';
+  if (decide(segment, PLAIN, true).remove) return 'named';
   return 'never';
 }
 
-/** What a cleanup would remove and keep, and why; forced names not in the directory fail. */
-export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupPlan {
-  const remove: PlannedRemoval[] = [];
-  const keep: KeptSegment[] = [];
-  for (const segment of scan.segments) {
-    const decision = decideRemoval(segment, options);
+/** A plan built one segment at a time: planCleanup runs it in one go, planCleanupInSlices in slices. */
+class PlanBuilder {
+  private readonly remove: PlannedRemoval[] = [];
+  private readonly keep: KeptSegment[] = [];
+  private readonly forced: ReadonlySet<string>;
+
+  constructor(private readonly options: CleanupOptions) {
+    this.forced = new Set(options.force);
+  }
+
+  add(segment: Segment): void {
+    const decision = decide(segment, this.options, this.forced.has(segment.name));
     if (decision.remove) {
       const { name, dev, inode, birthTime, state, allocated, size } = segment;
-      remove.push({ name, dev, inode, birthTime, state, bytes: allocated, size, reason: decision.reason });
+      this.remove.push({ name, dev, inode, birthTime, state, bytes: allocated, size, reason: decision.reason });
     } else {
-      const forceable = decideRemoval(segment, { ...options, force: [segment.name] }).remove;
-      keep.push({
+      this.keep.push({
         name: segment.name,
         state: segment.state,
         reason: decision.reason,
         cause: decision.cause,
-        forceable,
+        // Whether naming it with --force would remove it.
+        forceable: decide(segment, this.options, true).remove,
       });
     }
   }
+
+  /** The plan of the segments added; forced names not among `scan`'s segments fail. */
+  finish(scan: ScanResult): CleanupPlan {
+    const present = new Set(scan.segments.map((segment) => segment.name));
+    const failed = this.options.force
+      .filter((name) => !present.has(name))
+      .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
+    return { dir: scan.dir, options: this.options, remove: this.remove, keep: this.keep, failed };
+  }
+}
+
+/** What a cleanup would remove and keep, and why; forced names not in the directory fail. */
+export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupPlan {
+  const plan = new PlanBuilder(options);
+  for (const segment of scan.segments) plan.add(segment);
+  return plan.finish(scan);
+}
+
+/** The segments a plan of only the `selected` names reads, and those of them not in the directory. */
+function selectedOnly(scan: ScanResult, selected: readonly string[], options: CleanupOptions) {
+  const names = new Set(selected);
   const present = new Set(scan.segments.map((segment) => segment.name));
-  const failed = options.force
-    .filter((name) => !present.has(name))
+  const missing = [...names]
+    .filter((name) => !present.has(name) && !options.force.includes(name))
     .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
-  return { dir: scan.dir, options, remove, keep, failed };
+  return { scan: { ...scan, segments: scan.segments.filter((segment) => names.has(segment.name)) }, missing };
 }
 
 /**
@@ -100,11 +132,24 @@ export function planCleanup(scan: ScanResult, options: CleanupOptions): CleanupP
  * directory is left out, stale or not. A selected name not in the directory fails.
  */
 export function planSelected(scan: ScanResult, selected: readonly string[], options: CleanupOptions): CleanupPlan {
-  const names = new Set(selected);
-  const plan = planCleanup({ ...scan, segments: scan.segments.filter((segment) => names.has(segment.name)) }, options);
-  const present = new Set(scan.segments.map((segment) => segment.name));
-  const missing = [...names]
-    .filter((name) => !present.has(name) && !options.force.includes(name))
-    .map((name) => ({ name, code: 'ENOENT', message: `${name} is not in ${scan.dir}` }));
-  return { ...plan, failed: [...plan.failed, ...missing] };
+  const only = selectedOnly(scan, selected, options);
+  const plan = planCleanup(only.scan, options);
+  return { ...plan, failed: [...plan.failed, ...only.missing] };
+}
+
+/**
+ * planCleanup, or planSelected when `selected` is given, built in slices that give the
+ * event loop way (a service plans 100,000 segments without holding its host).
+ */
+export async function planCleanupInSlices(
+  scan: ScanResult,
+  options: CleanupOptions,
+  selected?: readonly string[],
+): Promise<CleanupPlan> {
+  const only = selected === undefined ? { scan, missing: [] } : selectedOnly(scan, selected, options);
+  const plan = new PlanBuilder(options);
+  const { segments } = only.scan;
+  await forEachInSlices(segments.length, (i) => plan.add(segments[i] as Segment));
+  const built = plan.finish(only.scan);
+  return { ...built, failed: [...built.failed, ...only.missing] };
 }

@@ -181,7 +181,9 @@ export function indexProcesses(
   selfPid?: number,
   euid: number = process.geteuid?.() ?? 0,
 ): ProcessIndex {
-  bootTimeMs ??= table.bootTimeMs;
+  // A table that read no boot time (a live state's empty one, before its first scan) fixes none.
+  if (table.bootTimeMs > 0) bootTimeMs ??= table.bootTimeMs;
+  const boot = bootTimeMs ?? table.bootTimeMs;
   const byPid = new Map<number, ProcessInfo>();
   const raw = new Map<number, RawProcess>();
   const files = new HeldFilesBuilder(selfPid);
@@ -194,7 +196,7 @@ export function indexProcesses(
       comm: process.comm,
       state: process.state,
       uid: process.uid,
-      startTime: bootTimeMs + process.startTicks * msPerTick,
+      startTime: boot + process.startTicks * msPerTick,
     });
     if (!isExited(process.state)) files.add(process);
   }

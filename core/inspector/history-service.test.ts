@@ -57,7 +57,8 @@ describe('Inspector service: history at a glance', () => {
     const inspector = start({ historyMs: 100, rescanMs: 250 });
     const sink = new HistorySink();
     inspector.subscribe(sink);
-    const first = sink.patches[0];
+    // The snapshot comes when the first full scan ends.
+    const first = await waitFor(() => sink.patches[0]);
     expect(first?.full).toBe(true);
     // The first point is taken when the service starts: a page opened at once has it.
     expect(first?.history?.times.length).toBeGreaterThanOrEqual(1);
@@ -117,6 +118,7 @@ describe('Inspector service: history at a glance', () => {
     const inspector = start({ historyMs: 60_000, rescanMs: 250, watch: false });
     const sink = new HistorySink();
     inspector.subscribe(sink);
+    await waitFor(() => sink.patches[0]);
     createSegment({ dir, dataSize: 4096, mode: 0o600 });
     await inspector.handle('scan-now', {}, IPC);
     const later = sink.patches.filter((patch) => !patch.full);

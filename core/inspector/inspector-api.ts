@@ -25,7 +25,11 @@ export interface InspectorApi {
     request: unknown,
     context: RequestContext,
   ): Promise<Result<ResponseOf<C>>>;
-  /** Sends a full snapshot at once, then patches; returns the unsubscribe function. */
+  /**
+   * Sends a full snapshot, then patches; returns the unsubscribe function. The snapshot
+   * goes at once, or, while the service's first full scan (off the event loop) runs,
+   * when it ends: nothing is sent before it.
+   */
   subscribe(sink: PatchSink): () => void;
   /** Stops watching, sampling and the lab (removing what the lab made unless asked to keep it). */
   close(): void;

@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -19,6 +20,7 @@ import { parseRequestEnvelope } from '../../protocol/websocket-messages';
 import { AuditLogError } from '../audit/audit-log';
 import type { InspectorApi, PatchSink } from './inspector-api';
 import { createInspector, type InspectorOptions } from './inspector-service';
+import { LiveScan } from './live-scan';
 import { IPC, READ_ONLY, READ_WRITE_WEBSOCKET, sleep, waitFor, deadPid } from './service-test-support';
 
 /** A sink that records every patch and can be made busy. */
@@ -69,9 +71,11 @@ function auditLog(): { file: string; entries(): Record<string, unknown>[] } {
       : [];
   return { file, entries };
 }
-function subscribed(inspector: InspectorApi): RecordingSink {
+/** A new subscriber, once it has its first patch: the full snapshot the service sends when its first scan ends. */
+async function subscribed(inspector: InspectorApi): Promise<RecordingSink> {
   const sink = new RecordingSink();
   inspector.subscribe(sink);
+  await waitFor(() => sink.patches.length > 0);
   return sink;
 }
 
@@ -85,9 +89,13 @@ afterEach(() => {
 });
 
 describe('Inspector service: the live state', () => {
-  it('sends a new subscriber a full snapshot listing the segments already there', () => {
+  it('sends a new subscriber a full snapshot listing the segments already there, as its first patch once the first scan ends', async () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
-    const sink = subscribed(start());
+    const sink = new RecordingSink();
+    start().subscribe(sink);
+    // The first scan runs off the event loop: nothing is sent before it ends, then the snapshot.
+    expect(sink.patches).toHaveLength(0);
+    await waitFor(() => sink.patches.length > 0);
     expect(sink.patches).toHaveLength(1);
     const [first] = sink.patches;
     expect(first?.full).toBe(true);
@@ -97,7 +105,7 @@ describe('Inspector service: the live state', () => {
   });
 
   it('shows a segment created in the directory within 250 ms through the watcher, and then its removal', async () => {
-    const sink = subscribed(start({ rescanMs: 60_000 }));
+    const sink = await subscribed(start({ rescanMs: 60_000 }));
     const began = performance.now();
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     await waitFor(() => sink.latest(`seg:${name}`));
@@ -112,7 +120,7 @@ describe('Inspector service: the live state', () => {
   it('sends no patch for a rescan that finds nothing changed', async () => {
     createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const inspector = start({ rescanMs: 60_000, watch: false });
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     // Capacity and memfds are system-wide: another process may change them between two
     // scans, so it is enough that some pair of back-to-back scans sends nothing.
     let quiet = false;
@@ -133,7 +141,7 @@ describe('Inspector service: the live state', () => {
     try {
       if (owner.pid === undefined) throw new Error('could not spawn sleep');
       const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: owner.pid });
-      const sink = subscribed(start({ rescanMs: 250 }));
+      const sink = await subscribed(start({ rescanMs: 250 }));
       expect(segmentOf(sink.latest(`seg:${name}`))?.state).toBe('live');
       const exited = once(owner, 'exit');
       owner.kill();
@@ -145,7 +153,7 @@ describe('Inspector service: the live state', () => {
   });
 
   it('reports a directory that goes away in the header, and lists it again once it is back', async () => {
-    const sink = subscribed(start({ rescanMs: 250 }));
+    const sink = await subscribed(start({ rescanMs: 250 }));
     rmSync(dir, { recursive: true });
     const header = await waitFor(() => sink.header()?.findings.find((finding) => finding.subject === dir));
     expect(header.message).toContain('cannot be scanned (ENOENT');
@@ -158,6 +166,33 @@ describe('Inspector service: the live state', () => {
     // Watched again: a new segment shows without waiting for a rescan.
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     await waitFor(() => sink.latest(`seg:${name}`));
+  });
+
+  it('lists every segment again after a full scan that failed, not only those that changed', async () => {
+    const names = [1, 2, 3].map(() => createSegment({ dir, dataSize: 4096, mode: 0o600 }).name);
+    const sink = await subscribed(start({ rescanMs: 250 }));
+    const listed = () => {
+      // The state as a subscriber rebuilds it from its patches.
+      const state = new Set<string>();
+      for (const patch of sink.patches) {
+        if (patch.full) state.clear();
+        for (const item of patch.upserts) state.add(item.id);
+        for (const id of patch.removals) state.delete(id);
+      }
+      return names.filter((name) => state.has(`seg:${name}`));
+    };
+    expect(listed()).toEqual(names);
+    // Moved away: the scan fails (ENOENT) and lists nothing; moved back: it lists them again.
+    renameSync(dir, `${dir}-away`);
+    try {
+      await waitFor(() => sink.header()?.findings.some((finding) => finding.subject === dir));
+      expect(listed()).toEqual([]);
+    } finally {
+      renameSync(`${dir}-away`, dir);
+    }
+    await waitFor(() => sink.header()?.findings.every((finding) => finding.subject !== dir));
+    await waitFor(() => listed().length === names.length);
+    expect(listed()).toEqual(names);
   });
 });
 
@@ -181,7 +216,7 @@ describe('Inspector service: requests', () => {
 
   it('creates a segment of size + 40 bytes with the mode asked, which shows as live and held by the service', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const result = await inspector.handle('create', { size: 65536, mode: 0o640, memfd: false }, IPC);
     if (!result.ok) throw new Error(result.error.message);
     const created = result.value;
@@ -196,7 +231,7 @@ describe('Inspector service: requests', () => {
 
   it('creates a memfd that lives while the service holds it', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const result = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: true }, IPC);
     if (!result.ok) throw new Error(result.error.message);
     const item = await waitFor(() => sink.latest(`memfd:${result.value.dev}:${result.value.inode}`));
@@ -240,7 +275,7 @@ describe('Inspector service: requests', () => {
     const live = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const log = auditLog();
     const inspector = start({ auditLog: log.file, now: () => 1234 });
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
 
     const plan = await inspector.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC);
     if (!plan.ok) throw new Error(plan.error.message);
@@ -283,7 +318,7 @@ describe('Inspector service: requests', () => {
     for (const file of odd) writeFileSync(file, 'x');
     const log = auditLog();
     const inspector = start({ auditLog: log.file });
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     // The snapshot's JSON, as the browser host sends it, names each file apart.
     const snapshot = JSON.parse(JSON.stringify(sink.patches[0])) as Patch;
     expect(
@@ -312,6 +347,26 @@ describe('Inspector service: requests', () => {
       ['odd\udcff', 'websocket', 'removed'],
     ]);
   });
+
+  it('plans from a scan that began after the request: one already running when it came is not shared', async () => {
+    // Enough entries that a scan is still reading when the segment is made; no watch, so no event tells of it.
+    for (let i = 0; i < 5000; i++) createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const inspector = start({ watch: false, rescanMs: 60_000, auditLog: auditLog().file });
+    await subscribed(inspector);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const running = inspector.handle('scan-now', {}, IPC);
+      const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: deadPid() });
+      const plan = await inspector.handle(
+        'plan-cleanup',
+        { includeZombie: false, includeReused: false, force: [] },
+        IPC,
+      );
+      if (!plan.ok) throw new Error(plan.error.message);
+      expect(plan.value.remove.map((item) => item.name)).toContain(name);
+      expect((await running).ok).toBe(true);
+      unlinkSync(path.join(dir, name));
+    }
+  }, 30_000);
 
   it('refuses a forced name that stands for no bytes, or a second spelling of one', async () => {
     const inspector = start({ auditLog: auditLog().file });
@@ -382,7 +437,7 @@ describe('Inspector service: requests', () => {
 describe('Inspector service: the lab', () => {
   it('streams the bytes a lab srbchannel moves each way, per interval, and lab-stop removes its file', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const made = await inspector.handle('lab-srbchannel', { rate: 200_000, memfd: false }, IPC);
     if (!made.ok) throw new Error(made.error.message);
     const item = made.value;
@@ -422,7 +477,7 @@ describe('Inspector service: the lab', () => {
 
   it.skipIf(process.getuid?.() !== 0)('samples a memfd srbchannel through this process’s own mapping', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const made = await inspector.handle('lab-srbchannel', { rate: 200_000, memfd: true }, IPC);
     if (!made.ok) throw new Error(made.error.message);
     // A memfd lives on the kernel's internal tmpfs, not on the directory's device.
@@ -436,7 +491,7 @@ describe('Inspector service: the lab', () => {
 
   it('makes a stale segment and a pool that show in the state and the header', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const stale = await inspector.handle('lab-stale', {}, IPC);
     const pool = await inspector.handle('lab-pool', { slots: 4, allocated: 2, freed: 1, memfd: false }, IPC);
     if (!stale.ok || !pool.ok) throw new Error('lab request failed');
@@ -500,7 +555,7 @@ describe('Inspector service: subscribers and close', () => {
   it('gives a busy subscriber one coalesced patch with the net effect when it is ready again', async () => {
     const gone = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name;
     const inspector = start({ rescanMs: 60_000 });
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     expect(sink.patches).toHaveLength(1);
 
     sink.busy = true;
@@ -525,6 +580,7 @@ describe('Inspector service: subscribers and close', () => {
     const inspector = start({ rescanMs: 60_000 });
     const sink = new RecordingSink();
     const unsubscribe = inspector.subscribe(sink);
+    await waitFor(() => sink.patches.length > 0);
     unsubscribe();
     createSegment({ dir, dataSize: 4096, mode: 0o600 });
     await sleep(150);
@@ -533,7 +589,7 @@ describe('Inspector service: subscribers and close', () => {
 
   it('leaves nothing it made behind when closed: no mapping, no lab file, no more patches', async () => {
     const inspector = start();
-    const sink = subscribed(inspector);
+    const sink = await subscribed(inspector);
     const posix = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: false }, IPC);
     const memfd = await inspector.handle('create', { size: 65536, mode: 0o600, memfd: true }, IPC);
     const lab = [
@@ -560,4 +616,69 @@ describe('Inspector service: subscribers and close', () => {
     expect(sink.patches).toHaveLength(patches);
     expect(await inspector.handle('scan-now', {}, IPC)).toMatchObject({ ok: false, error: { code: 'closed' } });
   });
+});
+
+describe('Inspector service: full scans off the event loop', () => {
+  /**
+   * The longest the event loop went without running a 2 ms heartbeat while `run` ran
+   * (and one beat after it, so a block at its very end is seen too).
+   */
+  async function longestStall(run: () => Promise<void>): Promise<number> {
+    let last = performance.now();
+    let longest = 0;
+    const beat = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 2);
+    try {
+      await run();
+      await sleep(20);
+    } finally {
+      clearInterval(beat);
+    }
+    return Math.max(longest, performance.now() - last);
+  }
+
+  // A scan of 20,000 segments costs several hundred ms of the loop when it runs on it (more on
+  // a loaded machine); off the loop it is read on a worker thread and judged in short slices.
+  const SEGMENTS = 20_000;
+  const STALL_LIMIT_MS = 150;
+
+  it('starts, plans a cleanup and scans on request at 20,000 segments without blocking the loop for long', async () => {
+    const dead = deadPid();
+    for (let i = 0; i < SEGMENTS; i++) {
+      createSegment({ dir, dataSize: 4096, mode: 0o600, ...(i % 4 === 0 ? { markerPid: dead } : {}) });
+    }
+    // What one full scan costs on the loop when it runs there, as the service's scans did: on a
+    // machine loaded enough that a thread waits 150 ms for a core, the bound grows with it.
+    const began = performance.now();
+    new LiveScan(dir).loadFull();
+    const limit = Math.max(STALL_LIMIT_MS, (performance.now() - began) / 3);
+    let inspector: InspectorApi | null = null;
+    let sink: RecordingSink | null = null;
+    const startStall = await longestStall(async () => {
+      inspector = start({ rescanMs: 60_000, auditLog: null });
+      sink = new RecordingSink();
+      inspector.subscribe(sink);
+      await waitFor(() => sink?.patches.some((patch) => patch.full && patch.header !== null), 30_000);
+    });
+    if (inspector === null || sink === null) throw new Error('the service did not start');
+    const service: InspectorApi = inspector;
+    const snapshot = (sink as RecordingSink).patches.find((patch) => patch.full);
+    expect(snapshot?.upserts.filter((item) => item.type === 'segment')).toHaveLength(SEGMENTS);
+
+    let planned = 0;
+    const requestStall = await longestStall(async () => {
+      const [plan, scan] = await Promise.all([
+        service.handle('plan-cleanup', { includeZombie: false, includeReused: false, force: [] }, IPC),
+        service.handle('scan-now', {}, IPC),
+      ]);
+      if (!plan.ok || !scan.ok) throw new Error('a request failed');
+      planned = plan.value.remove.length;
+    });
+    expect(planned).toBe(SEGMENTS / 4);
+    expect(startStall, 'the longest stall while starting, in ms').toBeLessThan(limit);
+    expect(requestStall, 'the longest stall while planning and scanning, in ms').toBeLessThan(limit);
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ import { NativeError, readProcessTableAsync } from '../../native';
 import { ProcessViewSource, type ProcessViewOptions } from '../processes/process-view-source';
 import { resolveShmDir } from '../scan-shm';
 import { channelSources } from './channel-sources';
+import { RequestRefused } from './error-value';
 import { errorValue, type InspectorApi, type PatchSink, type RequestContext } from './inspector-api';
 import { HistoryRing, poolCounts } from './history-ring';
 import { failedHeader, headerOf, type Header, type OwnItems } from './inspector-header';
@@ -119,7 +120,14 @@ class InspectorService implements Inspector {
   private readonly live: LiveScan;
   private watchProblem: string | null = null;
   private sweeping = false;
-  private fullRunning = false;
+  /** The full scan running, and the one that starts when it ends (shared by all who ask meanwhile). */
+  private fullRunning: Promise<void> | null = null;
+  private fullNext: Promise<void> | null = null;
+  /** Whether the first full scan has ended: subscribers wait in `waiting` for it, then get their snapshot. */
+  private started = false;
+  private readonly waiting = new Set<CoalescingSubscriber>();
+  /** Whether the last full scan failed: one is tried again at every sweep until one succeeds. */
+  private scanFailed = false;
   private readonly safetyScanMs: number;
   private safetyTimer: NodeJS.Timeout | null = null;
   /** Re-reads zombie owners until they are reaped (a pidfd tells the exit, not the reaping). */
@@ -167,11 +175,11 @@ class InspectorService implements Inspector {
         ? null
         : new LiveWatch(this.dir, {
             names: (names) => this.onNames(names),
-            full: () => this.fullOffThread(),
+            full: () => this.fullQuietly(),
             exited: (pids) => this.onExited(pids),
             failed: (problem) => {
               this.watchProblem = problem;
-              this.refreshQuietly();
+              this.fullQuietly();
             },
           });
     this.handlers = requestHandlers({
@@ -187,17 +195,14 @@ class InspectorService implements Inspector {
       auditLog: this.audit,
       now: this.now,
     });
-    this.refreshQuietly();
-    // The first snapshot carries the process view: no follow-up patch for a view nobody saw change.
-    attempt(() => this.processView.update(this.items.values(), this.live.processes()));
+    // The first scan, off the event loop like every full scan: subscribers get their snapshot when it ends.
+    this.fullQuietly();
     this.watch?.start();
     this.startRescans();
     this.startSampling();
-    // The first point at once: a page opened now has one to start from.
-    this.historyTick();
     this.historyTimer = setInterval(() => attempt(() => this.historyTick()), this.history.intervalMs);
     this.historyTimer.unref();
-    this.safetyTimer = setInterval(() => this.fullOffThread(), this.safetyScanMs);
+    this.safetyTimer = setInterval(() => this.fullQuietly(), this.safetyScanMs);
     this.safetyTimer.unref();
   }
 
@@ -217,8 +222,22 @@ class InspectorService implements Inspector {
   subscribe(sink: PatchSink): () => void {
     if (this.closed) return () => {};
     const subscriber = new CoalescingSubscriber(sink);
-    this.subscribers.add(subscriber);
     attempt(() => this.feed.setActive(true));
+    if (this.started) this.welcome(subscriber);
+    else this.waiting.add(subscriber);
+    return () => {
+      this.waiting.delete(subscriber);
+      this.subscribers.delete(subscriber);
+      // Nobody to show traffic to: the sampler's thread stops and lets go of what it held.
+      if (this.subscribers.size === 0 && this.waiting.size === 0 && !this.closed) {
+        attempt(() => this.feed.setActive(false));
+      }
+    };
+  }
+
+  /** Sends a subscriber its full snapshot of the state now; patches follow it. */
+  private welcome(subscriber: CoalescingSubscriber): void {
+    this.subscribers.add(subscriber);
     subscriber.deliver({
       seq: this.seq,
       full: true,
@@ -230,16 +249,25 @@ class InspectorService implements Inspector {
       processes: this.processView.current,
     });
     if (subscriber.hasPending) this.scheduleFlush();
-    return () => {
-      this.subscribers.delete(subscriber);
-      // Nobody to show traffic to: the sampler's thread stops and lets go of what it held.
-      if (this.subscribers.size === 0 && !this.closed) attempt(() => this.feed.setActive(false));
-    };
+  }
+
+  /** After the first full scan (done or failed): the subscribers that waited for it get their snapshot. */
+  private markStarted(): void {
+    if (this.started) return;
+    this.started = true;
+    // The first snapshot carries the process view (no follow-up patch for a view nobody saw
+    // change) and the history's first point (a page opened now has one to start from).
+    attempt(() => this.processView.update(this.items.values(), this.live.processes()));
+    attempt(() => this.historyTick());
+    for (const subscriber of this.waiting) this.welcome(subscriber);
+    this.waiting.clear();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A full scan being judged in slices stops at its next one.
+    this.live.abandonFull();
     attempt(() => this.watch?.close());
     for (const timer of [this.rescanTimer, this.sampleTimer, this.flushTimer, this.safetyTimer, this.historyTimer]) {
       if (timer) clearInterval(timer);
@@ -251,22 +279,17 @@ class InspectorService implements Inspector {
     for (const entry of [...this.held]) attempt(() => this.release(entry));
     this.labs.stopAll();
     this.subscribers.clear();
+    this.waiting.clear();
     attempt(() => this.audit?.close());
   }
 
-  /** Scans in full, then sends what changed. Throws (after sending the failure in the header) when the scan fails. */
-  private refresh(): ScanResult {
-    try {
-      this.live.loadFull();
-      this.live.refreshCapacity();
-    } catch (error) {
-      this.ensureWatch();
-      this.feed.track([]);
-      this.replaceAll(new Map(), failedHeader(this.dir, error, this.ownItems()));
-      throw error;
-    }
-    this.ensureWatch();
-    this.publishChanges(true);
+  /**
+   * Scans in full, off the event loop, then sends what changed; resolves with the state as
+   * a scan result. Rejects (after sending the failure in the header) when the scan fails.
+   * The scan starts at or after the call: what it returns reflects the state then or later.
+   */
+  private async refresh(): Promise<ScanResult> {
+    await this.fullScan();
     return this.live.result();
   }
 
@@ -278,35 +301,60 @@ class InspectorService implements Inspector {
     return { lab: this.labs.list(), held };
   }
 
-  private refreshQuietly(): void {
-    if (this.closed) return;
-    try {
-      this.refresh();
-    } catch {
+  /** A full scan whose failure is left to the header (the first scan, the safety sweep, a lost event...). */
+  private fullQuietly(): void {
+    this.fullScan().catch(() => {
       // The header carries the failure.
-    }
+    });
   }
 
   /**
-   * A full scan read on a worker thread (the safety sweep, a lost event, the directory
-   * replaced): the event loop keeps serving while it reads. A failure is reported by a
-   * synchronous scan, which puts it in the header.
+   * A full scan that starts now, or, when one is running, as soon as it ends: one that
+   * began before the call may have read the directory or /proc before what the caller
+   * wants seen. Everyone who asks while one runs shares the next.
    */
-  private fullOffThread(): void {
-    if (this.closed || this.fullRunning) return;
-    this.fullRunning = true;
-    this.live
-      .loadFullAsync()
-      .then((applied) => {
-        if (this.closed || !applied) return;
-        this.live.refreshCapacity();
-        this.ensureWatch();
-        this.publishChanges(true);
-      })
-      .catch(() => this.refreshQuietly())
-      .finally(() => {
-        this.fullRunning = false;
+  private fullScan(): Promise<void> {
+    if (this.closed) return Promise.reject(new RequestRefused('closed', 'the Inspector service is closed'));
+    if (this.fullRunning === null) {
+      this.fullRunning = this.runFull().finally(() => {
+        this.fullRunning = null;
       });
+      return this.fullRunning;
+    }
+    this.fullNext ??= this.fullRunning
+      .catch(() => {
+        // Its own callers are told; the next scan is run anyway.
+      })
+      .then(() => {
+        this.fullNext = null;
+        return this.fullScan();
+      });
+    return this.fullNext;
+  }
+
+  /** One full scan, read on a worker thread and judged in slices (LiveScan.loadFullAsync), then sent. */
+  private async runFull(): Promise<void> {
+    // Watched before it reads: what changes while it runs is read again after it (LiveScan.loadFullAsync).
+    this.ensureWatch();
+    try {
+      // False only when a synchronous full scan replaced it (the service makes none).
+      if (!(await this.live.loadFullAsync()) || this.closed) return;
+      this.live.refreshCapacity();
+    } catch (error) {
+      if (this.closed) return;
+      this.scanFailed = true;
+      this.ensureWatch();
+      this.feed.track([]);
+      // Nothing is listed: the scan that succeeds next must tell every name, as new.
+      this.live.forgetEntries();
+      this.replaceAll(new Map(), failedHeader(this.dir, error, this.ownItems()));
+      this.markStarted();
+      throw error;
+    }
+    this.scanFailed = false;
+    this.ensureWatch();
+    this.publishChanges(true);
+    this.markStarted();
   }
 
   /** Watches the directory when it is not watched (it was replaced, or could not be watched before). */
@@ -320,14 +368,14 @@ class InspectorService implements Inspector {
     if (this.closed) return;
     try {
       if (!this.live.rescanNames(names)) {
-        this.refreshQuietly();
+        this.fullQuietly();
         return;
       }
       this.publishChanges(false);
     } catch (error) {
       if (!(error instanceof NativeError)) throw error;
       // A process read that failed (EMFILE...) changes nothing: a full scan says what is known.
-      this.refreshQuietly();
+      this.fullQuietly();
     }
   }
 
@@ -345,9 +393,10 @@ class InspectorService implements Inspector {
 
   /** The /proc sweep, on a worker thread: rejudges only what its table changes. */
   private sweep(): void {
-    if (this.closed || this.sweeping) return;
-    if (!this.watch?.watching) {
-      this.refreshQuietly();
+    // A full scan reads /proc too: no sweep while one runs (LiveScan drops a table older than it).
+    if (this.closed || this.sweeping || this.fullRunning !== null) return;
+    if (!this.watch?.watching || this.scanFailed) {
+      this.fullQuietly();
       return;
     }
     this.sweeping = true;
@@ -360,7 +409,7 @@ class InspectorService implements Inspector {
       })
       .catch(() => {
         // /proc could not be read (EMFILE...): a full scan reports it in the header.
-        this.refreshQuietly();
+        this.fullQuietly();
       })
       .finally(() => {
         this.sweeping = false;
@@ -547,7 +596,7 @@ class InspectorService implements Inspector {
     if (timed) {
       entry.timer = setTimeout(() => {
         attempt(() => this.release(entry));
-        this.refreshQuietly();
+        this.fullQuietly();
       }, seconds * 1000);
       entry.timer.unref();
     }
@@ -569,7 +618,11 @@ class InspectorService implements Inspector {
   }
 }
 
-/** Starts the Inspector service on a shm directory: scans it at once, then watches, rescans and samples until close. */
+/**
+ * Starts the Inspector service on a shm directory: its first full scan starts at once, off
+ * the event loop (a subscriber gets its first patch, the full snapshot, when it ends), then
+ * it watches, rescans and samples until close.
+ */
 export function createInspector(options: InspectorOptions = {}): Inspector {
   return new InspectorService(options);
 }

@@ -7,7 +7,7 @@ import type { MemfdPool } from '../../protocol/memory';
 import { MEMFD_NAME } from '../create-segment';
 import { LAB_MEMFD_NAME } from '../lab/lab';
 import { isExited } from '../process-index';
-import type { ScanResult } from '../../protocol/scan-result';
+import type { ScanResult, Segment } from '../../protocol/scan-result';
 
 export const segmentId = (name: string): string => `seg:${name}`;
 export const memfdId = (dev: number, inode: number): string => `memfd:${dev}:${inode}`;
@@ -109,4 +109,9 @@ export function diffItems(
   }
   const removals = [...previous.keys()].filter((id) => !next.has(id));
   return { upserts, removals };
+}
+
+/** Whether two judgements of a segment show the same (sameItem of the items that would carry them). */
+export function sameSegment(previous: Segment, next: Segment): boolean {
+  return same(previous, next, '', null);
 }

@@ -1,8 +1,33 @@
-import { closeSync, linkSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment, mapShared, readProcessTable, unmap } from '../../native';
+import type { Segment } from '../../protocol/scan-result';
+import { sameSegment } from './item-diff';
 import { LiveScan } from './live-scan';
+import { deadPid } from './service-test-support';
+
+/** Overwrites a marker's PID (the i32 at 4 of the last 40 bytes, little endian), with plain fs. */
+function writeMarkerPid(file: string, pid: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const field = Buffer.alloc(4);
+    field.writeInt32LE(pid);
+    writeSync(fd, field, 0, 4, fstatSync(fd).size - 40 + 4);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 let dir: string;
 beforeEach(() => {
@@ -12,6 +37,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 // First in the file: the module's boot time is fixed by the first table indexed in this process.
 describe('LiveScan before its first scan', () => {
+  it('fixes no boot time from an entry read before its first full scan (its empty table has none)', () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    // An event before the first full scan (the service's first scan runs off the event loop).
+    expect(live.rescanNames([name])).toBe(true);
+    live.loadFull();
+    const started = Date.now() - process.uptime() * 1000;
+    expect(Math.abs((live.segment(name)?.owner?.startTime ?? 0) - started)).toBeLessThan(2000);
+  });
+
   it("leaves processes' start times as /proc gives them (it fixes no boot time of its own)", () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const live = new LiveScan(dir);
@@ -41,6 +76,36 @@ describe('LiveScan: a full scan read off the event loop', () => {
     }
   });
 
+  it('gives the state a synchronous full scan gives, and tells only the names that show differently', async () => {
+    const names = Array.from({ length: 300 }, () => createSegment({ dir, dataSize: 4096, mode: 0o600 }).name);
+    const live = new LiveScan(dir);
+    live.loadFull();
+    live.takeChanges();
+    // Nothing changed: nothing to tell.
+    expect(await live.loadFullAsync()).toBe(true);
+    expect([...live.takeChanges().names]).toEqual([]);
+    // One marker rewritten to a PID that does not exist, one file removed, one made: exactly those.
+    const [rewritten = '', removed = ''] = names;
+    writeMarkerPid(path.join(dir, rewritten), deadPid());
+    unlinkSync(path.join(dir, removed));
+    const made = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name;
+    expect(await live.loadFullAsync()).toBe(true);
+    expect([...live.takeChanges().names].sort()).toEqual([rewritten, removed, made].sort());
+    expect(live.segment(rewritten)?.state).toBe('stale');
+    // What the two judged is the same, as the service compares it (an owner's R or S, read at
+    // another moment, is not a change); memfds and free space are system-wide and may move between.
+    const reference = new LiveScan(dir);
+    reference.loadFull();
+    const mine = live.result();
+    const theirs = reference.result();
+    expect(mine.segments.map((segment) => segment.name).sort()).toEqual(
+      theirs.segments.map((segment) => segment.name).sort(),
+    );
+    for (const segment of theirs.segments) {
+      expect(sameSegment(live.segment(segment.name) as Segment, segment), segment.name).toBe(true);
+    }
+  });
+
   it('gives way to a synchronous full scan made while it read', async () => {
     createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const live = new LiveScan(dir);
@@ -48,6 +113,17 @@ describe('LiveScan: a full scan read off the event loop', () => {
     live.loadFull();
     expect(await reading).toBe(false);
     expect(live.result().segments).toHaveLength(1);
+  });
+});
+
+describe('LiveScan: entries named by events', () => {
+  it('judges the entries it read before one it could not read, and says a full scan is needed', () => {
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    // A name no entry can have: its read fails with EINVAL, not ENOENT.
+    expect(live.rescanNames([name, 'not/a-name'])).toBe(false);
+    expect(live.segment(name)?.state).toBe('live');
   });
 });
 

@@ -23,6 +23,16 @@ import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
 import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
+import { forEachInSlices } from '../event-loop-slices';
+import { sameSegment } from './item-diff';
+
+type FullScan = Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+
+/** A full scan judged into a state of its own, and the names whose segment shows differently than before. */
+interface Staged {
+  state: LiveScan;
+  changed: string[];
+}
 
 /** One directory entry as last read, and its judgement. */
 interface Row {
@@ -35,6 +45,11 @@ interface Row {
 
 /** What changed since the last `takeChanges`: segment names, whether memfds and deleted segments may have, and the capacity. */
 export interface LiveChanges {
+  /**
+   * Names whose segment may show differently. An off-loop full scan leaves out those it
+   * judged to show the same as before (item-diff's `sameSegment`, compared in its slices),
+   * so that telling what it changed costs O(changes), not O(segments), on the event loop.
+   */
   names: Set<string>;
   memory: boolean;
   capacity: boolean;
@@ -71,6 +86,7 @@ function sameUninspected(a: ProcessIndex['uninspected'], b: ProcessIndex['uninsp
 export class LiveScan {
   readonly dir: string;
   private dev = 0;
+  /** Empty until the first full scan; its boot time of 0 is none (indexProcesses fixes none from it). */
   private table: RawProcessTable = { bootTimeMs: 0, ticksPerSecond: 100, processes: [], unreadable: [], hidepid: null };
   /** Empty until the first full scan (not indexProcesses: its first table fixes the boot time for good). */
   private index: ProcessIndex = {
@@ -80,24 +96,24 @@ export class LiveScan {
     unreadable: new Map(),
     uninspected: { total: 0, perSegment: false, rootOrUnknown: 0, byUid: new Map(), hidepid: null },
   };
-  private readonly rows = new Map<string, Row>();
+  private rows = new Map<string, Row>();
   /** Names by inode: hard links give one file several names. */
-  private readonly byInode = new Map<number, Set<string>>();
-  private readonly byOwner = new Map<number, Set<string>>();
+  private byInode = new Map<number, Set<string>>();
+  private byOwner = new Map<number, Set<string>>();
   private memfds: MemfdPool[] = [];
   private deleted: DeletedSegment[] = [];
   private capacity: Capacity = { total: 0, used: 0, free: 0 };
   private readonly initialPidNamespace = inInitialPidNamespace();
   /** Each segment's own findings (only those that have some), kept as it is judged. */
-  private readonly exposureOf = new Map<string, Finding[]>();
-  private readonly capacityOf = new Map<string, Finding[]>();
+  private exposureOf = new Map<string, Finding[]>();
+  private capacityOf = new Map<string, Finding[]>();
   /** Findings of the memfds, found again when their holders change. */
   private memfdFindings: Finding[] = [];
   /** The most bytes any file leaves untouched (an upper bound): below it, a change of free space changes no finding. */
   private maxUntouched = 0;
   /** Segments whose holders may be incomplete, and those whose pool has srbchannels: what a header and the sampler read. */
-  private readonly incomplete = new Set<string>();
-  private readonly channels = new Set<string>();
+  private incomplete = new Set<string>();
+  private channels = new Set<string>();
   private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
   /** PIDs read fresh since the running sweep began: its older table must not undo them. */
   private readSinceSweep: Set<number> | null = null;
@@ -122,29 +138,124 @@ export class LiveScan {
   }
 
   /**
-   * loadFull with the directory and /proc read on a worker thread. Entries and processes
-   * the events read again while it ran are newer than its listing: they are read again
-   * after it is applied. Resolves false when a synchronous full scan came meanwhile.
+   * loadFull off the event loop: the directory and /proc are read on a worker thread, and
+   * the entries are judged into a state of their own in slices of a few ms, which then
+   * replaces this one at once. Until then this state keeps serving events; the entries
+   * and processes they read meanwhile are newer than the scan, and are read again once
+   * it is in place. A sweep begun before it is dropped (its table is older). Resolves
+   * false when a synchronous full scan came meanwhile.
    */
   async loadFullAsync(): Promise<boolean> {
     const generation = ++this.fullGeneration;
-    this.readDuringFull = { names: new Set(), pids: new Set() };
-    let scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>;
+    const readDuring = { names: new Set<string>(), pids: new Set<number>() };
+    this.readDuringFull = readDuring;
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    const current = (): boolean => generation === this.fullGeneration && this.readDuringFull === readDuring;
     try {
-      scan = await scanDirectoryWithProcessesAsync(this.dir);
+      const scan = await scanDirectoryWithProcessesAsync(this.dir);
+      if (!current()) return false;
+      const staged = await this.stage(scan, current);
+      if (!current()) return false;
+      this.readDuringFull = null;
+      this.adopt(staged);
     } finally {
-      if (generation !== this.fullGeneration) this.readDuringFull = null;
+      if (this.readDuringFull === readDuring) this.readDuringFull = null;
     }
-    if (generation !== this.fullGeneration || this.readDuringFull === null) return false;
-    const { names, pids } = this.readDuringFull;
-    this.readDuringFull = null;
-    this.applyFull(scan);
+    const { names, pids } = readDuring;
     if (pids.size > 0) this.mergeProcesses([...pids]);
-    if (names.size > 0 && !this.rescanNames([...names])) this.loadFull();
+    // A name that cannot be read now (not gone: EMFILE...): a scan that starts after this one says what is known.
+    if (names.size > 0 && !this.rescanNames([...names])) return this.loadFullAsync();
     return true;
   }
 
-  private applyFull(scan: Awaited<ReturnType<typeof scanDirectoryWithProcessesAsync>>): void {
+  /**
+   * Forgets every entry and what was found from them (a host showed a failed scan, which
+   * lists nothing): the next full scan then tells every name it finds, not only those
+   * that changed since the entries were last read.
+   */
+  forgetEntries(): void {
+    for (const name of [...this.rows.keys()]) this.remove(name, false);
+    this.maxUntouched = 0;
+    this.memfds = [];
+    this.deleted = [];
+    this.memfdFindings = [];
+  }
+
+  /** Abandons a running loadFullAsync: it stops at its next slice and resolves false (the service is closing). */
+  abandonFull(): void {
+    this.fullGeneration += 1;
+    this.readDuringFull = null;
+  }
+
+  /**
+   * A full scan judged into a new LiveScan, a slice at a time (giving the event loop way
+   * between slices), with the names whose judged segment does not show the same as this
+   * state's. Stops early (the caller checks `current`) when another full scan took over.
+   */
+  private async stage(scan: FullScan, current: () => boolean): Promise<Staged> {
+    const state = new LiveScan(this.dir);
+    // Judged against the capacity now (a statfs): the caller's refreshCapacity then finds nothing to redo.
+    state.capacity = readCapacity(this.dir);
+    state.dev = scan.dev;
+    state.table = scan.processes;
+    state.index = indexProcesses(state.table, process.pid);
+    const owners = new Map<number, OwnerProcess>();
+    const changed: string[] = [];
+    const { entries } = scan;
+    await forEachInSlices(
+      entries.count,
+      (i) => {
+        const name = entries.name(i);
+        state.store(entries, i);
+        state.judge([name], owners);
+        const before = this.rows.get(name)?.segment;
+        const after = state.rows.get(name)?.segment as Segment;
+        if (before === undefined || !sameSegment(before, after)) changed.push(name);
+      },
+      current,
+    );
+    state.refreshMemory();
+    return { state, changed };
+  }
+
+  /**
+   * Takes a staged full scan's state as this one's. The changes it tells are the names
+   * gone and those whose segment does not show the same as the one it replaces. (One the
+   * events changed after it was compared was read during the scan: it is read again.)
+   */
+  private adopt({ state, changed }: Staged): void {
+    this.fullGeneration += 1;
+    this.sweepId += 1;
+    this.readSinceSweep = null;
+    for (const name of this.rows.keys()) if (!state.rows.has(name)) this.changes.names.add(name);
+    for (const name of changed) this.changes.names.add(name);
+    this.dev = state.dev;
+    this.table = state.table;
+    this.index = state.index;
+    this.rows = state.rows;
+    this.byInode = state.byInode;
+    this.byOwner = state.byOwner;
+    this.exposureOf = state.exposureOf;
+    this.capacityOf = state.capacityOf;
+    this.incomplete = state.incomplete;
+    this.channels = state.channels;
+    this.maxUntouched = state.maxUntouched;
+    const { capacity } = state;
+    if (
+      capacity.free !== this.capacity.free ||
+      capacity.used !== this.capacity.used ||
+      capacity.total !== this.capacity.total
+    )
+      this.changes.capacity = true;
+    this.capacity = capacity;
+    this.memfds = state.memfds;
+    this.deleted = state.deleted;
+    this.memfdFindings = state.memfdFindings;
+    this.changes.memory = true;
+  }
+
+  private applyFull(scan: FullScan): void {
     this.fullGeneration += 1;
     this.readDuringFull = null;
     this.sweepId += 1;
@@ -183,6 +294,8 @@ export class LiveScan {
           this.remove(name);
           continue;
         }
+        // Those read already are judged (no placeholder is left for a patch to read); a full scan follows.
+        this.judge(stored);
         return false;
       }
       // Replaced by another file: the old one may live on, unlinked but held.
@@ -442,9 +555,8 @@ export class LiveScan {
   }
 
   /** Judges the named rows against the current index, decoding pools as a full scan does. */
-  private judge(names: readonly string[]): void {
+  private judge(names: readonly string[], owners = new Map<number, OwnerProcess>()): void {
     const context = { initialPidNamespace: this.initialPidNamespace };
-    const owners = new Map<number, OwnerProcess>();
     for (const name of names) {
       const row = this.rows.get(name);
       if (!row) continue;

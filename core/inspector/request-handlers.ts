@@ -16,7 +16,7 @@ import { describeIssues } from '../../protocol/requests';
 import type { ScanResult } from '../../protocol/scan-result';
 import type { AuditLog } from '../audit/audit-log';
 import { executeAudited, unrecordedDeletion } from '../audit/audited-deletion';
-import { planCleanup, planSelected } from '../cleanup-plan';
+import { planCleanupInSlices } from '../cleanup-plan';
 import { createFromRequest, type CreatedSegment } from '../create-segment';
 import { RequestRefused, toErrorValue } from './error-value';
 import { errorValue, type RequestContext } from './inspector-api';
@@ -41,8 +41,11 @@ const DEFAULT_AUDIT_RECORDS = 200;
 /** What the handlers need of the service. */
 export interface HandlerDeps {
   dir: string;
-  /** Scans now and sends the changes; throws when the directory cannot be scanned. */
-  refresh(): ScanResult;
+  /**
+   * Scans in full, off the event loop, in a scan that starts at or after the call, and
+   * sends the changes; rejects when the directory cannot be scanned.
+   */
+  refresh(): Promise<ScanResult>;
   /** The seq of the last patch sent. */
   seq(): number;
   /** Keeps a created segment mapped until the service closes. */
@@ -59,38 +62,38 @@ export interface HandlerDeps {
 }
 
 export type Handlers = {
-  [C in RequestChannel]: (request: RequestOf<C>, context: RequestContext) => ResponseOf<C>;
+  [C in RequestChannel]: (request: RequestOf<C>, context: RequestContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
 };
 
 export function requestHandlers(deps: HandlerDeps): Handlers {
   /** After a change the service made: send it at once; a failed scan is reported by the scan, not by this request. */
-  const changed = (): void => {
+  const changed = async (): Promise<void> => {
     try {
-      deps.refresh();
+      await deps.refresh();
     } catch {
       // The header carries the scan's failure.
     }
   };
   return {
-    'scan-now': () => {
-      deps.refresh();
+    'scan-now': async () => {
+      await deps.refresh();
       return { seq: deps.seq() };
     },
-    create: (request) => {
+    create: async (request) => {
       const created = createFromRequest(deps.dir, request, true);
       deps.hold(created, request.holdSeconds);
-      changed();
+      await changed();
       const { kind, name, path, dev, inode, dataSize, fileSize, mode, markerPid } = created;
       return { kind, name, path, dev, inode, dataSize, fileSize, mode, markerPid };
     },
-    'plan-cleanup': (request) => {
+    'plan-cleanup': async (request) => {
       const { selected, ...options } = request;
-      const scan = deps.refresh();
-      const plan: CleanupPlan =
-        selected === undefined ? planCleanup(scan, options) : planSelected(scan, selected, options);
+      // A plan reflects the directory as it is at the request or later: never an older scan.
+      const scan = await deps.refresh();
+      const plan: CleanupPlan = await planCleanupInSlices(scan, options, selected);
       return { ...plan, planId: deps.plans.add(plan) };
     },
-    'execute-cleanup': (request, context) => {
+    'execute-cleanup': async (request, context) => {
       // Before the plan is taken: a refused plan stays executable once a log is there.
       if (deps.auditLog === null) throw unrecordedDeletion('executing a cleanup');
       const batch = deps.plans.takeBatch(request.planId, request.limit);
@@ -98,32 +101,32 @@ export function requestHandlers(deps: HandlerDeps): Handlers {
         throw new RequestRefused('not-found', `no plan "${request.planId}" (executed already, or too old): plan again`);
       const { plan, remaining } = batch;
       const result = executeAudited(plan, deps.auditLog, context.via, deps.now);
-      changed();
+      await changed();
       return { ...result, remaining };
     },
-    'lab-pool': (request, context) => {
+    'lab-pool': async (request, context) => {
       const item = deps.labs.createPool(request, context.via);
-      changed();
+      await changed();
       return item;
     },
-    'lab-srbchannel': (request, context) => {
+    'lab-srbchannel': async (request, context) => {
       const item = deps.labs.createSrbchannel(request, context.via);
-      changed();
+      await changed();
       return item;
     },
-    'lab-stale': (_request, context) => {
+    'lab-stale': async (_request, context) => {
       const item = deps.labs.createStale(context.via);
-      changed();
+      await changed();
       return item;
     },
-    'lab-stop': (request) => {
+    'lab-stop': async (request) => {
       const stopped = deps.labs.stop(request.id, request.keep);
-      if (stopped) changed();
+      if (stopped) await changed();
       return { stopped };
     },
-    release: (request) => {
+    release: async (request) => {
       const released = deps.release(request.id);
-      if (released) changed();
+      if (released) await changed();
       return { released };
     },
     'host-info': (_request, context) => ({ readOnly: context.readOnly }),
@@ -144,13 +147,13 @@ function isChannel(channel: unknown): channel is RequestChannel {
   return typeof channel === 'string' && Object.hasOwn(requestSchemas, channel);
 }
 
-/** Checks a request at the boundary and serves it; never throws. */
-export function serveRequest<C extends RequestChannel>(
+/** Checks a request at the boundary and serves it; never rejects. */
+export async function serveRequest<C extends RequestChannel>(
   handlers: Handlers,
   channel: C,
   request: unknown,
   context: RequestContext,
-): Result<ResponseOf<C>> {
+): Promise<Result<ResponseOf<C>>> {
   if (!isChannel(channel)) {
     return { ok: false, error: errorValue('invalid-request', `unknown channel "${String(channel)}"`) };
   }
@@ -160,8 +163,11 @@ export function serveRequest<C extends RequestChannel>(
   const parsed = requestSchemas[channel].safeParse(request);
   if (!parsed.success) return { ok: false, error: errorValue('invalid-request', describeIssues(parsed.error)) };
   try {
-    const handler = handlers[channel] as (request: unknown, context: RequestContext) => ResponseOf<C>;
-    return { ok: true, value: handler(parsed.data, context) };
+    const handler = handlers[channel] as (
+      request: unknown,
+      context: RequestContext,
+    ) => ResponseOf<C> | Promise<ResponseOf<C>>;
+    return { ok: true, value: await handler(parsed.data, context) };
   } catch (error) {
     return { ok: false, error: toErrorValue(error) };
   }
