@@ -510,6 +510,11 @@ export class LiveScan {
         for (const name of linked) names.add(name);
       }
     }
+    // A held pool's slots change through its holders' mappings, which no file event tells:
+    // those pools are decoded again at each sweep (O(held files)); the service sends only what differs.
+    for (const inode of after.files.get(this.dev)?.keys() ?? []) {
+      for (const name of this.byInode.get(inode) ?? []) if (this.rows.get(name)?.segment?.pool) names.add(name);
+    }
     this.judge([...names]);
   }
 
