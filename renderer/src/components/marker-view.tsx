@@ -13,7 +13,13 @@ export function MarkerView({ marker }: { marker: Marker | null }) {
       </section>
     );
   }
-  const bytes = (from: number, to: number) => (marker.hex.slice(from * 2, to * 2).match(/../g) ?? []).join(' ');
+  // Lines of 4 bytes that never wrap inside: the pane is narrow, and a field's bytes stay in groups.
+  const bytes = (from: number, to: number) =>
+    (marker.hex.slice(from * 2, to * 2).match(/.{1,8}/g) ?? []).map((line, i) => (
+      <span key={i} className="hex__line">
+        {(line.match(/../g) ?? []).join(' ')}
+      </span>
+    ));
   const reservedZero = /^0*$/.test(marker.hex.slice(16));
   return (
     <section className="detail__section" aria-labelledby="marker-heading">
@@ -42,7 +48,7 @@ export function MarkerView({ marker }: { marker: Marker | null }) {
           </tr>
           <tr>
             <td>8</td>
-            <td className="hex">{bytes(8, 40)}</td>
+            <td className="hex">{reservedZero ? <span className="hex__line">00 × 32</span> : bytes(8, 40)}</td>
             <td>reserved {reservedZero ? '(zero)' : '(not zero)'}</td>
           </tr>
         </tbody>
