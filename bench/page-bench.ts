@@ -4,15 +4,16 @@
  * the time from navigating to the page counting every row ("N of M shown" with N at least
  * the fixture's segments: the full snapshot delivered, parsed, applied and rendered), the
  * host's RSS then (VmRSS, and VmHWM, its peak, from /proc/<pid>/status), and the host's
- * idle CPU time over IDLE_SECONDS with the page open and nothing changing (utime + stime
- * from /proc/<pid>/stat, like the no-client figure of live-bench.ts). The host is the
- * whole server process: HTTP, WebSocket, the Inspector service, at its default settings.
+ * idle CPU time over IDLE_SECONDS (one safety-sweep period) with the page open and
+ * nothing changing (utime + stime from /proc/<pid>/stat, like the no-client figure of
+ * live-bench.ts), sampled every second to tell the bursts from the steady cost. The host
+ * is the whole server process: HTTP, WebSocket, the Inspector service, at its defaults.
  *
  * Everything started here is stopped by the disposer handed to `track`, which the runner
  * also calls on failure and on SIGINT/SIGTERM; a deadline per size turns a hang into an error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
@@ -23,14 +24,21 @@ import { cpuTicks, LIVE_ENGINE_TARGETS, rssMb, TICKS_PER_SECOND } from './live-b
 import { LABEL_WIDTH, targetRow } from './stats';
 
 const SIZES = [10_000, 100_000];
-const IDLE_SECONDS = 20;
+/**
+ * One period of the service's safety sweep (a full scan every 60 s, SAFETY_SCAN_MS in
+ * core/inspector/inspector-service.ts): every window this long holds one, as the steady
+ * state does, where a 20 s window would hold one or none and the figure would jump.
+ */
+const IDLE_SECONDS = 60;
+/** A second with at least this much CPU time holds a burst: the safety full scan, a major GC. */
+const BURST_TICKS = 5;
 /** After the rows are counted: the host's first sweeps with the page subscribed, pidfds, the page's own settling. */
 const SETTLE_MS = 3_000;
 const VIEWPORT = { width: 1280, height: 800 };
 const LOAD_TIMEOUT_MS = 60_000;
 const POLL_MS = 20;
 /** One size, from starting the server to closing the browser. */
-const DEADLINE_MS = 150_000;
+const DEADLINE_MS = 240_000;
 export const PAGE_TARGETS = {
   idle10k: LIVE_ENGINE_TARGETS.idle10k,
   idle100k: LIVE_ENGINE_TARGETS.idle100k,
@@ -50,9 +58,14 @@ export interface PageFigure {
   peakRssMb: number;
   /** % of one core, user + system, of the host process over the idle window with the page open. */
   idleCpuPercent: number;
+  /** CPU time in seconds of the window with a burst (BURST_TICKS or more), and in the busiest second. */
+  burstMs: number;
+  busiestSecondMs: number;
   /** Patch messages the page got in the idle window, and of them those carrying srbchannel samples (the machine's own PulseAudio clients). */
   idlePatches: number;
   idleSamplePatches: number;
+  /** Processes in /proc when the idle window began: the sweep reads each one's maps and fds. */
+  processes: number;
   idleSeconds: number;
   loadAverage: { before: number; after: number };
 }
@@ -162,11 +175,19 @@ async function measure(root: string, fixture: Fixture, running: Running): Promis
   const counted = (): Promise<[number, number]> =>
     page.evaluate('[window.__shmFirstPatch.patches, window.__shmFirstPatch.withSamples]') as Promise<[number, number]>;
   const [patchesBefore, samplesBefore] = await counted();
-  const before = cpuTicks(pid);
+  const processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
   const startedAt = Date.now();
-  await sleep(IDLE_SECONDS * 1000);
-  const ticks = cpuTicks(pid) - before;
+  const perSecond: number[] = [];
+  let last = cpuTicks(pid);
+  for (let second = 1; second <= IDLE_SECONDS; second++) {
+    await sleep(startedAt + second * 1000 - Date.now());
+    const now = cpuTicks(pid);
+    perSecond.push(now - last);
+    last = now;
+  }
+  const ticks = perSecond.reduce((sum, value) => sum + value, 0);
   const seconds = (Date.now() - startedAt) / 1000;
+  const burstTicks = perSecond.filter((value) => value >= BURST_TICKS).reduce((sum, value) => sum + value, 0);
   const [patchesAfter, samplesAfter] = await counted();
   if (!isRunning(server)) throw new Error('the server exited while it was measured');
   return {
@@ -177,8 +198,11 @@ async function measure(root: string, fixture: Fixture, running: Running): Promis
     rssMb: rss,
     peakRssMb: peak,
     idleCpuPercent: (100 * ticks) / TICKS_PER_SECOND / seconds,
+    burstMs: (1000 * burstTicks) / TICKS_PER_SECOND,
+    busiestSecondMs: (1000 * Math.max(0, ...perSecond)) / TICKS_PER_SECOND,
     idlePatches: patchesAfter - patchesBefore,
     idleSamplePatches: samplesAfter - samplesBefore,
+    processes,
     idleSeconds: seconds,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? NaN },
   };
@@ -227,7 +251,8 @@ export function reportPage(figures: readonly PageFigure[]): string {
   const count = (n: number): string => n.toLocaleString('en-US');
   const sweep = `/proc sweep every ${DEFAULT_SETTINGS.rescanMs / 1000} s (the default)`;
   const lines = [
-    `browser host with a page open: serve --dir, ${sweep}, chromium headless; the host's CPU time from /proc over ${IDLE_SECONDS} s`,
+    `browser host with a page open: serve --dir, ${sweep}, chromium headless; the host's CPU time from /proc over ` +
+      `${IDLE_SECONDS} s, one period of the 60 s safety full scan`,
   ];
   for (const figure of figures) {
     const target = figure.segments >= 100_000 ? PAGE_TARGETS.idle100k : PAGE_TARGETS.idle10k;
@@ -240,7 +265,14 @@ export function reportPage(figures: readonly PageFigure[]): string {
             `${count(Math.round(figure.snapshot.arrivedMs))} ms after navigating, its handler took ` +
             `${count(Math.round(figure.snapshot.handlerMs))} ms, then React rendered`
         : `  ${''.padEnd(LABEL_WIDTH)}the snapshot message was not seen by the page's WebSocket handler`,
-      `  ${''.padEnd(LABEL_WIDTH)}in the idle window the page got ${figure.idlePatches} patches, ` +
+      `  ${''.padEnd(LABEL_WIDTH)}of the idle CPU time, ${count(Math.round(figure.burstMs))} ms in seconds of ` +
+        `${(1000 * BURST_TICKS) / TICKS_PER_SECOND} ms or more (the safety full scan, major GCs; the busiest ` +
+        `${count(Math.round(figure.busiestSecondMs))} ms), the rest ${(
+          (100 * (figure.idleCpuPercent * figure.idleSeconds * 10 - figure.burstMs)) /
+          (1000 * figure.idleSeconds)
+        ).toFixed(2)}% of a core`,
+      `  ${''.padEnd(LABEL_WIDTH)}${figure.processes} processes on the machine (chromium's included); ` +
+        `in the idle window the page got ${figure.idlePatches} patches, ` +
         `${figure.idleSamplePatches} with srbchannel samples (live PulseAudio channels on the machine: ` +
         `the sampler runs while a page listens)`,
       targetRow(
