@@ -28,9 +28,10 @@ constexpr std::string_view kMemfdPrefix = "/memfd:";
 constexpr std::string_view kDeletedSuffix = " (deleted)";
 
 /**
- * Reads whole /proc files into one reused buffer with a few large reads (seq_file
- * fills as much as the buffer holds, so chromium's multi-100-KB maps take a handful of
- * calls, and nothing is allocated per file once the buffer has grown).
+ * Reads whole /proc files into one reused buffer, so that nothing is allocated per file
+ * once the buffer has grown. A seq_file read returns at most the kernel's own buffer, a
+ * page (4 KB) unless one record is longer, whatever the buffer asked with: a 100 KB maps
+ * text takes some 25 reads (which is why maps are asked with PROCMAP_QUERY first).
  */
 class ProcReader {
  public:
