@@ -237,12 +237,12 @@ function frameStats(deltas: readonly number[]): FrameStats {
   };
 }
 
-function isRunning(child: ChildProcess): boolean {
+export function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
 /** Resolves when the child has exited; SIGKILL if it has not within STOP_TIMEOUT_MS. */
-function stopChild(child: ChildProcess, signal: NodeJS.Signals | null): Promise<void> {
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals | null): Promise<void> {
   if (!isRunning(child)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -256,7 +256,7 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals | null): Promise<
 }
 
 /** `shm-inspector serve --port 0 --dir <dir>`; resolves with the URL (with its token) it prints. */
-function startServer(cli: string, server: ChildProcess): Promise<string> {
+export function startServer(cli: string, server: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     let errors = '';
@@ -282,7 +282,7 @@ function startServer(cli: string, server: ChildProcess): Promise<string> {
   });
 }
 
-async function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium could not be launched: ${CHROMIUM} does not exist`);
   try {
     return await chromium.launch({

@@ -155,12 +155,13 @@ async function requestStall(): Promise<HostReply> {
 }
 
 const start = nowMs();
-// 'sweep-2s': the same engine with its /proc sweep every 2 s instead of the default 1 s.
+// 'sweep-1s': the same engine with its /proc sweep every 1 s instead of the default;
+// 'full-rescan': no watch, a full rescan every 1 s (what the engine did before).
 const inspector = createInspector({
   dir,
   auditLog: null,
   watch: mode !== 'full-rescan',
-  ...(mode === 'sweep-2s' ? { rescanMs: 2000 } : {}),
+  ...(mode === 'incremental' ? {} : { rescanMs: 1000 }),
 });
 new Promise<void>((resolve) => {
   snapshotReached = resolve;

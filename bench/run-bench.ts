@@ -14,7 +14,10 @@
  * 2 KB, a median frame within 60 Hz), the idle page measured alongside as the baseline.
  * Last, the live engine (bench/live-bench.ts): the host's idle CPU at 10,000 and 100,000
  * segments, a change reaching a subscriber, the first snapshot and RSS, with a full
- * rescan every second measured beside it at 10,000 as the baseline.
+ * rescan every second measured beside it at 10,000 as the baseline. Then the browser host
+ * with a real page open (bench/page-bench.ts): its idle CPU at 10,000 and 100,000
+ * segments, the page counting all 100,000 rows, and the host's RSS.
+ * `npm run bench -- <part>...` runs only the parts named (scan, pools, live, engine, page).
  * A MISS is a finding, not a failure: the exit code is non-zero only when something
  * could not run (chromium not launching included) or gave a wrong answer.
  */
@@ -29,6 +32,7 @@ import type { EngineReply, EngineRequest } from './engine-runner';
 import { createFixture, FIXTURE_PREFIX, SEGMENT_DATA_SIZE, type Fixture, type FixtureExpectation } from './fixture';
 import { benchFrames, reportFrames, type FrameBenchResult } from './frame-bench';
 import { benchLiveEngine, reportLiveEngine, type LiveEngineFigure } from './live-bench';
+import { benchPage, reportPage, type PageFigure } from './page-bench';
 import { benchPatches, reportPatches, type PatchBenchResult } from './patch-bench';
 import { benchPools, reportPools, type PoolBenchResult } from './pool-bench';
 import {
@@ -444,38 +448,75 @@ function installCleanup(): void {
   }
 }
 
+/** The parts of the run, in order; `npm run bench -- live page` runs only those named. */
+const PARTS = ['scan', 'pools', 'live', 'engine', 'page'] as const;
+type Part = (typeof PARTS)[number];
+
+function chosenParts(args: readonly string[]): Set<Part> {
+  const unknown = args.filter((arg) => !(PARTS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown part ${unknown.join(', ')}: the parts are ${PARTS.join(', ')}`);
+  return new Set(args.length === 0 ? PARTS : (args as Part[]));
+}
+
+/** The browser host with a page open (bench/page-bench.ts); a part that cannot run is a problem. */
+async function runPage(): Promise<PageFigure[]> {
+  try {
+    const figures = await benchPage(ROOT, (dispose) => {
+      disposeActive = dispose;
+    });
+    console.log(`\n${reportPage(figures)}`);
+    return figures;
+  } catch (error) {
+    problems.push(`the browser host with a page open could not be measured: ${messageOf(error)}`);
+    console.log('\nbrowser host with a page open: not measured (see the problems below)');
+    return [];
+  } finally {
+    cleanUp();
+  }
+}
+
 async function main(): Promise<void> {
+  const parts = chosenParts(process.argv.slice(2));
   installCleanup();
   noteLeftoverFixtures();
   compileBaseline();
   console.log(
     `SHM Inspector benchmark: node ${process.version}, Linux ${os.release()}, ${os.cpus().length} CPUs, ` +
-      `segments of ${SEGMENT_DATA_SIZE + MARKER_SIZE} bytes on tmpfs`,
+      `segments of ${SEGMENT_DATA_SIZE + MARKER_SIZE} bytes on tmpfs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   const results: SizeResult[] = [];
-  for (const segments of SIZES) {
+  for (const segments of parts.has('scan') ? SIZES : []) {
     const result = await benchSize(segments);
     results.push(result);
     console.log(`\n${report(result)}`);
   }
-  const pools = await runPools();
-  console.log(`\n${reportPools(pools)}`);
-  const live = await runLive();
-  let liveEngine: LiveEngineFigure[] = [];
-  try {
-    liveEngine = await benchLiveEngine((dispose) => {
-      disposeActive = dispose;
-    });
-    console.log(`\n${reportLiveEngine(liveEngine)}`);
-  } catch (error) {
-    problems.push(`the live engine could not be measured: ${messageOf(error)}`);
-  } finally {
-    cleanUp();
+  let pools: PoolBenchResult | null = null;
+  if (parts.has('pools')) {
+    pools = await runPools();
+    console.log(`\n${reportPools(pools)}`);
   }
+  const live = parts.has('live') ? await runLive() : null;
+  let liveEngine: LiveEngineFigure[] = [];
+  if (parts.has('engine')) {
+    try {
+      liveEngine = await benchLiveEngine((dispose) => {
+        disposeActive = dispose;
+      });
+      console.log(`\n${reportLiveEngine(liveEngine)}`);
+    } catch (error) {
+      problems.push(`the live engine could not be measured: ${messageOf(error)}`);
+    } finally {
+      cleanUp();
+    }
+  }
+  const page = parts.has('page') ? await runPage() : [];
   const file = path.join(OUT_DIR, 'results.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, live, liveEngine, problems }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: os.release(), cpus: os.cpus().length, results, pools, live, liveEngine, page, problems }, null, 2)}\n`,
   );
   console.log(`\nresults written to ${path.relative(process.cwd(), file) || file}`);
   if (problems.length > 0) {

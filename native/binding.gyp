@@ -7,6 +7,7 @@
         "src/channel-sampler.cc",
         "src/directory-scan.cc",
         "src/process-table.cc",
+        "src/maps-query.cc",
         "src/shm-snapshot.cc",
         "src/segment-create.cc",
         "src/segment-unlink.cc",

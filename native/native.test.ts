@@ -719,6 +719,104 @@ describe('readProcessTable', () => {
     expect(table.processes.some((p) => p.pid === 1)).toBe(true);
   });
 
+  it('keeps exactly the mappings the maps text shows on the device or of memfds: private ones, odd names, deleted files', async (context) => {
+    if (spawnSync('python3', ['-c', 'import mmap, os; os.memfd_create']).status !== 0) {
+      context.skip('python3 with os.memfd_create is needed to map files privately');
+    }
+    // On tmpfs, where no library lives: the mappings kept are the child's own.
+    const dir = fs.mkdtempSync(path.join(SHM_DIR, 'shm-inspector-native-'));
+    tempDirs.push(dir);
+    const filter = { dev: scanDirectory(dir).dev, dir };
+    // A MAP_PRIVATE mapping, a name with a newline (the text escapes it as \012), a name
+    // that ends in " (deleted)", an unlinked file, memfds, and anonymous shared memory.
+    const script = `
+import mmap, os, sys
+d = sys.argv[1]
+kept = []
+for name, private in [('plain', False), ('new\\nline', False), ('x (deleted)', False), ('gone', False), ('priv', True)]:
+    fd = os.open(os.path.join(d, name), os.O_RDWR | os.O_CREAT, 0o600)
+    os.ftruncate(fd, 8192)
+    kept.append(mmap.mmap(fd, 8192, flags=mmap.MAP_PRIVATE if private else mmap.MAP_SHARED))
+    os.close(fd)
+os.unlink(os.path.join(d, 'gone'))
+for name in ['odd\\nname (deleted)', 'pulseaudio']:
+    fd = os.memfd_create(name)
+    os.ftruncate(fd, 4096)
+    kept.append(mmap.mmap(fd, 4096))
+kept.append(mmap.mmap(-1, 4096, flags=mmap.MAP_SHARED))
+print('ready', flush=True)
+sys.stdin.read()
+`;
+    const child = spawn('python3', ['-c', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`python3 exited (${code}) before it was ready`)));
+    });
+    const pid = must(child.pid, 'child pid');
+    const text = fs.readFileSync(`/proc/${pid}/maps`, 'utf8');
+    const read = must(
+      readProcessTable(filter, [pid]).processes.find((p) => p.pid === pid),
+      'the child',
+    );
+    child.stdin?.end();
+
+    // The text, parsed as the table is documented to keep it.
+    const major = Math.floor(filter.dev / 256) % 4096;
+    const minor = (filter.dev % 256) + Math.floor(filter.dev / 1048576) * 256;
+    const expected = text.split('\n').flatMap((line) => {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) ([0-9a-f]+) ([0-9a-f]+):([0-9a-f]+) (\d+)\s*(.*)$/.exec(line);
+      if (!m) return [];
+      const [, start, end, perms, offset, maj, min, inode, shown = ''] = m;
+      const onDevice = parseInt(maj ?? '', 16) === major && parseInt(min ?? '', 16) === minor && inode !== '0';
+      if (!onDevice && !shown.startsWith('/memfd:')) return [];
+      const deleted = shown.endsWith(' (deleted)');
+      return [
+        {
+          start: parseInt(start ?? '', 16),
+          end: parseInt(end ?? '', 16),
+          perms,
+          offset: parseInt(offset ?? '', 16),
+          inode: Number(inode),
+          path: deleted ? shown.slice(0, -' (deleted)'.length) : shown,
+          deleted,
+        },
+      ];
+    });
+    expect(expected.map((m) => m.path).sort()).toEqual(
+      [
+        `${dir}/plain`,
+        `${dir}/new\\012line`,
+        // The kernel's own ambiguity: a live file named "x (deleted)" reads as x, deleted.
+        `${dir}/x`,
+        `${dir}/gone`,
+        `${dir}/priv`,
+        '/memfd:odd\\012name (deleted)',
+        '/memfd:pulseaudio',
+      ].sort(),
+    );
+    expect(expected.find((m) => m.path === `${dir}/priv`)?.perms).toBe('rw-p');
+    expect(read.mappings.map(({ dev: _dev, ...rest }) => rest)).toEqual(expected);
+  });
+
+  it('lists kernel threads as read, with no mappings, no fds and no errors', (context) => {
+    const kernelThreads = kernelThreadPids();
+    if (kernelThreads.length === 0) context.skip('/proc shows no kernel threads in this PID namespace');
+    const table = readProcessTable({ dev: scanDirectory(SHM_DIR).dev, dir: SHM_DIR });
+    const listed = table.processes.filter((p) => kernelThreads.includes(p.pid));
+    expect(listed.length).toBeGreaterThan(0);
+    for (const thread of listed) {
+      // What their maps and fd/ hold, read as root: nothing.
+      if (process.getuid?.() === 0) {
+        expect(fs.readFileSync(`/proc/${thread.pid}/maps`, 'utf8')).toBe('');
+        expect(fs.readdirSync(`/proc/${thread.pid}/fd`)).toEqual([]);
+      }
+      expect(thread).toMatchObject({ mappings: [], fds: [], mapsError: null, fdsError: null });
+      expect(thread.comm).toBe(fs.readFileSync(`/proc/${thread.pid}/comm`, 'utf8').trimEnd());
+    }
+    expect(table.unreadable.filter((p) => kernelThreads.includes(p.pid))).toEqual([]);
+  });
+
   it('reads looked-up PIDs again: a live one is read, an exited one is in neither list, and a bad PID is refused', () => {
     const exited = spawnSync('true').pid ?? 0;
     const filter = { dev: scanDirectory(SHM_DIR).dev, dir: SHM_DIR };
@@ -996,7 +1094,38 @@ describe('as another user', () => {
       fdsError: 'EACCES',
     });
   });
+
+  it('does not count kernel threads as uninspected for a user who may not list their fd/', (context) => {
+    if (!isRoot) context.skip(needsRoot);
+    const kernelThreads = kernelThreadPids();
+    if (kernelThreads.length === 0) context.skip('/proc shows no kernel threads in this PID namespace');
+    // nobody cannot open a kernel thread's fd/ (EACCES), but a kernel thread has no fd table to hide.
+    const script = `
+      const table = require(process.env.ADDON).readProcessTable({ dev: 1, dir: '/dev/shm' });
+      const pids = JSON.parse(process.env.PIDS);
+      process.stdout.write(JSON.stringify(table.processes.filter((p) => pids.includes(p.pid))));`;
+    const listed = runAsNobody(script, { PIDS: JSON.stringify(kernelThreads) }) as unknown[];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const thread of listed)
+      expect(thread).toMatchObject({ mappings: [], fds: [], mapsError: null, fdsError: null });
+  });
 });
+
+/** PIDs whose stat has PF_KTHREAD (0x00200000) in its flags (field 9): kthreadd and its children. */
+function kernelThreadPids(): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /** Whether this process may make a private mount namespace with its own tmpfs (root, no seccomp block). */
 function canMountTmpfs(): boolean {

@@ -260,7 +260,7 @@ describe('Inspector service: requests', () => {
     expect(readdirSync(dir)).toEqual([]);
     expect(await inspector.handle('get-settings', {}, READ_ONLY)).toEqual({
       ok: true,
-      value: { rescanMs: 1000, sampleHz: 10 },
+      value: { rescanMs: 3000, sampleHz: 10 },
     });
     const plan = await inspector.handle(
       'plan-cleanup',
@@ -419,11 +419,11 @@ describe('Inspector service: requests', () => {
     const inspector = start();
     expect(await inspector.handle('get-settings', {}, IPC)).toEqual({
       ok: true,
-      value: { rescanMs: 1000, sampleHz: 10 },
+      value: { rescanMs: 3000, sampleHz: 10 },
     });
     expect(await inspector.handle('set-settings', { sampleHz: 20 }, IPC)).toEqual({
       ok: true,
-      value: { rescanMs: 1000, sampleHz: 20 },
+      value: { rescanMs: 3000, sampleHz: 20 },
     });
     const bad = await inspector.handle('set-settings', { rescanMs: 5 }, IPC);
     expect(bad.ok ? '' : bad.error.message).toMatch(/^rescanMs: /);

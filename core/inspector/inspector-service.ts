@@ -4,6 +4,7 @@
  * patches. Hosts call `handle` for requests and `subscribe` for patches; nothing else.
  */
 import {
+  DEFAULT_SETTINGS,
   settingsRequest,
   type HeldItem,
   type InspectorItem,
@@ -40,7 +41,8 @@ export interface InspectorOptions {
   dir?: string;
   /**
    * The /proc sweep, for what no event tells: processes mapping and unmapping, opening
-   * and closing (default 1000 ms). Without a directory watch, a full rescan as often.
+   * and closing (default 3000 ms: DEFAULT_SETTINGS says why). Without a directory watch,
+   * a full rescan as often.
    */
   rescanMs?: number;
   /** The full rescan that catches anything the events missed (default 60 s). */
@@ -157,7 +159,10 @@ class InspectorService implements Inspector {
   constructor(options: InspectorOptions) {
     const settings = settingsRequest.safeParse({ rescanMs: options.rescanMs, sampleHz: options.sampleHz });
     if (!settings.success) throw new RangeError(describeIssues(settings.error));
-    this.settings = { rescanMs: settings.data.rescanMs ?? 1000, sampleHz: settings.data.sampleHz ?? 10 };
+    this.settings = {
+      rescanMs: settings.data.rescanMs ?? DEFAULT_SETTINGS.rescanMs,
+      sampleHz: settings.data.sampleHz ?? DEFAULT_SETTINGS.sampleHz,
+    };
     this.dir = resolveShmDir(options.dir);
     this.now = options.now ?? Date.now;
     this.readOnly = options.readOnly === true;
