@@ -9,6 +9,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment, mapShared, readProcessTable, unmap } from '../../native';
@@ -103,6 +104,29 @@ describe('LiveScan: a full scan read off the event loop', () => {
     );
     for (const segment of theirs.segments) {
       expect(sameSegment(live.segment(segment.name) as Segment, segment), segment.name).toBe(true);
+    }
+  });
+
+  it('judges again, in a full scan, a segment whose owner exited unseen, and keeps the others’ judgements as they were', async () => {
+    const owner = spawn('sleep', ['30']);
+    try {
+      const owned = createSegment({ dir, dataSize: 4096, mode: 0o600, markerPid: owner.pid as number }).name;
+      const untouched = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name;
+      const live = new LiveScan(dir);
+      live.loadFull();
+      live.takeChanges();
+      const kept = live.segment(untouched);
+      expect(live.segment(owned)?.state).toBe('live');
+      // No event and no sweep tells this state: only the full scan's fresh /proc can.
+      const exited = new Promise((resolve) => owner.once('exit', resolve));
+      owner.kill();
+      await exited;
+      expect(await live.loadFullAsync()).toBe(true);
+      expect([...live.takeChanges().names]).toEqual([owned]);
+      expect(live.segment(owned)?.state).toBe('stale');
+      expect(live.segment(untouched)).toBe(kept);
+    } finally {
+      owner.kill();
     }
   });
 

@@ -73,6 +73,25 @@ function sameHolders(a: readonly Attachment[], b: readonly Attachment[]): boolea
   return true;
 }
 
+/** Whether two reads of an entry give the same facts to judge it by (stat, allocation, marker bytes, read error). */
+function sameEntry(a: EntryColumns, ai: number, b: EntryColumns, bi: number): boolean {
+  return (
+    a.type(ai) === b.type(bi) &&
+    a.dev(ai) === b.dev(bi) &&
+    a.inode(ai) === b.inode(bi) &&
+    a.size(ai) === b.size(bi) &&
+    a.allocatedBytes(ai) === b.allocatedBytes(bi) &&
+    a.mode(ai) === b.mode(bi) &&
+    a.uid(ai) === b.uid(bi) &&
+    a.gid(ai) === b.gid(bi) &&
+    a.birthTimeMs(ai) === b.birthTimeMs(bi) &&
+    a.mtimeMs(ai) === b.mtimeMs(bi) &&
+    a.tailHex(ai) === b.tailHex(bi) &&
+    a.error(ai)?.code === b.error(bi)?.code &&
+    a.error(ai)?.syscall === b.error(bi)?.syscall
+  );
+}
+
 function sameUninspected(a: ProcessIndex['uninspected'], b: ProcessIndex['uninspected']): boolean {
   return (
     a.total === b.total &&
@@ -203,15 +222,23 @@ export class LiveScan {
     const owners = new Map<number, OwnerProcess>();
     const changed: string[] = [];
     const { entries } = scan;
+    // Every process that could hold a segment inspected as before: a segment whose entry,
+    // owner and holders read the same is judged the same, and keeps its judgement (at
+    // 100,000 segments, judging them all again was most of a safety scan's cost).
+    const sameCoverage = sameUninspected(this.index.uninspected, state.index.uninspected);
     await forEachInSlices(
       entries.count,
       (i) => {
         const name = entries.name(i);
         state.store(entries, i);
+        const previous = this.rows.get(name);
+        if (sameCoverage && previous !== undefined && this.judgedAlike(previous, entries, i, state.index)) {
+          state.keepJudged(name, previous.segment);
+          return;
+        }
         state.judge([name], owners);
-        const before = this.rows.get(name)?.segment;
         const after = state.rows.get(name)?.segment as Segment;
-        if (before === undefined || !sameSegment(before, after)) changed.push(name);
+        if (previous === undefined || !sameSegment(previous.segment, after)) changed.push(name);
       },
       current,
     );
@@ -571,6 +598,33 @@ export class LiveScan {
       this.noteFindings(name, segment);
       this.changes.names.add(name);
     }
+  }
+
+  /**
+   * Whether entry `i` of `columns`, judged against `index`, would be judged as `previous`
+   * was against this state's index: the same file facts and marker, the same owner and
+   * holders as processes. Pools are never taken as alike (their slots change through
+   * mappings, which change no file fact).
+   */
+  private judgedAlike(previous: Row, columns: EntryColumns, i: number, index: ProcessIndex): boolean {
+    const segment = previous.segment as Segment | undefined;
+    if (segment === undefined || segment.pool !== null || !sameEntry(previous.columns, previous.i, columns, i)) {
+      return false;
+    }
+    if (previous.owner !== null && ownerPrint(this.index, previous.owner) !== ownerPrint(index, previous.owner)) {
+      return false;
+    }
+    const dev = columns.dev(i);
+    const inode = columns.inode(i);
+    return sameHolders(holdersOf(this.index, dev, inode), holdersOf(index, dev, inode));
+  }
+
+  /** Takes the judgement of the state this one replaces for `name` (judgedAlike said it holds). */
+  private keepJudged(name: string, segment: Segment): void {
+    const row = this.rows.get(name);
+    if (!row) return;
+    row.segment = segment;
+    this.noteFindings(name, segment);
   }
 
   /** Keeps what the header and the sampler need of one judged segment. */
