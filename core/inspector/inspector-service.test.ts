@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
@@ -24,6 +25,19 @@ import { LiveScan } from './live-scan';
 import { IPC, READ_ONLY, READ_WRITE_WEBSOCKET, sleep, waitFor, deadPid } from './service-test-support';
 
 /** A sink that records every patch and can be made busy. */
+/** PulseAudio's way (pa_shm_create_rw): create, size, map, close the fd, then (argv[2] s later) the marker into the mapping. */
+const CREATE_AS_PULSEAUDIO = `
+import mmap, os, struct, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o700)
+os.ftruncate(fd, 65536 + 40)
+m = mmap.mmap(fd, 65536 + 40)
+os.close(fd)
+time.sleep(float(sys.argv[2]))
+struct.pack_into('<Ii', m, 65536, 0xbeefcafe, os.getpid())
+print('created', flush=True)
+sys.stdin.read()
+`;
+
 class RecordingSink implements PatchSink {
   readonly patches: Patch[] = [];
   busy = false;
@@ -115,6 +129,29 @@ describe('Inspector service: the live state', () => {
     unlinkSync(path.join(dir, name));
     await waitFor(() => sink.removed(`seg:${name}`));
     expect(performance.now() - removing).toBeLessThan(250);
+  });
+
+  it('shows a segment made as PulseAudio makes it as live by the next sweep, though its marker came through the mapping after the last event', async () => {
+    const sink = await subscribed(start({ rescanMs: 500 }));
+    const name = `pulse-shm-${2_000_000_000 + Math.floor(Math.random() * 1_000_000)}`;
+    // shm_open(O_CREAT|O_EXCL), ftruncate(data + 40), mmap shared, close; the marker goes in
+    // through the mapping: no write(), so no inotify event after ftruncate's (reference 1, 2).
+    // 300 ms late here, as a creator preempted between the two would be: the entry read on the
+    // event has no marker; the sweep that finds the creator mapping it reads it again.
+    const creator = spawn('python3', ['-c', CREATE_AS_PULSEAUDIO, path.join(dir, name), '0.3'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = readline.createInterface({ input: creator.stdout })[Symbol.asyncIterator]();
+      expect((await lines.next()).value).toBe('created');
+      const segment = await waitFor(() => {
+        const found = segmentOf(sink.latest(`seg:${name}`));
+        return found?.state === 'live' && found;
+      }, 3_000);
+      expect(segment.marker).toMatchObject({ valid: true, pid: creator.pid });
+    } finally {
+      creator.kill();
+    }
   });
 
   it('sends no patch for a rescan that finds nothing changed', async () => {

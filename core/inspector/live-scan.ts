@@ -373,7 +373,10 @@ export class LiveScan {
         };
       }
     }
-    this.switchTo(table);
+    // A new holder may have written what no event told (PulseAudio writes its marker through
+    // the mapping, after ftruncate's event): those entries are read again, not judged from the last read.
+    const held = this.switchTo(table);
+    if (!this.rescanNames(held)) this.judge(held);
     this.refreshMemory();
     return true;
   }
@@ -505,27 +508,33 @@ export class LiveScan {
       this.readSinceSweep?.add(pid);
       this.readDuringFull?.pids.add(pid);
     }
-    this.switchTo({
+    const held = this.switchTo({
       ...this.table,
       processes: [...this.table.processes.filter((p) => !asked.has(p.pid)), ...fresh.processes],
       unreadable: [...this.table.unreadable.filter((p) => !asked.has(p.pid)), ...fresh.unreadable],
     });
+    this.judge(held);
   }
 
-  /** Indexes `table` and rejudges the segments whose owner, holders or coverage it changes. */
-  private switchTo(table: RawProcessTable): void {
+  /**
+   * Indexes `table` and rejudges the segments whose owner or coverage it changes. Returns
+   * the names of files whose holders changed, and of held pools: the caller reads those
+   * entries again or judges them (`reread`).
+   */
+  private switchTo(table: RawProcessTable): string[] {
     const before = this.index;
     const after = indexProcesses(table, process.pid);
     this.table = table;
     this.index = after;
     if (!sameUninspected(before.uninspected, after.uninspected)) {
       this.judge([...this.rows.keys()]);
-      return;
+      return [];
     }
-    const names = new Set<string>();
-    for (const [pid, owned] of this.byOwner) {
-      if (ownerPrint(before, pid) !== ownerPrint(after, pid)) for (const name of owned) names.add(name);
+    const owned = new Set<string>();
+    for (const [pid, names] of this.byOwner) {
+      if (ownerPrint(before, pid) !== ownerPrint(after, pid)) for (const name of names) owned.add(name);
     }
+    const held = new Set<string>();
     const inodes = new Set<number>([
       ...(before.files.get(this.dev)?.keys() ?? []),
       ...(after.files.get(this.dev)?.keys() ?? []),
@@ -534,15 +543,16 @@ export class LiveScan {
       const linked = this.byInode.get(inode);
       if (linked === undefined) continue;
       if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) {
-        for (const name of linked) names.add(name);
+        for (const name of linked) held.add(name);
       }
     }
     // A held pool's slots change through its holders' mappings, which no file event tells:
     // those pools are decoded again at each sweep (O(held files)); the service sends only what differs.
     for (const inode of after.files.get(this.dev)?.keys() ?? []) {
-      for (const name of this.byInode.get(inode) ?? []) if (this.rows.get(name)?.segment?.pool) names.add(name);
+      for (const name of this.byInode.get(inode) ?? []) if (this.rows.get(name)?.segment?.pool) held.add(name);
     }
-    this.judge([...names]);
+    this.judge([...owned].filter((name) => !held.has(name)));
+    return [...held];
   }
 
   /** Files entry `i` of `columns` under its name, inode and owner (replacing what the name had). */
