@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSegment } from '../../native';
 import type { InspectorItem, Patch, RequestChannel } from '../../protocol/channels';
 import { parseRequestEnvelope } from '../../protocol/websocket-messages';
@@ -151,6 +151,26 @@ describe('Inspector service: the live state', () => {
       expect(segment.marker).toMatchObject({ valid: true, pid: creator.pid });
     } finally {
       creator.kill();
+    }
+  });
+
+  it('spaces its safety scans by what one costs: never more than half a percent of a core, whatever safetyScanMs says', async () => {
+    for (let i = 0; i < 3000; i++) createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    // Counted where every full scan of the service goes; nothing else is changed.
+    const scans = vi.spyOn(LiveScan.prototype, 'loadFullAsync');
+    try {
+      const inspector = start({ rescanMs: 60_000, safetyScanMs: 20, auditLog: null });
+      await subscribed(inspector);
+      const cpu = process.cpuUsage();
+      const first = scans.mock.calls.length;
+      await sleep(2_000);
+      const used = process.cpuUsage(cpu);
+      // One scan of 3,000 entries takes milliseconds of CPU: 200 times that is seconds, so a
+      // 20 ms period would have made dozens of scans here, and these few cost little.
+      expect(scans.mock.calls.length - first).toBeLessThanOrEqual(2);
+      expect((used.user + used.system) / 1000).toBeLessThan(2_000 * 0.1);
+    } finally {
+      scans.mockRestore();
     }
   });
 

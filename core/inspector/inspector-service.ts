@@ -80,6 +80,9 @@ export interface InspectorOptions {
 /** The safety sweep: a full scan this often, whatever the events said (tens of seconds: never per event). */
 const SAFETY_SCAN_MS = 60_000;
 
+/** Safety scans are at least (the last full scan's CPU time x this) apart: they cost at most 0.5% of a core. */
+const SAFETY_CPU_SHARE = 200;
+
 /** When a zombie owner is read again: a parent usually reaps its child at once. */
 const ZOMBIE_CHECK_MS = [20, 100, 500];
 
@@ -207,8 +210,7 @@ class InspectorService implements Inspector {
     this.startSampling();
     this.historyTimer = setInterval(() => attempt(() => this.historyTick()), this.history.intervalMs);
     this.historyTimer.unref();
-    this.safetyTimer = setInterval(() => this.fullQuietly(), this.safetyScanMs);
-    this.safetyTimer.unref();
+    this.scheduleSafetyScan(0);
   }
 
   async handle<C extends RequestChannel>(
@@ -341,11 +343,13 @@ class InspectorService implements Inspector {
   private async runFull(): Promise<void> {
     // Watched before it reads: what changes while it runs is read again after it (LiveScan.loadFullAsync).
     this.ensureWatch();
+    const cpuBefore = process.cpuUsage();
     try {
       // False only when a synchronous full scan replaced it (the service makes none).
       if (!(await this.live.loadFullAsync()) || this.closed) return;
       this.live.refreshCapacity();
     } catch (error) {
+      this.scheduleSafetyScan(0);
       if (this.closed) return;
       this.scanFailed = true;
       this.ensureWatch();
@@ -360,6 +364,22 @@ class InspectorService implements Inspector {
     this.ensureWatch();
     this.publishChanges(true);
     this.markStarted();
+    const cpu = process.cpuUsage(cpuBefore);
+    this.scheduleSafetyScan((cpu.user + cpu.system) / 1000);
+  }
+
+  /**
+   * The next safety scan, counted from the last full scan (one a request made counts too):
+   * after safetyScanMs, or later where a full scan costs so much that it would take more
+   * than 1/SAFETY_CPU_SHARE of a core (at 100,000 segments one takes over a second of CPU,
+   * and the garbage it leaves as much again).
+   */
+  private scheduleSafetyScan(costMs: number): void {
+    if (this.closed) return;
+    if (this.safetyTimer) clearTimeout(this.safetyTimer);
+    const delay = Math.max(this.safetyScanMs, costMs * SAFETY_CPU_SHARE);
+    this.safetyTimer = setTimeout(() => this.fullQuietly(), delay);
+    this.safetyTimer.unref();
   }
 
   /** Watches the directory when it is not watched (it was replaced, or could not be watched before). */
