@@ -79,6 +79,10 @@ describe('decodeSlotHeader', () => {
 });
 
 describe('decodePool', () => {
+  it('says why one slot is not a pool, in words', () => {
+    expect(decodePool(poolInput(1, new Map()))).toEqual({ pool: null, notPool: '1 slot: a pool has at least 2' });
+  });
+
   it('gives every slot a state: in-use, free, data and untouched', () => {
     const slots = new Map([
       [0, daemonSilenceSlot()],

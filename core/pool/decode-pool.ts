@@ -1,4 +1,5 @@
 import { MAX_DATA_SIZE } from '../../protocol/limits';
+import { plural } from '../../protocol/format';
 import type { BaseCheck, DecodedSlot, Pool, PoolDecode, SlotState, Srbchannel } from '../../protocol/pool';
 import {
   BLOCK_HEADER_SIZE,
@@ -77,7 +78,9 @@ export function decodePool(input: PoolInput): PoolDecode {
     return { pool: null, notPool: `data size ${dataSize} is not a whole number of 64 KiB slots` };
   }
   const slotCount = dataSize / SLOT_SIZE;
-  if (slotCount < MIN_POOL_SLOTS) return { pool: null, notPool: `${slotCount} slot(s): a pool has at least 2` };
+  if (slotCount < MIN_POOL_SLOTS) {
+    return { pool: null, notPool: `${plural(slotCount, 'slot')}: a pool has at least ${MIN_POOL_SLOTS}` };
+  }
 
   const touched = touchedSlots(slotCount, input.ranges);
   const candidates = new Map<number, SlotHeader>();
