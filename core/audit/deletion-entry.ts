@@ -2,6 +2,7 @@
  * What is recorded for every removal a cleanup attempts, whichever interface asked for
  * it: which file, why, and what happened.
  */
+import type { AuditRecord } from '../../protocol/audit';
 import type { CleanupFailure, PlannedRemoval } from '../../protocol/cleanup';
 import { unlinkFailure } from '../cleanup-execute';
 import type { LabRemoval } from '../lab/lab';
@@ -9,27 +10,17 @@ import type { LabRemoval } from '../lab/lab';
 /** The interface a request came through. */
 export type Interface = 'ipc' | 'websocket' | 'cli';
 
-export interface DeletionEntry {
-  /** ms since the epoch, when the attempt finished. */
-  time: number;
+/**
+ * What the log gets for one attempted removal: a record as protocol/audit.ts reads it back
+ * (one definition of the fields), with the interface under its line's own key, `interface`,
+ * and who removed it always known when written.
+ */
+export type DeletionEntry = Omit<AuditRecord, 'via' | 'uid' | 'pid'> & {
   interface: Interface;
   /** Who removed it: the user ID and PID of the process that did (the CLI, the browser host, the app). */
   uid: number;
   pid: number;
-  /** The shm directory the name is in. */
-  dir: string;
-  name: string;
-  dev: number;
-  inode: number;
-  /** Why the plan removes it. */
-  reason: string;
-  /** Bytes it had allocated when planned (what removing it frees). */
-  bytes: number;
-  /** `removed`, or the failure's code: CHANGED, ENOENT, EACCES... */
-  outcome: string;
-  /** The failure's message, or null when it was removed. */
-  message: string | null;
-}
+};
 
 export type DeletionListener = (entry: DeletionEntry) => void;
 
