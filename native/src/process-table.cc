@@ -368,7 +368,7 @@ Outcome failed_read(int err, const char* syscall, int pid, const char* what, boo
 bool exited_state(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
 
 /** Reads of an exited leader's threads before its process counts as unreadable (its threads come and go). */
-constexpr int MAX_THREAD_ATTEMPTS = 8;
+constexpr int MAX_THREAD_ATTEMPTS = 64;
 
 /**
  * For a process whose main thread has exited (its stat says Z, its maps are empty):
@@ -449,7 +449,7 @@ Outcome read_process(int procfd, const char* pid_name, ProcessReading& filter, P
   // A leader that called pthread_exit is a zombie whose threads may live on: the maps and
   // fds are theirs to show (the leader's are empty), and the process lives while one does.
   // The thread read in its place may exit mid-read, or a listing may catch only threads on
-  // their way out while a new one starts: then the threads are read again, a few times. If
+  // their way out while a new one starts: then the threads are read again, up to 64 times. If
   // no live one can be pinned down, the process is unreadable (EAGAIN): unknown, never gone.
   const bool leader_exited = exited_state(p.state);
   for (int attempt = 0;; ++attempt) {
