@@ -13,7 +13,7 @@ import { PulseClientNames, type PactlRunner } from './pulse-clients';
 export interface ProcessViewOptions {
   /** Replaces pactl (unit tests). */
   pactl?: PactlRunner;
-  /** How often PulseAudio is asked for names while its pools are held (default 5 s). */
+  /** How often PulseAudio is asked for names again while its pools are held (default 60 s: PULSE_NAMES_MS). */
   pulseNamesMs?: number;
 }
 

@@ -95,8 +95,13 @@ export function pactlRunner(tmp: string = os.tmpdir()): PactlRunner {
     });
 }
 
-/** How often names are asked for while PulseAudio pools are held (a new holder asks at once). */
-export const PULSE_NAMES_MS = 5_000;
+/**
+ * How often names are asked for again while PulseAudio pools are held. A client shows up
+ * as a new holder, which asks at once; the cadence only catches a renamed client or a
+ * server that answers again. Each run is a spawn that costs the host a few ms of CPU:
+ * every 5 s, that was a tenth of its idle budget.
+ */
+export const PULSE_NAMES_MS = 60_000;
 
 /** Keeps PulseAudio's client names fresh while it is told some process holds a PulseAudio pool. */
 export class PulseClientNames {
