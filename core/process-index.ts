@@ -66,6 +66,18 @@ export function holdersOf(index: ProcessIndex, dev: number, inode: number): read
   return heldFileOf(index, dev, inode)?.attached ?? NO_HOLDERS;
 }
 
+/** Whether two holder lists name the same processes, holding the same way (as the same user, for Holders). */
+export function sameHolders(a: readonly Attachment[], b: readonly Attachment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k] as Attachment & Partial<Holder>;
+    const y = b[k] as Attachment & Partial<Holder>;
+    if (x.pid !== y.pid || x.comm !== y.comm || x.access !== y.access || x.uid !== y.uid) return false;
+    if (x.via.join() !== y.via.join()) return false;
+  }
+  return true;
+}
+
 /** A zombie or dead task (Z, X, or x as some kernels write it) has no memory map left: it is not alive. */
 export function isExited(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';

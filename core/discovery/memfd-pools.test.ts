@@ -8,8 +8,9 @@ import { indexProcesses } from '../process-index';
 import { encodeSlotHeader, encodeSrbchannelHeader } from '../pool/pool-encoding';
 import { MAX_BLOCK_LENGTH, SLOT_SIZE } from '../pool/pool-layout';
 import { memfdPath } from '../inspector/channel-sources';
+import type { MemfdPool } from '../../protocol/memory';
 import { discoverMemfds } from './memfd-pools';
-import { fdLink, mapFilesLink } from './proc-file';
+import { fdLink, mapFilesLink, openProcLink, type FileOpener } from './proc-file';
 import { FakeLinks, indexAsSelf, indexOf, mapping, MEMFD_DEV, openFd, rawProcess } from './discovery-fixtures';
 
 const DAEMON_BASE = 0x7f0000000000;
@@ -392,6 +393,47 @@ describe('discoverMemfds on this machine', () => {
       baseCheck: 'matches-owner-maps',
     });
     expect(memfd?.pool?.pool?.srbchannels.map((channel) => channel.capacity)).toEqual([32712]);
+  });
+
+  it('reads a memfd that is no pool again only when its holders change, and a pool at every discovery', () => {
+    const other = createMemfd('shm-inspector-test-jit', 3 * 4096);
+    fds.push(other);
+    handles.push(mapShared(other, 3 * 4096, true));
+    const otherInode = fs.fstatSync(other).ino;
+    const { inode: poolInode } = ownPool();
+    const opened: number[] = [];
+    const counting: FileOpener = (link) => {
+      const file = openProcLink(link);
+      opened.push(file.inode);
+      return file;
+    };
+    const discover = (previous?: MemfdPool[]) =>
+      discoverMemfds(scanIndex(), { open: counting, ...(previous ? { previous } : {}) });
+    const first = discover();
+    expect(opened).toEqual(expect.arrayContaining([otherInode, poolInode]));
+    const otherFirst = first.find((memfd) => memfd.inode === otherInode);
+    expect(otherFirst?.pool?.notPool).toBeTruthy();
+
+    opened.length = 0;
+    const second = discover(first);
+    expect(opened).toContain(poolInode);
+    expect(opened).not.toContain(otherInode);
+    expect(second.find((memfd) => memfd.inode === otherInode)).toBe(otherFirst);
+
+    // Its fd closed, this process holds it through the mapping alone: another hold.
+    fds.splice(fds.indexOf(other), 1);
+    fs.closeSync(other);
+    opened.length = 0;
+    const third = discover(second);
+    const before = second.find((memfd) => memfd.inode === otherInode);
+    const after = third.find((memfd) => memfd.inode === otherInode);
+    expect(after?.holders).not.toEqual(before?.holders);
+    expect(opened).toContain(otherInode);
+
+    // Without `previous` (a full scan), every memfd is read.
+    opened.length = 0;
+    discover();
+    expect(opened).toEqual(expect.arrayContaining([otherInode, poolInode]));
   });
 
   it('reads a memfd that only a mapping keeps alive through map_files', () => {

@@ -6,7 +6,7 @@
 import { MAX_DATA_SIZE } from '../../protocol/limits';
 import type { MemfdPool } from '../../protocol/memory';
 import type { PoolDecode } from '../../protocol/pool';
-import type { ProcessIndex } from '../process-index';
+import { sameHolders, type ProcessIndex } from '../process-index';
 import { decodePool } from '../pool/decode-pool';
 import { MIN_POOL_SLOTS, SLOT_HEADER_BYTES, SLOT_SIZE } from '../pool/pool-layout';
 import { decodeSlotHeader } from '../pool/slot-header';
@@ -20,6 +20,23 @@ export const PULSE_MEMFD_NAME = 'pulseaudio';
 export interface DiscoverMemfdsOptions {
   /** How a /proc link is opened; tests pass an in-memory one. */
   open?: FileOpener;
+  /**
+   * The memfds a discovery found before. One read then that is neither PulseAudio's nor a
+   * pool is taken from there unread while its name and holders are the same: a sweep would
+   * otherwise open every browser's and JIT's memfd on the machine every few seconds. A
+   * full scan passes none, and reads them all.
+   */
+  previous?: readonly MemfdPool[];
+}
+
+/** The memfds of `previous` that a discovery may take unread, by (dev, inode). */
+function reusable(previous: readonly MemfdPool[]): Map<string, MemfdPool> {
+  const kept = new Map<string, MemfdPool>();
+  for (const memfd of previous) {
+    if (memfd.name === PULSE_MEMFD_NAME || memfd.unreadable !== null || memfd.pool?.pool) continue;
+    kept.set(`${memfd.dev}:${memfd.inode}`, memfd);
+  }
+  return kept;
 }
 
 /** Whether any holder maps the file's start at the base the headers imply. */
@@ -64,14 +81,18 @@ function decodeMemfd(name: string, file: OpenedFile, bases: readonly bigint[]): 
  * holders and, where it can be opened, its size, allocation and pool decode. Every memfd
  * is listed; `pool` is null only when the contents could not be read (then `unreadable`
  * says why and `size` is the largest mapped extent), and says "not a pool" with a reason
- * for memfds that are not PulseAudio pools. Contents are never guessed.
+ * for memfds that are not PulseAudio pools. Contents are never guessed; what was read of
+ * a memfd that is no pool is kept while its holders are the same (`previous`).
  */
 export function discoverMemfds(index: ProcessIndex, options: DiscoverMemfdsOptions = {}): MemfdPool[] {
   const open = options.open ?? openProcLink;
+  const kept = reusable(options.previous ?? []);
   const files = gatherHeldFiles(index, (held) => held.path.startsWith(MEMFD_PREFIX));
   return files
     .map((file): MemfdPool => {
       const name = file.path.slice(MEMFD_PREFIX.length);
+      const before = kept.get(`${file.dev}:${file.inode}`);
+      if (before && before.name === name && sameHolders(before.holders, file.holders)) return before;
       const identity = { dev: file.dev, inode: file.inode, name, holders: file.holders };
       const outcome = readHeldFile(file, open, (opened) => ({
         size: opened.size,

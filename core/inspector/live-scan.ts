@@ -14,14 +14,14 @@ import {
   type RawProcessTable,
 } from '../../native';
 import type { DeletedSegment, Finding, MemfdPool } from '../../protocol/memory';
-import type { Attachment, Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
+import type { Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
 import { capacityFindings } from '../discovery/capacity-findings';
 import { discoverDeletedSegments } from '../discovery/deleted-segments';
 import { exposureFindings } from '../discovery/exposure-findings';
 import { discoverMemfds } from '../discovery/memfd-pools';
 import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
-import { holdersOf, indexProcesses, isExited, type ProcessIndex } from '../process-index';
+import { holdersOf, indexProcesses, isExited, sameHolders, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
 import { forEachInSlices } from '../event-loop-slices';
 import { sameSegment } from './item-diff';
@@ -61,16 +61,6 @@ function ownerPrint(index: ProcessIndex, pid: number): string {
   if (info) return `${isExited(info.state) ? 'exited' : 'alive'}/${info.comm}/${info.startTime}`;
   const unreadable = index.unreadable.get(pid);
   return unreadable ? `unreadable/${unreadable.code}` : 'none';
-}
-
-function sameHolders(a: readonly Attachment[], b: readonly Attachment[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) {
-    const x = a[k] as Attachment;
-    const y = b[k] as Attachment;
-    if (x.pid !== y.pid || x.comm !== y.comm || x.access !== y.access || x.via.join() !== y.via.join()) return false;
-  }
-  return true;
 }
 
 /** Whether two reads of an entry give the same facts to judge it by (stat, allocation, marker bytes, read error). */
@@ -661,7 +651,7 @@ export class LiveScan {
     const print = (memfds: readonly MemfdPool[]): string =>
       JSON.stringify(memfds.map(({ name, dev, inode, holders }) => [name, dev, inode, holders]));
     const before = print(this.memfds);
-    this.memfds = discoverMemfds(this.index);
+    this.memfds = discoverMemfds(this.index, { previous: this.memfds });
     // Exposure findings read the memfds' holders: computed again only when those changed.
     if (print(this.memfds) !== before) this.memfdFindings = exposureFindings([], this.memfds, this.index);
     this.deleted = discoverDeletedSegments(this.index, this.dev, { listedInodes: this.byInode });
