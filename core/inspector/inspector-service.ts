@@ -584,7 +584,9 @@ class InspectorService implements Inspector {
   /** One point of history: the filesystem's use as last scanned, each pool's slots in use. Kept with or without subscribers. */
   private historyTick(): void {
     if (this.closed || !this.header) return;
-    const update = this.history.record(this.now(), this.header.capacity, poolCounts(this.items.values()));
+    const segmentPools = [...this.live.poolNames()].flatMap((name) => this.items.get(segmentId(name)) ?? []);
+    const counts = poolCounts([...segmentPools, ...this.memoryItems.values()]);
+    const update = this.history.record(this.now(), this.header.capacity, counts);
     this.publish({ header: null, upserts: [], removals: [], samples: [], history: update });
   }
 

@@ -123,6 +123,8 @@ export class LiveScan {
   /** Segments whose holders may be incomplete, and those whose pool has srbchannels: what a header and the sampler read. */
   private incomplete = new Set<string>();
   private channels = new Set<string>();
+  /** Segments that decode as pools: what the history counts, O(pools) and not O(segments) at each point. */
+  private pools = new Set<string>();
   private changes: LiveChanges = { names: new Set(), memory: true, capacity: true };
   /** PIDs read fresh since the running sweep began: its older table must not undo them. */
   private readSinceSweep: Set<number> | null = null;
@@ -257,6 +259,7 @@ export class LiveScan {
     this.capacityOf = state.capacityOf;
     this.incomplete = state.incomplete;
     this.channels = state.channels;
+    this.pools = state.pools;
     this.maxUntouched = state.maxUntouched;
     const { capacity } = state;
     if (
@@ -282,7 +285,7 @@ export class LiveScan {
     this.rows.clear();
     this.byInode.clear();
     this.byOwner.clear();
-    for (const cache of [this.exposureOf, this.capacityOf, this.incomplete, this.channels]) cache.clear();
+    for (const cache of [this.exposureOf, this.capacityOf, this.incomplete, this.channels, this.pools]) cache.clear();
     this.maxUntouched = 0;
     this.table = scan.processes;
     this.index = indexProcesses(this.table, process.pid);
@@ -450,6 +453,11 @@ export class LiveScan {
     return this.resultWith([...this.rows.values()].map((row) => row.segment));
   }
 
+  /** The names of the segments that decode as pools. */
+  poolNames(): ReadonlySet<string> {
+    return this.pools;
+  }
+
   /**
    * The state as a scan result whose `segments` are only those a header and the sampler
    * read (one whose holders may be incomplete, those with srbchannels): O(findings), not
@@ -583,6 +591,7 @@ export class LiveScan {
     this.capacityOf.delete(name);
     this.incomplete.delete(name);
     this.channels.delete(name);
+    this.pools.delete(name);
     if (changed) this.changes.names.add(name);
   }
 
@@ -637,6 +646,8 @@ export class LiveScan {
     else this.incomplete.delete(name);
     if ((segment.pool?.pool?.srbchannels.length ?? 0) > 0) this.channels.add(name);
     else this.channels.delete(name);
+    if (segment.pool?.pool) this.pools.add(name);
+    else this.pools.delete(name);
   }
 
   private noteCapacity(name: string, segment: Segment): void {
