@@ -491,7 +491,8 @@ class InspectorService implements Inspector {
       if (full || memoryChanged || upserts.length > 0) this.feed.track(channelSources(result, this.live.processes()));
     }
     this.publish({ header, upserts, removals, samples: [] });
-    if (full || upserts.length > 0 || removals.length > 0) this.scheduleProcessView();
+    // The view is built from the items (markStarted builds the first): a full scan that changed none changes no view.
+    if (upserts.length > 0 || removals.length > 0) this.scheduleProcessView();
     // After the patch is out: tracking may report an exit, whose own patch must come after this one.
     this.watch?.track(this.live.watchedPids());
     this.scheduleZombieCheck();
