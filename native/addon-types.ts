@@ -237,7 +237,7 @@ export interface Addon {
   samplerTrack(handle: number, channels: ChannelSpec[]): void;
   samplerCollect(handle: number): ChannelInterval[];
   samplerClose(handle: number): void;
-  readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable>;
+  readProcessTableAsync(filter: ProcessFilter, sharedMappingsOnly: boolean): Promise<RawProcessTable>;
   scanDirectoryWithProcessesAsync(
     dir: string,
     procDir: string,

@@ -337,12 +337,20 @@ function checkPids(pids: readonly number[]): void {
   }
 }
 
-/** readProcessTable without lookups, read on a worker thread: the event loop keeps serving meanwhile. */
-export function readProcessTableAsync(filter: ProcessFilter): Promise<RawProcessTable> {
+/**
+ * readProcessTable without lookups, read on a worker thread: the event loop keeps serving
+ * meanwhile. With `sharedMappingsOnly`, private mappings are not read (the kernel skips
+ * them: a browser process maps hundreds of libraries privately); the caller carries what
+ * it read of them before.
+ */
+export function readProcessTableAsync(
+  filter: ProcessFilter,
+  options: { sharedMappingsOnly?: boolean } = {},
+): Promise<RawProcessTable> {
   checkDir(filter.dir);
   checkId(filter.dev, 'device');
   return loadAddon()
-    .readProcessTableAsync({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) })
+    .readProcessTableAsync({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }, options.sharedMappingsOnly === true)
     .catch((error: unknown) => {
       throw toNativeError(error);
     });

@@ -19,6 +19,7 @@ import {
   NativeError,
   readIfSame,
   readProcessTable,
+  readProcessTableAsync,
   scanDirectory,
   scanDirectoryWithProcesses,
   scanEntry,
@@ -719,7 +720,7 @@ describe('readProcessTable', () => {
     expect(table.processes.some((p) => p.pid === 1)).toBe(true);
   });
 
-  it('keeps exactly the mappings the maps text shows on the device or of memfds: private ones, odd names, deleted files', async (context) => {
+  it('keeps exactly the mappings the maps text shows on the device or of memfds: private ones (not in a sweep’s read), odd names, deleted files', async (context) => {
     if (spawnSync('python3', ['-c', 'import mmap, os; os.memfd_create']).status !== 0) {
       context.skip('python3 with os.memfd_create is needed to map files privately');
     }
@@ -759,6 +760,10 @@ sys.stdin.read()
       readProcessTable(filter, [pid]).processes.find((p) => p.pid === pid),
       'the child',
     );
+    const swept = must(
+      (await readProcessTableAsync(filter, { sharedMappingsOnly: true })).processes.find((p) => p.pid === pid),
+      'the child, read as a sweep reads',
+    );
     child.stdin?.end();
 
     // The text, parsed as the table is documented to keep it.
@@ -797,6 +802,8 @@ sys.stdin.read()
     );
     expect(expected.find((m) => m.path === `${dir}/priv`)?.perms).toBe('rw-p');
     expect(read.mappings.map(({ dev: _dev, ...rest }) => rest)).toEqual(expected);
+    // A sweep's read asks the kernel for shared mappings only.
+    expect(swept.mappings.map(({ dev: _dev, ...rest }) => rest)).toEqual(expected.filter((m) => m.perms?.[3] === 's'));
   });
 
   it('lists kernel threads as read, with no mappings, no fds and no errors', (context) => {

@@ -19,7 +19,7 @@ import type { ScanResult } from '../../protocol/scan-result';
 import type { AuditLog } from '../audit/audit-log';
 import { openAuditLog } from '../audit/audited-deletion';
 import type { CreatedSegment } from '../create-segment';
-import { NativeError, readProcessTableAsync } from '../../native';
+import { NativeError } from '../../native';
 import { ProcessViewSource, type ProcessViewOptions } from '../processes/process-view-source';
 import { resolveShmDir } from '../scan-shm';
 import { channelSources } from './channel-sources';
@@ -426,7 +426,8 @@ class InspectorService implements Inspector {
     }
     this.sweeping = true;
     const id = this.live.beginSweep();
-    readProcessTableAsync(this.live.filter())
+    this.live
+      .readSweepTable()
       .then((table) => {
         if (this.closed || !this.live.applyTable(table, id)) return;
         this.live.refreshCapacity();

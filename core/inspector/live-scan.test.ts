@@ -12,7 +12,7 @@ import {
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSegment, mapShared, readProcessTable, unmap } from '../../native';
+import { createSegment, mapShared, unmap } from '../../native';
 import type { Segment } from '../../protocol/scan-result';
 import { sameSegment } from './item-diff';
 import { LiveScan } from './live-scan';
@@ -152,7 +152,7 @@ describe('LiveScan: entries named by events', () => {
 });
 
 describe('LiveScan: a sweep', () => {
-  it('rejudges every name of a file whose holders changed: hard links share them', () => {
+  it('rejudges every name of a file whose holders changed: hard links share them', async () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     const other = `${name}-link`;
     linkSync(path.join(dir, name), path.join(dir, other));
@@ -164,7 +164,7 @@ describe('LiveScan: a sweep', () => {
     closeSync(fd);
     try {
       const sweep = live.beginSweep();
-      expect(live.applyTable(readProcessTable({ dev: statSync(dir).dev, dir }), sweep)).toBe(true);
+      expect(live.applyTable(await live.readSweepTable(), sweep)).toBe(true);
       for (const each of [name, other]) {
         expect(
           live.segment(each)?.attached.map((holder) => holder.pid),
@@ -173,6 +173,50 @@ describe('LiveScan: a sweep', () => {
       }
     } finally {
       unmap(mapping);
+    }
+  });
+
+  it('keeps a private mapper that a complete read found through sweeps, which read shared mappings only', async () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    // python3 maps the segment MAP_PRIVATE (libc's mmap: Python's own keeps a dup of the fd),
+    // closes the fd, says so and waits for stdin to close.
+    const script = [
+      'import ctypes, os, sys',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'libc.mmap.restype = ctypes.c_void_p',
+      'libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]',
+      'fd = os.open(sys.argv[1], os.O_RDWR)',
+      'PROT_READ, PROT_WRITE, MAP_PRIVATE = 1, 2, 2',
+      'assert libc.mmap(None, os.fstat(fd).st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) not in (None, 2**64 - 1)',
+      'os.close(fd)',
+      "print('ready', flush=True)",
+      'sys.stdin.read()',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script, path.join(dir, name)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`python3 exited (${code}) before it was ready`)));
+      });
+      const holders = (live: LiveScan) => live.segment(name)?.attached.map((holder) => [holder.pid, holder.via]);
+      const live = new LiveScan(dir);
+      live.loadFull();
+      expect(holders(live)).toEqual([[child.pid, ['map']]]);
+
+      const sweep = live.beginSweep();
+      const table = await live.readSweepTable();
+      expect(table.processes.find((p) => p.pid === child.pid)?.mappings).toEqual([]);
+      expect(live.applyTable(table, sweep)).toBe(true);
+      expect(holders(live)).toEqual([[child.pid, ['map']]]);
+
+      child.stdin.end();
+      await exited;
+      const after = live.beginSweep();
+      expect(live.applyTable(await live.readSweepTable(), after)).toBe(true);
+      expect(holders(live)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

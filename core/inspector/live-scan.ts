@@ -7,6 +7,7 @@
 import {
   type EntryColumns,
   NativeError,
+  readProcessTableAsync,
   readProcesses,
   scanDirectoryWithProcesses,
   scanDirectoryWithProcessesAsync,
@@ -61,6 +62,22 @@ function ownerPrint(index: ProcessIndex, pid: number): string {
   if (info) return `${isExited(info.state) ? 'exited' : 'alive'}/${info.comm}/${info.startTime}`;
   const unreadable = index.unreadable.get(pid);
   return unreadable ? `unreadable/${unreadable.code}` : 'none';
+}
+
+/**
+ * A sweep's table (shared mappings only) with each process's private mappings carried
+ * from `previous`, where it is the same process (PID and start) and its maps were read.
+ */
+function withPrivateMappings(table: RawProcessTable, previous: RawProcessTable): RawProcessTable {
+  const before = new Map(previous.processes.map((process) => [process.pid, process]));
+  const processes = table.processes.map((process) => {
+    const old = before.get(process.pid);
+    if (!old || old.startTicks !== process.startTicks || process.mapsError !== null) return process;
+    const carried = old.mappings.filter((mapping) => mapping.perms[3] === 'p');
+    if (carried.length === 0) return process;
+    return { ...process, mappings: [...process.mappings, ...carried].sort((a, b) => a.start - b.start) };
+  });
+  return { ...table, processes };
 }
 
 /** Whether two reads of an entry give the same facts to judge it by (stat, allocation, marker bytes, read error). */
@@ -335,13 +352,25 @@ export class LiveScan {
   }
 
   /**
-   * A new /proc table (a sweep): rejudges the segments whose owner or holders changed.
+   * A sweep's read of /proc, on a worker thread, for applyTable: every process's fds and
+   * shared mappings. Private mappings are not read: a browser process maps hundreds of
+   * libraries privately, and walking them was most of a sweep's cost; shared memory is
+   * mapped shared. What complete reads found of them (full scans, PIDs read fresh) is
+   * carried while the process is the same.
+   */
+  readSweepTable(): Promise<RawProcessTable> {
+    return readProcessTableAsync(this.filter(), { sharedMappingsOnly: true });
+  }
+
+  /**
+   * A new /proc table (a sweep's, from readSweepTable): rejudges the segments whose owner or holders changed.
    * Where /proc hides other users' processes (hidepid), owners missing from its listing
    * are read by PID, as a full scan reads them. False (and nothing done) when a full scan
    * came after the sweep began.
    */
   applyTable(table: RawProcessTable, sweep: number): boolean {
     if (sweep !== this.sweepId) return false;
+    table = withPrivateMappings(table, this.table);
     // PIDs read fresh while the sweep ran are newer than its table: read them again.
     const newer = [...(this.readSinceSweep ?? [])];
     this.readSinceSweep = null;

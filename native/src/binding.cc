@@ -561,13 +561,15 @@ Napi::Array int_array_to_js(Napi::Env env, const std::vector<int>& values) {
   return out;
 }
 
-/** The whole process table, read on a worker thread (the live engine's /proc sweep). */
+/** The whole process table, read on a worker thread (the live engine's /proc sweep); info[1]: shared mappings only. */
 Napi::Value ReadProcessTableAsync(const Napi::CallbackInfo& info) {
   Napi::Object filter = info[0].As<Napi::Object>();
   auto dev = static_cast<uint64_t>(filter.Get("dev").As<Napi::Number>().DoubleValue());
   std::string dir = bytes_of(filter.Get("dir").As<Napi::String>());
+  const bool shared_only = info[1].As<Napi::Boolean>().Value();
   return PromiseWorker<shm::ProcessTable>::start(
-      info.Env(), [dev, dir] { return shm::read_process_table(dev, dir); }, process_table_to_js);
+      info.Env(), [dev, dir, shared_only] { return shm::read_process_table(dev, dir, shared_only); },
+      process_table_to_js);
 }
 
 /** Only `pids`, read now (the rest of the table is left as it is): a new owner, an exit. */

@@ -42,11 +42,11 @@ constexpr uint64_t kFileBacked = 0x20;
 constexpr std::string_view kMemfdPrefix = "/memfd:";
 constexpr std::string_view kDeletedSuffix = " (deleted)";
 
-/** One VMA at or after `addr` that is file-backed, with its path in `name` when given; errno or 0. */
-int query(int maps_fd, uint64_t addr, ProcmapQuery& q, char* name, uint32_t name_size) {
+/** One VMA at or after `addr` that is file-backed (and shared, with `flags`), with its path in `name` when given; errno or 0. */
+int query(int maps_fd, uint64_t addr, uint64_t flags, ProcmapQuery& q, char* name, uint32_t name_size) {
   std::memset(&q, 0, sizeof q);
   q.size = sizeof q;
-  q.query_flags = kCoveringOrNext | kFileBacked;
+  q.query_flags = kCoveringOrNext | kFileBacked | flags;
   q.query_addr = addr;
   if (name != nullptr) {
     q.vma_name_addr = reinterpret_cast<uintptr_t>(name);
@@ -71,13 +71,17 @@ std::string as_maps_text(std::string_view path) {
 
 }  // namespace
 
-MapsQuery query_mappings(int maps_fd, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out) {
+MapsQuery query_mappings(int maps_fd, unsigned want_major, unsigned want_minor, bool shared_only,
+                         std::vector<Mapping>& out) {
   const size_t kept = out.size();
+  // As a query flag, "shared" means only shared VMAs: the kernel walks past the private ones
+  // (a browser process maps hundreds of libraries privately) without a call each.
+  const uint64_t flags = shared_only ? kShared : 0;
   ProcmapQuery q;
   char name[4096 + 64];
   uint64_t addr = 0;
   for (;;) {
-    int err = query(maps_fd, addr, q, nullptr, 0);
+    int err = query(maps_fd, addr, flags, q, nullptr, 0);
     if (err == ENOENT) return MapsQuery::Done;  // no file mapping at or after addr
     if (err == ESRCH) {
       // No memory map any more (the process is exiting): its text reads empty.
@@ -98,7 +102,7 @@ MapsQuery query_mappings(int maps_fd, unsigned want_major, unsigned want_minor, 
     if (!on_device && q.dev_major != 0) continue;  // neither on the device nor a possible memfd
 
     // The same VMA again, with its path (only now: formatting paths is what the text pays for each line).
-    err = query(maps_fd, start, q, name, sizeof name);
+    err = query(maps_fd, start, flags, q, name, sizeof name);
     if (err != 0 || q.vma_start != start) {
       // Unmapped or replaced meanwhile, or a path too long: the text decides.
       out.resize(kept);

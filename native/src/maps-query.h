@@ -19,12 +19,14 @@ enum class MapsQuery {
 };
 
 /**
- * Appends to `out` the file mappings the text of `maps_fd` would give kept lines for:
+ * Appends to `out` the file mappings the text of `maps_fd` would give kept lines for
+ * (only the shared ones with `shared_only`, the kernel skipping the others itself):
  * those on device want_major:want_minor with an inode, and memfds (path "/memfd:...").
  * A memfd lives on an internal tmpfs or hugetlbfs, whose device major is always 0, so a
  * path is asked for only on the wanted device or a major-0 one. Paths are as the text
  * shows them (a newline escaped as \012, " (deleted)" split off).
  */
-MapsQuery query_mappings(int maps_fd, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out);
+MapsQuery query_mappings(int maps_fd, unsigned want_major, unsigned want_minor, bool shared_only,
+                         std::vector<Mapping>& out);
 
 }  // namespace shm

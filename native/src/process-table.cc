@@ -135,13 +135,15 @@ bool strip_deleted(std::string_view& path) {
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 /** Parses one maps line ("start-end perms offset maj:min inode   path"); keeps it if wanted. */
-void parse_maps_line(std::string_view line, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out) {
+void parse_maps_line(std::string_view line, unsigned want_major, unsigned want_minor, bool shared_only,
+                     std::vector<Mapping>& out) {
   Mapping m;
   m.start = parse_hex(line);
   if (!expect(line, '-')) return;
   m.end = parse_hex(line);
   if (!expect(line, ' ') || line.size() < 5) return;
   std::memcpy(m.perms, line.data(), 4);
+  if (shared_only && m.perms[3] != 's') return;
   line.remove_prefix(4);
   if (!expect(line, ' ')) return;
   m.offset = parse_hex(line);
@@ -161,11 +163,11 @@ void parse_maps_line(std::string_view line, unsigned want_major, unsigned want_m
   out.push_back(std::move(m));
 }
 
-void parse_maps(std::string_view text, unsigned want_major, unsigned want_minor, std::vector<Mapping>& out) {
+void parse_maps(std::string_view text, unsigned want_major, unsigned want_minor, bool shared_only, std::vector<Mapping>& out) {
   while (!text.empty()) {
     size_t eol = text.find('\n');
     std::string_view line = text.substr(0, eol);
-    parse_maps_line(line, want_major, want_minor, out);
+    parse_maps_line(line, want_major, want_minor, shared_only, out);
     if (eol == std::string_view::npos) break;
     text.remove_prefix(eol + 1);
   }
@@ -309,6 +311,8 @@ struct ProcessReading {
   ProcReader reader;
   /** Whether maps are read with PROCMAP_QUERY: until the kernel says it has none. */
   bool query_maps = true;
+  /** Only shared mappings are kept (read_process_table says when). */
+  bool shared_only = false;
   bool hidepid_known = false;
   std::string hidepid;
 
@@ -333,7 +337,7 @@ int read_mappings(int dir, ProcessReading& filter, std::vector<Mapping>& out) {
   UniqueFd fd(openat(dir, "maps", O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return errno;
   if (filter.query_maps) {
-    switch (query_mappings(fd.get(), filter.want_major, filter.want_minor, out)) {
+    switch (query_mappings(fd.get(), filter.want_major, filter.want_minor, filter.shared_only, out)) {
       case MapsQuery::Done: return 0;
       case MapsQuery::Unsupported: filter.query_maps = false; break;
       case MapsQuery::Retry: break;
@@ -341,7 +345,7 @@ int read_mappings(int dir, ProcessReading& filter, std::vector<Mapping>& out) {
   }
   std::string_view text;
   int err = filter.reader.read_open(fd.get(), text);
-  if (err == 0) parse_maps(text, filter.want_major, filter.want_minor, out);
+  if (err == 0) parse_maps(text, filter.want_major, filter.want_minor, filter.shared_only, out);
   return err;
 }
 
@@ -500,7 +504,7 @@ UniqueFd open_proc() {
 
 }  // namespace
 
-ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
+ProcessTable read_process_table(uint64_t dev, const std::string& dir, bool shared_mappings_only) {
   ProcessTable table;
   table.boot_time_ms = clock_ms(CLOCK_REALTIME) - clock_ms(CLOCK_BOOTTIME);
   table.ticks_per_second = sysconf(_SC_CLK_TCK);
@@ -511,6 +515,7 @@ ProcessTable read_process_table(uint64_t dev, const std::string& dir) {
   int procfd = proc.release();
 
   ProcessReading filter(dev, dir);
+  filter.shared_only = shared_mappings_only;
   table.hidepid = filter.proc_hidepid_option();
   for (;;) {
     errno = 0;

@@ -69,8 +69,10 @@ struct ProcessTable {
  * Throws SysError if /proc is unreadable, or if a read fails for want of fds or memory
  * (EMFILE, ENFILE, ENOMEM): such a failure says nothing about the process, so no table
  * is better than one that misses a live process.
+ * With `shared_mappings_only`, private mappings are left out (and cost nothing: the
+ * kernel skips them); a caller keeps what it read of them before (the live engine's sweep).
  */
-ProcessTable read_process_table(uint64_t dev, const std::string& dir);
+ProcessTable read_process_table(uint64_t dev, const std::string& dir, bool shared_mappings_only = false);
 
 /**
  * Reads each of `pids` again, as read_process_table would: replaces its entry (in

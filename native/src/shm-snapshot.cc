@@ -31,7 +31,7 @@ DirectoryWithProcesses scan_directory_with_processes(const std::string& dir, con
 
   std::future<ProcessTable> table;
   try {
-    table = std::async(std::launch::async, read_process_table, expected_dev, proc_dir);
+    table = std::async(std::launch::async, [expected_dev, proc_dir] { return read_process_table(expected_dev, proc_dir); });
   } catch (const std::system_error&) {
     // No thread to be had (EAGAIN): table stays invalid and is read below, after the directory.
   }
