@@ -1,0 +1,220 @@
+/**
+ * A patch's items as the WebSocket carries them (websocket-messages.ts): field by field
+ * rather than object by object. As objects, a snapshot of 100,000 segments was 66 M chars
+ * of JSON, about 660 a segment, most of them field names said again on every row and
+ * values many rows share (a reason, an owner, a marker, a size); the server spent its time
+ * writing them, the page parsing them. Packed, each field name is written once a patch,
+ * each shared value once, and a segment's id, which repeats its name, not at all. Unpacking
+ * gives back items equal to those packed, in the same order (values many rows share are
+ * then one object: items are never changed in place). The CLI's JSON and Electron's IPC
+ * carry the items as they are.
+ */
+import type { InspectorItem } from './channels';
+
+type ItemType = InspectorItem['type'];
+type Fields = Record<string, unknown>;
+
+/**
+ * One field of every row: the values in row order; or each distinct value once and each
+ * row's index into them; or (for ids) a fixed prefix before the row's value of a field.
+ */
+export type PackedColumn =
+  { values: unknown[] } | { distinct: unknown[]; at: number[] } | { prefix: string; field: string };
+
+/** Rows that all have the same fields in the same order, as columns; otherwise the rows as they are. */
+export type PackedTable = { length: number; fields: string[]; columns: PackedColumn[] } | { rows: Fields[] };
+
+export interface PackedGroup {
+  type: ItemType;
+  ids: PackedColumn;
+  /** Each item's body (`item.segment`, `item.memfd` or `item.deleted`). */
+  bodies: PackedTable;
+}
+
+export interface PackedItems {
+  groups: PackedGroup[];
+  /** The items' order: runs of `count` items taken in turn from group `group`. */
+  runs: { group: number; count: number }[];
+}
+
+/** A column is written as distinct values and indexes when at most this share of its rows differ. */
+const DISTINCT_SHARE = 0.5;
+/** Rows read before a column whose values mostly differ so far is written as plain values. */
+const EARLY_ROWS = 256;
+/**
+ * Distinct objects of one column with the same fingerprint that are compared in full before
+ * the column is written as plain values: bounds the comparisons where many objects differ
+ * only past their first fields.
+ */
+const MAX_SAME_FINGERPRINT = 16;
+
+const bodyOf = (item: InspectorItem): Fields => (item as unknown as Record<ItemType, Fields>)[item.type];
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * A cheap key that equal objects share: an array's length and its first element's key, an
+ * object's first three fields that are not objects. Objects under one key are then compared
+ * in full: writing each row's object as JSON to find the equal ones cost the server more
+ * than writing the snapshot did.
+ */
+function fingerprint(value: object): string {
+  if (Array.isArray(value)) {
+    const first: unknown = value[0];
+    return `[${value.length}:${isObject(first) ? fingerprint(first) : String(first)}`;
+  }
+  let key = '{';
+  let taken = 0;
+  for (const field in value) {
+    const entry = (value as Fields)[field];
+    if (isObject(entry)) continue;
+    key += `${typeof entry}:${String(entry)}\u0000`;
+    if (++taken === 3) break;
+  }
+  return key;
+}
+
+/** Whether two JSON values are equal, fields in the same order (JSON tells apart no less). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!isObject(a) || !isObject(b)) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++) if (!sameValue(a[index], b[index])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (key !== others[index] || !sameValue((a as Fields)[key], (b as Fields)[key])) return false;
+  }
+  return true;
+}
+
+function packColumn(rows: readonly Fields[], field: string): PackedColumn {
+  const limit = Math.floor(rows.length * DISTINCT_SHARE);
+  const primitives = new Map<unknown, number>();
+  const objects = new Map<string, number[]>();
+  const distinct: unknown[] = [];
+  const at: number[] = new Array<number>(rows.length);
+  let row = 0;
+  for (; row < rows.length; row++) {
+    const value = (rows[row] as Fields)[field];
+    let index: number | undefined;
+    let same: number[] | undefined;
+    if (isObject(value)) {
+      const key = fingerprint(value);
+      same = objects.get(key);
+      if (same === undefined) objects.set(key, (same = []));
+      index = same.find((candidate) => sameValue(distinct[candidate], value));
+      if (index === undefined && same.length >= MAX_SAME_FINGERPRINT) break;
+    } else {
+      index = primitives.get(value);
+    }
+    if (index === undefined) {
+      // Past the first rows, a column whose values mostly differ so far is given up early.
+      if (distinct.length >= limit || (row >= EARLY_ROWS && distinct.length > row * DISTINCT_SHARE)) break;
+      index = distinct.push(value) - 1;
+      if (same) same.push(index);
+      else primitives.set(value, index);
+    }
+    at[row] = index;
+  }
+  if (row < rows.length) return { values: rows.map((fields) => fields[field]) };
+  return { distinct, at };
+}
+
+function unpackColumn(column: PackedColumn, length: number, rows: readonly Fields[]): unknown[] {
+  if ('values' in column) return column.values;
+  if ('distinct' in column) return column.at.map((index) => column.distinct[index]);
+  const { prefix, field } = column;
+  return Array.from({ length }, (_, row) => `${prefix}${String(rows[row]?.[field])}`);
+}
+
+/** Whether every row has exactly the fields of `fields`, in that order. */
+function sameShape(rows: readonly Fields[], fields: readonly string[]): boolean {
+  return rows.every((row) => {
+    const keys = Object.keys(row);
+    return keys.length === fields.length && keys.every((key, index) => key === fields[index]);
+  });
+}
+
+function packTable(rows: Fields[]): PackedTable {
+  const fields = rows[0] ? Object.keys(rows[0]) : [];
+  if (!sameShape(rows, fields)) return { rows };
+  const columns = fields.map((field) => packColumn(rows, field));
+  return { length: rows.length, fields, columns };
+}
+
+function unpackTable(table: PackedTable): Fields[] {
+  if ('rows' in table) return table.rows;
+  const { length, fields } = table;
+  const columns = table.columns.map((column) => unpackColumn(column, length, []));
+  const rows: Fields[] = new Array<Fields>(length);
+  for (let row = 0; row < length; row++) {
+    const body: Fields = {};
+    for (let field = 0; field < fields.length; field++) body[fields[field] as string] = columns[field]?.[row];
+    rows[row] = body;
+  }
+  return rows;
+}
+
+/** The ids as a prefix and a string field of the body every id ends with (`seg:` and the name), or as they are. */
+function packIds(ids: string[], bodies: readonly Fields[]): PackedColumn {
+  const first = bodies[0];
+  for (const [field, value] of Object.entries(first ?? {})) {
+    const firstId = ids[0] as string;
+    if (typeof value !== 'string' || !firstId.endsWith(value)) continue;
+    const prefix = firstId.slice(0, firstId.length - value.length);
+    if (bodies.every((body, row) => typeof body[field] === 'string' && ids[row] === `${prefix}${body[field]}`)) {
+      return { prefix, field };
+    }
+  }
+  return { values: ids };
+}
+
+export function packItems(items: readonly InspectorItem[]): PackedItems {
+  const byType = new Map<ItemType, { ids: string[]; bodies: Fields[] }>();
+  const runs: { group: number; count: number }[] = [];
+  const groupOf = new Map<ItemType, number>();
+  for (const item of items) {
+    let group = groupOf.get(item.type);
+    if (group === undefined) {
+      group = groupOf.size;
+      groupOf.set(item.type, group);
+      byType.set(item.type, { ids: [], bodies: [] });
+    }
+    const members = byType.get(item.type) as { ids: string[]; bodies: Fields[] };
+    members.ids.push(item.id);
+    members.bodies.push(bodyOf(item));
+    const last = runs[runs.length - 1];
+    if (last?.group === group) last.count += 1;
+    else runs.push({ group, count: 1 });
+  }
+  const groups = Array.from(byType, ([type, { ids, bodies }]) => ({
+    type,
+    ids: packIds(ids, bodies),
+    bodies: packTable(bodies),
+  }));
+  return { groups, runs };
+}
+
+export function unpackItems(packed: PackedItems): InspectorItem[] {
+  const groups = packed.groups.map(({ type, ids, bodies }) => {
+    const rows = unpackTable(bodies);
+    const idOf = unpackColumn(ids, rows.length, rows);
+    return rows.map((body, row) => ({ id: idOf[row], type, [type]: body }) as unknown as InspectorItem);
+  });
+  const items: InspectorItem[] = [];
+  const taken = groups.map(() => 0);
+  for (const { group, count } of packed.runs) {
+    const members = groups[group] ?? [];
+    const start = taken[group] ?? 0;
+    for (let index = start; index < start + count; index++) items.push(members[index] as InspectorItem);
+    taken[group] = start + count;
+  }
+  return items;
+}
