@@ -94,15 +94,15 @@ function sameValue(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function packColumn(rows: readonly Fields[], field: string): PackedColumn {
-  const limit = Math.floor(rows.length * DISTINCT_SHARE);
+function packColumn(values: unknown[]): PackedColumn {
+  const limit = Math.floor(values.length * DISTINCT_SHARE);
   const primitives = new Map<unknown, number>();
   const objects = new Map<string, number[]>();
   const distinct: unknown[] = [];
-  const at: number[] = new Array<number>(rows.length);
+  const at: number[] = new Array<number>(values.length);
   let row = 0;
-  for (; row < rows.length; row++) {
-    const value = (rows[row] as Fields)[field];
+  for (; row < values.length; row++) {
+    const value = values[row];
     let index: number | undefined;
     let same: number[] | undefined;
     if (isObject(value)) {
@@ -123,7 +123,7 @@ function packColumn(rows: readonly Fields[], field: string): PackedColumn {
     }
     at[row] = index;
   }
-  if (row < rows.length) return { values: rows.map((fields) => fields[field]) };
+  if (row < values.length) return { values };
   return { distinct, at };
 }
 
@@ -134,19 +134,31 @@ function unpackColumn(column: PackedColumn, length: number, rows: readonly Field
   return Array.from({ length }, (_, row) => `${prefix}${String(rows[row]?.[field])}`);
 }
 
-/** Whether every row has exactly the fields of `fields`, in that order. */
-function sameShape(rows: readonly Fields[], fields: readonly string[]): boolean {
-  return rows.every((row) => {
-    const keys = Object.keys(row);
-    return keys.length === fields.length && keys.every((key, index) => key === fields[index]);
-  });
+/**
+ * The rows' values field by field, or null when a row's fields are not `fields` in that
+ * order. One pass of for-in, whose reads V8 serves from the shape's own cache: reading
+ * each field of every row by name cost the server several times as much.
+ */
+function columnsOf(rows: readonly Fields[], fields: readonly string[]): unknown[][] | null {
+  const columns = fields.map(() => new Array<unknown>(rows.length));
+  for (let row = 0; row < rows.length; row++) {
+    const fieldsOfRow = rows[row] as Fields;
+    let field = 0;
+    for (const key in fieldsOfRow) {
+      if (key !== fields[field]) return null;
+      (columns[field] as unknown[])[row] = fieldsOfRow[key];
+      field++;
+    }
+    if (field !== fields.length) return null;
+  }
+  return columns;
 }
 
 function packTable(rows: Fields[]): PackedTable {
   const fields = rows[0] ? Object.keys(rows[0]) : [];
-  if (!sameShape(rows, fields)) return { rows };
-  const columns = fields.map((field) => packColumn(rows, field));
-  return { length: rows.length, fields, columns };
+  const columns = columnsOf(rows, fields);
+  if (columns === null) return { rows };
+  return { length: rows.length, fields, columns: columns.map(packColumn) };
 }
 
 function unpackTable(table: PackedTable): Fields[] {
