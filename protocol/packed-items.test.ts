@@ -118,7 +118,15 @@ describe('packed items on the WebSocket', () => {
       result: { ok: false, error: { code: 'x', message: 'y' } },
     };
     expect(decodeServerMessage(encodeServerMessage(response))).toEqual(response);
-    for (const text of ['', 'not json', 'null', '{"type":"patch"}', '{"type":"patch","patch":{"upserts":{}}}']) {
+    for (const text of [
+      '',
+      'not json',
+      'null',
+      '{"type":"patch"}',
+      '{"type":"patch","patch":{"upserts":{}}}',
+      '{"type":"patch","patch":{"packedUpserts":{}}}',
+      '{"type":"patch","patch":{"packedUpserts":{"groups":[{"type":"segment","ids":{},"bodies":{}}],"runs":[]}}}',
+    ]) {
       expect(decodeServerMessage(text)).toBeNull();
     }
   });

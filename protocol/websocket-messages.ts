@@ -96,7 +96,13 @@ export function decodeServerMessage(text: string): ServerMessage | null {
   if (Array.isArray(wire.upserts)) return message as PatchMessage;
   if (typeof wire.packedUpserts !== 'object' || wire.packedUpserts === null) return null;
   const { packedUpserts, ...rest } = wire as Omit<Patch, 'upserts'> & { packedUpserts: PackedItems };
-  const upserts: InspectorItem[] = unpackItems(packedUpserts);
+  let upserts: InspectorItem[];
+  try {
+    upserts = unpackItems(packedUpserts);
+  } catch {
+    // Packed items that do not unpack are outside the format like any other malformed message.
+    return null;
+  }
   return { type: 'patch', patch: { ...rest, upserts } };
 }
 
