@@ -103,6 +103,11 @@ function packColumn(values: unknown[]): PackedColumn {
   let row = 0;
   for (; row < values.length; row++) {
     const value = values[row];
+    // Neighbouring rows often agree (a client's segments, one device, one mode): no lookup then.
+    if (row > 0 && (value === values[row - 1] || sameValue(values[row - 1], value))) {
+      at[row] = at[row - 1] as number;
+      continue;
+    }
     let index: number | undefined;
     let same: number[] | undefined;
     if (isObject(value)) {
