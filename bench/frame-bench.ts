@@ -86,9 +86,15 @@ const MEASURE_SCRIPT = `(() => {
               queueMicrotask(() => {
                 const end = performance.now();
                 const patch = JSON.parse(event.data).patch;
-                const segments = patch.upserts.filter((item) => item.type === 'segment').length
+                // A large patch's items come packed (protocol/packed-items.ts): runs of one type each.
+                const packed = patch.packedUpserts;
+                const types = packed
+                  ? packed.runs.map((run) => [packed.groups[run.group].type, run.count])
+                  : patch.upserts.map((item) => [item.type, 1]);
+                const upserts = types.reduce((sum, [, count]) => sum + count, 0);
+                const segments = types.reduce((sum, [type, count]) => sum + (type === 'segment' ? count : 0), 0)
                   + patch.removals.filter((id) => id.startsWith('seg:')).length;
-                const others = patch.upserts.length + patch.removals.length - segments;
+                const others = upserts + patch.removals.length - segments;
                 const header = patch.header ? JSON.stringify(patch.header).length : 0;
                 bench.patches.push([start, end - start, event.data.length, segments, others, header]);
               });

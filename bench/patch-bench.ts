@@ -23,6 +23,7 @@ import { segmentId } from '../core/inspector/item-diff';
 import { createSegment } from '../native';
 import type { Patch } from '../protocol/channels';
 import { MARKER_SIZE } from '../protocol/limits';
+import { encodeServerMessage } from '../protocol/websocket-messages';
 import { SEGMENT_DATA_SIZE, type Fixture } from './fixture';
 import { loadRendererStore, type RendererState, type RendererStore } from './renderer-store';
 import {
@@ -95,7 +96,8 @@ export interface ChangeResult {
 
 export interface PatchBenchResult {
   segments: number;
-  snapshot: { items: number; bytes: number };
+  /** Bytes of the snapshot's JSON, and of the message the browser host sends with it (its items packed). */
+  snapshot: { items: number; bytes: number; wireBytes: number };
   changes: ChangeResult[];
   loadAverage: { before: number; after: number };
 }
@@ -406,7 +408,11 @@ export async function benchPatches(root: string, fixture: Fixture, problems: str
   const apply = await measureApply(store, measured, problems);
   return {
     segments: fixture.expected.segments,
-    snapshot: { items: measured.snapshot.upserts.length, bytes: bytesOf(measured.snapshot) },
+    snapshot: {
+      items: measured.snapshot.upserts.length,
+      bytes: bytesOf(measured.snapshot),
+      wireBytes: Buffer.byteLength(encodeServerMessage({ type: 'patch', patch: measured.snapshot })),
+    },
     changes: CHANGE_KINDS.map((kind) => summarize(kind, measured.clean[kind], measured.mixed[kind], apply[kind])),
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? NaN },
   };
@@ -419,7 +425,8 @@ export function reportPatches(result: PatchBenchResult): string {
   const lines = [
     `live patches: one change among ${count(result.segments)} segments, createInspector({ watch: true }) ` +
       `and a subscriber, load average ${result.loadAverage.before.toFixed(2)} -> ${result.loadAverage.after.toFixed(2)}`,
-    `  full snapshot: ${count(result.snapshot.items)} items, ${(result.snapshot.bytes / 1e6).toFixed(2)} MB of patch JSON`,
+    `  full snapshot: ${count(result.snapshot.items)} items, ${(result.snapshot.bytes / 1e6).toFixed(2)} MB of patch JSON, ` +
+      `${(result.snapshot.wireBytes / 1e6).toFixed(2)} MB as the browser host sends it (items packed)`,
     bytesRow('patch size (bytes of JSON)', ['median', 'max', 'runs', 'header', 'items', 'w/ header']),
   ];
   for (const c of result.changes) {

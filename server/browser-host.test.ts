@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import type { InspectorApi, PatchSink, RequestContext } from '../core/inspector/inspector-api';
-import type { Patch, RequestChannel, Result } from '../protocol/channels';
-import { websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
+import type { InspectorItem, Patch, RequestChannel, Result } from '../protocol/channels';
+import { decodeServerMessage, websocketProtocols, type ServerMessage } from '../protocol/websocket-messages';
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './browser-host';
 import { MAX_PENDING_REQUESTS } from './websocket-connection';
 
@@ -31,9 +31,12 @@ class RecordingInspector implements InspectorApi {
     return Promise.resolve({ ok: true, value: { seq: this.calls.length } as never });
   }
 
+  /** The patch each subscriber gets first. */
+  snapshot: Patch = snapshot;
+
   subscribe(sink: PatchSink): () => void {
     this.sinks.add(sink);
-    sink.send(snapshot);
+    sink.send(this.snapshot);
     return () => this.sinks.delete(sink);
   }
 
@@ -117,15 +120,22 @@ function opened(socket: WebSocket): Promise<void> {
   });
 }
 
+/** A message as the page reads it; one that is not in the format fails the test. */
+function readMessage(data: unknown): ServerMessage {
+  const message = decodeServerMessage(String(data));
+  if (message === null) throw new Error(`not a server message: ${String(data).slice(0, 200)}`);
+  return message;
+}
+
 function nextMessage(socket: WebSocket): Promise<ServerMessage> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage)));
+  return new Promise((resolve) => socket.once('message', (data) => resolve(readMessage(data))));
 }
 
 /** The response to request `id`, skipping patches. */
 function responseTo(socket: WebSocket, id: number): Promise<ServerMessage> {
   return new Promise((resolve) => {
     const listen = (data: unknown): void => {
-      const message = JSON.parse(String(data)) as ServerMessage;
+      const message = readMessage(data);
       if (message.type !== 'response' || message.id !== id) return;
       socket.off('message', listen);
       resolve(message);
@@ -301,6 +311,25 @@ describe('WebSocket', () => {
     socket.close();
     await closed;
     await expect.poll(() => inspector.sinks.size).toBe(0);
+  });
+
+  it('sends a large snapshot with its items packed, which reads back as the items', async () => {
+    const started = await start();
+    // The host carries items without reading them: a few fields of each stand for a whole segment.
+    const items: InspectorItem[] = Array.from({ length: 40 }, (_, index) => {
+      const name = `pulse-shm-${1000 + index}`;
+      const segment = { name, size: 4136, state: index % 4 === 0 ? 'stale' : 'live', owner: null };
+      return { id: `seg:${name}`, type: 'segment', segment } as unknown as InspectorItem;
+    });
+    inspector.snapshot = { ...snapshot, upserts: items };
+    const socket = socketWithToken(started, tokenOf(started), { origin: `http://127.0.0.1:${started.port}` });
+    const text = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    await opened(socket);
+    const received = await text;
+    expect(received).toContain('"packedUpserts"');
+    expect(received.length).toBeLessThan(JSON.stringify({ type: 'patch', patch: inspector.snapshot }).length / 2);
+    expect(decodeServerMessage(received)).toEqual({ type: 'patch', patch: inspector.snapshot });
+    socket.close();
   });
 
   it('passes read-only to the inspector when started read-only', async () => {

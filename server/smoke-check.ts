@@ -5,7 +5,7 @@
  * start`) runs it against itself.
  */
 import type { Patch } from '../protocol/channels';
-import type { ServerMessage } from '../protocol/websocket-messages';
+import { decodeServerMessage } from '../protocol/websocket-messages';
 import { pageSocket } from './page-socket';
 
 export interface SmokeReport {
@@ -29,9 +29,14 @@ function firstPatch(url: string): Promise<Patch> {
   const socket = pageSocket(url);
   return new Promise<Patch>((resolve, reject) => {
     socket.once('message', (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === 'patch') resolve(message.patch);
-      else reject(new Error(`the first WebSocket message was a ${message.type}, not a patch`));
+      const message = decodeServerMessage(String(data));
+      if (message?.type === 'patch') resolve(message.patch);
+      else
+        reject(
+          new Error(
+            `the first WebSocket message was ${message ? `a ${message.type}` : 'outside the format'}, not a patch`,
+          ),
+        );
     });
     socket.once('unexpected-response', (_request, response) =>
       reject(new Error(`the WebSocket was refused (${response.statusCode})`)),

@@ -10,6 +10,7 @@ import {
   CLOSE_POLICY_VIOLATION,
   isRequestChannel,
   MAX_MESSAGE_BYTES,
+  encodeServerMessage,
   parseRequestEnvelope,
   type ServerMessage,
 } from '../protocol/websocket-messages';
@@ -33,7 +34,7 @@ const CLOSE_GRACE_MS = 1000;
 const CLOSE_INTERNAL_ERROR = 1011;
 
 function sendMessage(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  if (socket.readyState === WebSocket.OPEN) socket.send(encodeServerMessage(message));
 }
 
 /** Wires one accepted WebSocket to the inspector until it closes. */

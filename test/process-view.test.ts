@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { parsePactlClients } from '../core/processes/pulse-clients';
 import type { ProcessView } from '../protocol/processes';
-import type { ServerMessage } from '../protocol/websocket-messages';
+import { decodeServerMessage } from '../protocol/websocket-messages';
 import { pageSocket, whenOpen } from '../server/page-socket';
 import { PrivateShm } from './support/private-shm';
 import { makeTone, PulseDaemon } from './support/pulse-daemon';
@@ -21,8 +21,8 @@ class ViewLog {
   latest: ProcessView | null = null;
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === 'patch' && message.patch.processes) this.latest = message.patch.processes;
+      const message = decodeServerMessage(String(data));
+      if (message?.type === 'patch' && message.patch.processes) this.latest = message.patch.processes;
     });
   }
 

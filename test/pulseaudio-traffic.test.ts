@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { ChannelSamples } from '../protocol/channels';
-import type { ServerMessage } from '../protocol/websocket-messages';
+import { decodeServerMessage } from '../protocol/websocket-messages';
 import { pageSocket, whenOpen } from '../server/page-socket';
 import { PrivateShm } from './support/private-shm';
 import { makeTone, PulseDaemon } from './support/pulse-daemon';
@@ -22,8 +22,8 @@ class TrafficLog {
   readonly received: { at: number; samples: ChannelSamples }[] = [];
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type !== 'patch') return;
+      const message = decodeServerMessage(String(data));
+      if (message?.type !== 'patch') return;
       for (const samples of message.patch.samples) this.received.push({ at: Date.now(), samples });
     });
   }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { InspectorItem, Patch } from '../protocol/channels';
-import type { ServerMessage } from '../protocol/websocket-messages';
+import { decodeServerMessage } from '../protocol/websocket-messages';
 import { pageSocket, whenOpen } from '../server/page-socket';
 import { cliArgv, run, start, waitFor } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
@@ -32,8 +32,8 @@ function heldUnder(pid: number, dir: string): string[] {
 async function listen(url: URL, onPatch: (patch: Patch) => void): Promise<WebSocket> {
   const socket = pageSocket(url);
   socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as ServerMessage;
-    if (message.type === 'patch') onPatch(message.patch);
+    const message = decodeServerMessage(String(data));
+    if (message?.type === 'patch') onPatch(message.patch);
   });
   return whenOpen(socket);
 }
@@ -43,8 +43,8 @@ async function samplesSent(url: URL): Promise<number> {
   const socket = pageSocket(url);
   let samples = 0;
   socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as ServerMessage;
-    if (message.type === 'patch') samples += message.patch.samples.length;
+    const message = decodeServerMessage(String(data));
+    if (message?.type === 'patch') samples += message.patch.samples.length;
   });
   await sleep(1_200);
   socket.close();

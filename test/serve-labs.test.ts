@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { ServerMessage } from '../protocol/websocket-messages';
+import { decodeServerMessage } from '../protocol/websocket-messages';
 import { pageSocket, whenOpen } from '../server/page-socket';
 import { cliArgv, start, waitFor } from './support/processes';
 import { shmTempDirEachTest } from './support/segments';
@@ -21,8 +21,8 @@ async function requestAll(socket: WebSocket, channel: string, requests: unknown[
     const id = index + 1;
     const answer = new Promise<unknown>((resolve) => {
       const listen = (data: unknown): void => {
-        const message = JSON.parse(String(data)) as ServerMessage;
-        if (message.type !== 'response' || message.id !== id) return;
+        const message = decodeServerMessage(String(data));
+        if (message?.type !== 'response' || message.id !== id) return;
         socket.off('message', listen);
         resolve(message.result);
       };

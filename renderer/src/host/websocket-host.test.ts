@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Patch } from '../../../protocol/channels';
-import { fullPatch, incrementalPatch } from '../test-support/fixtures';
+import { encodeServerMessage, type ServerMessage } from '../../../protocol/websocket-messages';
+import { fullPatch, incrementalPatch, memfdItem, segment, segmentItem } from '../test-support/fixtures';
 import type { HostStatusEvent } from './host-status';
 import { createWebSocketHost, websocketUrl, type SocketLike } from './websocket-host';
 
@@ -28,8 +29,10 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.(new Event('open'));
   }
-  receive(message: unknown) {
-    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
+  /** Delivers `message` as the browser host writes it (a large patch's items packed); `hello` is outside the format. */
+  receive(message: ServerMessage | { type: 'hello' }) {
+    const data = message.type === 'hello' ? JSON.stringify(message) : encodeServerMessage(message);
+    this.onmessage?.(new MessageEvent('message', { data }));
   }
   drop() {
     this.readyState = 3;
@@ -153,6 +156,17 @@ describe('createWebSocketHost', () => {
     last().open();
     last().receive({ type: 'patch', patch: fullPatch([], 3) });
     expect(late.map((patch) => patch.full)).toEqual([true]);
+  });
+
+  it('hands listeners a large snapshot, packed on the wire, as the items the host sent', () => {
+    const h = host();
+    const seen: Patch[] = [];
+    h.subscribe((patch) => seen.push(patch));
+    last().open();
+    const items = [memfdItem(7), ...Array.from({ length: 40 }, (_, i) => segmentItem(segment(`pulse-shm-${i}`)))];
+    const snapshot = fullPatch(items, 4);
+    last().receive({ type: 'patch', patch: snapshot });
+    expect(seen).toEqual([snapshot]);
   });
 
   it('ignores messages outside the format', () => {

@@ -14,7 +14,7 @@ import type {
   ResponseOf,
   Result,
 } from '../../../protocol/channels';
-import { WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../../../protocol/websocket-messages';
+import { decodeServerMessage, WEBSOCKET_PATH, type ClientMessage } from '../../../protocol/websocket-messages';
 import type { HostStatusEvent } from './host-status';
 
 /** The part of the DOM WebSocket this client uses. */
@@ -66,18 +66,6 @@ const disconnected = (message: string): { ok: false; error: ErrorValue } => ({
   error: { code: 'disconnected', message },
 });
 
-function parseServerMessage(data: unknown): ServerMessage | null {
-  if (typeof data !== 'string') return null;
-  try {
-    const message = JSON.parse(data) as Partial<ServerMessage> | null;
-    if (message?.type === 'patch' && typeof message.patch === 'object') return message as ServerMessage;
-    if (message?.type === 'response' && typeof message.id === 'number') return message as ServerMessage;
-  } catch {
-    // Not JSON: ignored like any other message outside the format.
-  }
-  return null;
-}
-
 export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHost {
   const openSocket = options.openSocket ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols));
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -119,7 +107,7 @@ export function createWebSocketHost(options: WebSocketHostOptions): WebSocketHos
       for (const text of queued) ws.send(text);
     };
     ws.onmessage = (event) => {
-      const message = parseServerMessage(event.data);
+      const message = typeof event.data === 'string' ? decodeServerMessage(event.data) : null;
       if (message?.type === 'patch') {
         if (message.patch.full) sawSnapshot = true;
         for (const listener of listeners) listener(message.patch);

@@ -25,7 +25,15 @@ export class ItemMap implements Items {
   ) {}
 
   static of(items: Iterable<InspectorItem>): ItemMap {
-    return new ItemMap(new Map(Array.from(items, (item) => [item.id, item])), new Map(), new Set(), new Map());
+    // Set one by one: a snapshot of 100,000 items made 100,000 [id, item] pairs to build it from.
+    const base = new Map<string, InspectorItem>();
+    for (const item of items) base.set(item.id, item);
+    return new ItemMap(base, new Map(), new Set(), new Map());
+  }
+
+  /** Whether no change is layered on the base: then reading it is reading the base. */
+  private get flat(): boolean {
+    return this.replaced.size === 0 && this.removed.size === 0 && this.added.size === 0;
   }
 
   get size(): number {
@@ -63,19 +71,32 @@ export class ItemMap implements Items {
     return replaced.size + removed.size + added.size > layerLimit(this.base.size) ? ItemMap.of(next.values()) : next;
   }
 
-  *entries(): MapIterator<[string, InspectorItem]> {
+  entries(): MapIterator<[string, InspectorItem]> {
+    return this.flat ? this.base.entries() : this.layeredEntries();
+  }
+
+  private *layeredEntries(): MapIterator<[string, InspectorItem]> {
     for (const [id, item] of this.base) {
       if (!this.removed.has(id)) yield [id, this.replaced.get(id) ?? item];
     }
     yield* this.added;
   }
 
-  *keys(): MapIterator<string> {
-    for (const [id] of this.entries()) yield id;
+  keys(): MapIterator<string> {
+    return this.flat ? this.base.keys() : this.layeredKeys();
   }
 
-  *values(): MapIterator<InspectorItem> {
-    for (const [, item] of this.entries()) yield item;
+  private *layeredKeys(): MapIterator<string> {
+    for (const [id] of this.layeredEntries()) yield id;
+  }
+
+  /** The items in order; straight from the base when nothing is layered on it (a snapshot's 100,000 rows are read so). */
+  values(): MapIterator<InspectorItem> {
+    return this.flat ? this.base.values() : this.layeredValues();
+  }
+
+  private *layeredValues(): MapIterator<InspectorItem> {
+    for (const [, item] of this.layeredEntries()) yield item;
   }
 
   [Symbol.iterator](): MapIterator<[string, InspectorItem]> {
