@@ -43,7 +43,7 @@ function rawGet(server: InspectorServer, target: string, headers: Record<string,
 const oldCookie = (server: InspectorServer): string => `shm-inspector-token-${server.port}=${server.token}`;
 const wsUrl = (server: InspectorServer, query = ''): string => `ws://127.0.0.1:${server.port}/ws${query}`;
 /** The subprotocols the page offers: the format's, and the token. */
-const protocols = (token: string): string[] => ['shm-inspector.v1', `shm-inspector.token.${token}`];
+const protocols = (token: string): string[] => ['shm-inspector.v2', `shm-inspector.token.${token}`];
 
 test('static files need no token and set no cookie; the old ?token= trade is gone; a foreign Host is refused', async ({
   playwright,
@@ -81,10 +81,10 @@ test('a WebSocket without the token, with the old cookie or query token, or from
   const foreign = 'http://attacker.example';
 
   for (const [what, url, offered, headers] of [
-    ['no token', wsUrl(server), ['shm-inspector.v1'], { Origin: own }],
+    ['no token', wsUrl(server), ['shm-inspector.v2'], { Origin: own }],
     ['a wrong token', wsUrl(server), protocols('f'.repeat(64)), { Origin: own }],
-    ['the old cookie', wsUrl(server), ['shm-inspector.v1'], { Origin: own, Cookie: oldCookie(server) }],
-    ['the old query token', wsUrl(server, `?token=${server.token}`), ['shm-inspector.v1'], { Origin: own }],
+    ['the old cookie', wsUrl(server), ['shm-inspector.v2'], { Origin: own, Cookie: oldCookie(server) }],
+    ['the old query token', wsUrl(server, `?token=${server.token}`), ['shm-inspector.v2'], { Origin: own }],
   ] as const) {
     const refused = await handshake(url, [...offered], headers);
     expect(refused, what).toMatchObject({ accepted: false, status: 403 });

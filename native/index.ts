@@ -350,7 +350,10 @@ export function readProcessTableAsync(
   checkDir(filter.dir);
   checkId(filter.dev, 'device');
   return loadAddon()
-    .readProcessTableAsync({ dev: filter.dev, dir: withoutTrailingSlash(filter.dir) }, options.sharedMappingsOnly === true)
+    .readProcessTableAsync(
+      { dev: filter.dev, dir: withoutTrailingSlash(filter.dir) },
+      options.sharedMappingsOnly === true,
+    )
     .catch((error: unknown) => {
       throw toNativeError(error);
     });

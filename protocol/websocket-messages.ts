@@ -18,8 +18,12 @@ import {
 /** Where the WebSocket is served, on the page's own origin. */
 export const WEBSOCKET_PATH = '/ws';
 
-/** The subprotocol every client offers and the server selects (`Sec-WebSocket-Protocol`). */
-export const WEBSOCKET_PROTOCOL = 'shm-inspector.v1';
+/**
+ * The subprotocol every client offers and the server selects (`Sec-WebSocket-Protocol`).
+ * v2: a large patch's items are packed (packed-items.ts); a page still speaking v1 is
+ * refused at the handshake rather than misreading them, and a reload fetches the new one.
+ */
+export const WEBSOCKET_PROTOCOL = 'shm-inspector.v2';
 
 /**
  * How a client presents the per-run token: a second offered subprotocol,

@@ -247,7 +247,7 @@ describe('WebSocket', () => {
   it('refuses a handshake without the token', async () => {
     const started = await start();
     expect(await refusedStatus(new WebSocket(wsUrl(started)))).toBe(403);
-    expect(await refusedStatus(new WebSocket(wsUrl(started), ['shm-inspector.v1']))).toBe(403);
+    expect(await refusedStatus(new WebSocket(wsUrl(started), ['shm-inspector.v2']))).toBe(403);
     expect(inspector.sinks.size).toBe(0);
   });
 
@@ -297,7 +297,7 @@ describe('WebSocket', () => {
     const first = nextMessage(socket);
     await opened(socket);
     // The token is not echoed back.
-    expect(socket.protocol).toBe('shm-inspector.v1');
+    expect(socket.protocol).toBe('shm-inspector.v2');
     expect(await first).toEqual({ type: 'patch', patch: snapshot });
 
     const answer = responseTo(socket, 41);

@@ -48,7 +48,7 @@ function host(probe?: () => Promise<boolean>) {
   return createWebSocketHost({
     ...(probe ? { probe } : {}),
     url: 'ws://localhost:8080/ws',
-    protocols: ['shm-inspector.v1', 'shm-inspector.token.abc'],
+    protocols: ['shm-inspector.v2', 'shm-inspector.token.abc'],
     onStatus: (event) => statuses.push(event),
     openSocket: (url, protocols) => {
       const socket = new FakeSocket(url, protocols);
@@ -78,8 +78,8 @@ describe('createWebSocketHost', () => {
     last().drop();
     await vi.advanceTimersByTimeAsync(100);
     expect(sockets.map((socket) => socket.protocols)).toEqual([
-      ['shm-inspector.v1', 'shm-inspector.token.abc'],
-      ['shm-inspector.v1', 'shm-inspector.token.abc'],
+      ['shm-inspector.v2', 'shm-inspector.token.abc'],
+      ['shm-inspector.v2', 'shm-inspector.token.abc'],
     ]);
   });
 
