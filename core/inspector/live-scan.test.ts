@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   closeSync,
   fstatSync,
   linkSync,
@@ -105,6 +106,32 @@ describe('LiveScan: a full scan read off the event loop', () => {
     for (const segment of theirs.segments) {
       expect(sameSegment(live.segment(segment.name) as Segment, segment), segment.name).toBe(true);
     }
+  });
+
+  it('keeps the findings of the judgements it keeps: the same as a fresh state finds, also after a change of mode', async () => {
+    const open = createSegment({ dir, dataSize: 4096, mode: 0o666 }).name;
+    const closed = createSegment({ dir, dataSize: 4096, mode: 0o600 }).name;
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const mine = () =>
+      live.result().findings.filter((finding) => finding.subject === open || finding.subject === closed);
+    const fresh = () => {
+      const reference = new LiveScan(dir);
+      reference.loadFull();
+      reference.refreshCapacity(); // as the service does after a synchronous full scan
+      return reference.result().findings.filter((finding) => finding.subject === open || finding.subject === closed);
+    };
+    expect(await live.loadFullAsync()).toBe(true);
+    expect(mine().map((finding) => finding.subject)).toEqual([open]);
+    expect(mine()).toEqual(fresh());
+    chmodSync(path.join(dir, closed), 0o646);
+    expect(await live.loadFullAsync()).toBe(true);
+    expect(
+      mine()
+        .map((finding) => finding.subject)
+        .sort(),
+    ).toEqual([open, closed].sort());
+    expect(mine()).toEqual(fresh());
   });
 
   it('judges again, in a full scan, a segment whose owner exited unseen, and keeps the others’ judgements as they were', async () => {

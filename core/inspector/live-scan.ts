@@ -14,7 +14,7 @@ import {
   scanEntryColumns,
   type RawProcessTable,
 } from '../../native';
-import type { DeletedSegment, Finding, MemfdPool } from '../../protocol/memory';
+import type { DeletedSegment, Finding, Holder, MemfdPool } from '../../protocol/memory';
 import type { Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
 import { capacityFindings } from '../discovery/capacity-findings';
 import { discoverDeletedSegments } from '../discovery/deleted-segments';
@@ -22,7 +22,7 @@ import { exposureFindings } from '../discovery/exposure-findings';
 import { discoverMemfds } from '../discovery/memfd-pools';
 import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
-import { holdersOf, indexProcesses, isExited, sameHolders, type ProcessIndex } from '../process-index';
+import { heldFileOf, indexProcesses, isExited, sameHolders, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
 import { forEachInSlices } from '../event-loop-slices';
 import { sameSegment } from './item-diff';
@@ -54,6 +54,12 @@ export interface LiveChanges {
   names: Set<string>;
   memory: boolean;
   capacity: boolean;
+}
+
+const NO_HOLDERS: readonly Holder[] = Object.freeze([]);
+
+function sameCapacity(a: Capacity, b: Capacity): boolean {
+  return a.free === b.free && a.used === b.used && a.total === b.total;
 }
 
 /** A process's facts that a verdict reads: a change of any of them rejudges its segments. */
@@ -235,14 +241,19 @@ export class LiveScan {
     // owner and holders read the same is judged the same, and keeps its judgement (at
     // 100,000 segments, judging them all again was most of a safety scan's cost).
     const sameCoverage = sameUninspected(this.index.uninspected, state.index.uninspected);
+    const ownersAlike = new Map<number, boolean>();
     await forEachInSlices(
       entries.count,
       (i) => {
         const name = entries.name(i);
         state.store(entries, i);
         const previous = this.rows.get(name);
-        if (sameCoverage && previous !== undefined && this.judgedAlike(previous, entries, i, state.index)) {
-          state.keepJudged(name, previous.segment);
+        if (
+          sameCoverage &&
+          previous !== undefined &&
+          this.judgedAlike(previous, entries, i, state.index, ownersAlike)
+        ) {
+          state.keepJudged(name, previous.segment, this);
           return;
         }
         state.judge([name], owners);
@@ -279,12 +290,7 @@ export class LiveScan {
     this.pools = state.pools;
     this.maxUntouched = state.maxUntouched;
     const { capacity } = state;
-    if (
-      capacity.free !== this.capacity.free ||
-      capacity.used !== this.capacity.used ||
-      capacity.total !== this.capacity.total
-    )
-      this.changes.capacity = true;
+    if (!sameCapacity(capacity, this.capacity)) this.changes.capacity = true;
     this.capacity = capacity;
     this.memfds = state.memfds;
     this.deleted = state.deleted;
@@ -425,10 +431,7 @@ export class LiveScan {
   /** Reads the capacity again; true when it changed. */
   refreshCapacity(): boolean {
     const capacity = readCapacity(this.dir);
-    const changed =
-      capacity.free !== this.capacity.free ||
-      capacity.used !== this.capacity.used ||
-      capacity.total !== this.capacity.total;
+    const changed = !sameCapacity(capacity, this.capacity);
     // Findings change only where free space crosses some file's untouched bytes.
     const crosses = Math.min(capacity.free, this.capacity.free) < this.maxUntouched;
     this.capacity = capacity;
@@ -569,7 +572,9 @@ export class LiveScan {
     for (const inode of inodes) {
       const linked = this.byInode.get(inode);
       if (linked === undefined) continue;
-      if (!sameHolders(holdersOf(before, this.dev, inode), holdersOf(after, this.dev, inode))) {
+      // Holders with their uids: a holder's user is what an exposure finding says.
+      const holdersBefore = heldFileOf(before, this.dev, inode)?.holders ?? NO_HOLDERS;
+      if (!sameHolders(holdersBefore, heldFileOf(after, this.dev, inode)?.holders ?? NO_HOLDERS)) {
         for (const name of linked) held.add(name);
       }
     }
@@ -644,33 +649,49 @@ export class LiveScan {
    * holders as processes. Pools are never taken as alike (their slots change through
    * mappings, which change no file fact).
    */
-  private judgedAlike(previous: Row, columns: EntryColumns, i: number, index: ProcessIndex): boolean {
+  private judgedAlike(
+    previous: Row,
+    columns: EntryColumns,
+    i: number,
+    index: ProcessIndex,
+    ownersAlike: Map<number, boolean>,
+  ): boolean {
     const segment = previous.segment as Segment | undefined;
     if (segment === undefined || segment.pool !== null || !sameEntry(previous.columns, previous.i, columns, i)) {
       return false;
     }
-    if (previous.owner !== null && ownerPrint(this.index, previous.owner) !== ownerPrint(index, previous.owner)) {
-      return false;
+    if (previous.owner !== null) {
+      // Many segments share an owner: it is compared once a scan.
+      let alike = ownersAlike.get(previous.owner);
+      if (alike === undefined) {
+        alike = ownerPrint(this.index, previous.owner) === ownerPrint(index, previous.owner);
+        ownersAlike.set(previous.owner, alike);
+      }
+      if (!alike) return false;
     }
     const dev = columns.dev(i);
     const inode = columns.inode(i);
-    return sameHolders(holdersOf(this.index, dev, inode), holdersOf(index, dev, inode));
+    // With their uids: the exposure findings a kept judgement keeps read them.
+    return sameHolders(
+      heldFileOf(this.index, dev, inode)?.holders ?? NO_HOLDERS,
+      heldFileOf(index, dev, inode)?.holders ?? NO_HOLDERS,
+    );
   }
 
-  /** Takes the judgement of the state this one replaces for `name` (judgedAlike said it holds). */
-  private keepJudged(name: string, segment: Segment): void {
+  /** Takes the judgement, and its findings, of `from` (the state this one replaces) for `name`: judgedAlike said they hold. */
+  private keepJudged(name: string, segment: Segment, from: LiveScan): void {
     const row = this.rows.get(name);
     if (!row) return;
     row.segment = segment;
-    this.noteFindings(name, segment);
+    this.noteFindings(name, segment, from);
   }
 
-  /** Keeps what the header and the sampler need of one judged segment. */
-  private noteFindings(name: string, segment: Segment): void {
-    const exposure = exposureFindings([segment], [], this.index);
-    if (exposure.length > 0) this.exposureOf.set(name, exposure);
+  /** Keeps what the header and the sampler need of one judged segment (taking the findings of `kept`, when given). */
+  private noteFindings(name: string, segment: Segment, kept?: LiveScan): void {
+    const exposure = kept ? kept.exposureOf.get(name) : exposureFindings([segment], [], this.index);
+    if (exposure !== undefined && exposure.length > 0) this.exposureOf.set(name, exposure);
     else this.exposureOf.delete(name);
-    this.noteCapacity(name, segment);
+    this.noteCapacity(name, segment, kept);
     if (segment.holdersIncomplete !== null) this.incomplete.add(name);
     else this.incomplete.delete(name);
     if ((segment.pool?.pool?.srbchannels.length ?? 0) > 0) this.channels.add(name);
@@ -679,9 +700,13 @@ export class LiveScan {
     else this.pools.delete(name);
   }
 
-  private noteCapacity(name: string, segment: Segment): void {
+  private noteCapacity(name: string, segment: Segment, kept?: LiveScan): void {
     if (segment.kind === 'file') this.maxUntouched = Math.max(this.maxUntouched, segment.size - segment.allocated);
-    const findings = capacityFindings(this.capacity, [segment]);
+    // Capacity findings read the segment and the free space alone.
+    const findings =
+      kept && sameCapacity(kept.capacity, this.capacity)
+        ? (kept.capacityOf.get(name) ?? [])
+        : capacityFindings(this.capacity, [segment]);
     if (findings.length > 0) this.capacityOf.set(name, findings);
     else this.capacityOf.delete(name);
   }
