@@ -20,7 +20,7 @@ import type { Browser, Page } from '@playwright/test';
 import { DEFAULT_SETTINGS } from '../protocol/channels';
 import { createFixture, type Fixture } from './fixture';
 import { isRunning, launchChromium, startServer, stopChild } from './frame-bench';
-import { cpuTicks, LIVE_ENGINE_TARGETS, rssMb, TICKS_PER_SECOND } from './live-bench';
+import { cpuTicks, LIVE_ENGINE_TARGETS, rssMb, SETTLE_MS, TICKS_PER_SECOND } from './live-bench';
 import { LABEL_WIDTH, targetRow } from './stats';
 
 const SIZES = [10_000, 100_000];
@@ -32,8 +32,6 @@ const SIZES = [10_000, 100_000];
 const IDLE_SECONDS = 60;
 /** A second with at least this much CPU time holds a burst: the safety full scan, a major GC. */
 const BURST_TICKS = 5;
-/** After the rows are counted: the host's first sweeps with the page subscribed, pidfds, the page's own settling. */
-const SETTLE_MS = 3_000;
 const VIEWPORT = { width: 1280, height: 800 };
 const LOAD_TIMEOUT_MS = 60_000;
 const POLL_MS = 20;
@@ -69,6 +67,8 @@ export interface PageFigure {
   /** Processes in /proc when the idle window began: the sweep reads each one's maps and fds. */
   processes: number;
   idleSeconds: number;
+  /** % of one core over the SETTLE_MS before the idle window (not counted in it). */
+  settleCpuPercent: number;
   loadAverage: { before: number; after: number };
 }
 
@@ -182,7 +182,9 @@ async function measure(root: string, fixture: Fixture, running: Running): Promis
       ? null
       : { arrivedMs: first.arrivedMs, chars: first.chars, handlerMs: first.handlerMs ?? NaN };
 
+  const settling = cpuTicks(pid);
   await sleep(SETTLE_MS);
+  const settleCpuPercent = (100 * (cpuTicks(pid) - settling)) / TICKS_PER_SECOND / (SETTLE_MS / 1000);
   const counted = (): Promise<[number, number]> =>
     page.evaluate('[window.__shmFirstPatch.patches, window.__shmFirstPatch.withSamples]') as Promise<[number, number]>;
   const [patchesBefore, samplesBefore] = await counted();
@@ -216,6 +218,7 @@ async function measure(root: string, fixture: Fixture, running: Running): Promis
     idleSamplePatches: samplesAfter - samplesBefore,
     processes,
     idleSeconds: seconds,
+    settleCpuPercent,
     loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? NaN },
   };
 }
@@ -284,7 +287,8 @@ export function reportPage(figures: readonly PageFigure[]): string {
         `${count(Math.round(figure.busiestSecondMs))} ms), the rest ${(
           (100 * (figure.idleCpuPercent * figure.idleSeconds * 10 - figure.burstMs)) /
           (1000 * figure.idleSeconds)
-        ).toFixed(2)}% of a core`,
+        ).toFixed(2)}% of a core; in the ${SETTLE_MS / 1000} s of settling before the window (not counted), ` +
+        `${figure.settleCpuPercent.toFixed(2)}%`,
       `  ${''.padEnd(LABEL_WIDTH)}${figure.processes} processes on the machine (chromium's included); ` +
         `in the idle window the page got ${figure.idlePatches} patches, ` +
         `${figure.idleSamplePatches} with srbchannel samples (live PulseAudio channels on the machine: ` +
