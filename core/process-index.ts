@@ -54,7 +54,8 @@ export interface ProcessIndex {
   uninspected: Uninspected;
 }
 
-const NO_HOLDERS: readonly Attachment[] = Object.freeze([]);
+/** The holders of a file no live process holds: one shared, frozen empty list. */
+export const NO_HOLDERS: readonly Holder[] = Object.freeze([]);
 
 /** The held file (dev, inode), or undefined when no live process holds it. */
 export function heldFileOf(index: ProcessIndex, dev: number, inode: number): HeldFile | undefined {

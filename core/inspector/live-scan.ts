@@ -14,7 +14,7 @@ import {
   scanEntryColumns,
   type RawProcessTable,
 } from '../../native';
-import type { DeletedSegment, Finding, Holder, MemfdPool } from '../../protocol/memory';
+import type { DeletedSegment, Finding, MemfdPool } from '../../protocol/memory';
 import type { Capacity, OwnerProcess, ScanResult, Segment } from '../../protocol/scan-result';
 import { capacityFindings } from '../discovery/capacity-findings';
 import { discoverDeletedSegments } from '../discovery/deleted-segments';
@@ -22,7 +22,7 @@ import { exposureFindings } from '../discovery/exposure-findings';
 import { discoverMemfds } from '../discovery/memfd-pools';
 import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
-import { heldFileOf, indexProcesses, isExited, sameHolders, type ProcessIndex } from '../process-index';
+import { heldFileOf, indexProcesses, isExited, NO_HOLDERS, sameHolders, type ProcessIndex } from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
 import { forEachInSlices } from '../event-loop-slices';
 import { sameSegment } from './item-diff';
@@ -55,8 +55,6 @@ export interface LiveChanges {
   memory: boolean;
   capacity: boolean;
 }
-
-const NO_HOLDERS: readonly Holder[] = Object.freeze([]);
 
 function sameCapacity(a: Capacity, b: Capacity): boolean {
   return a.free === b.free && a.used === b.used && a.total === b.total;
