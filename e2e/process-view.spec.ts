@@ -3,12 +3,7 @@
  * through /proc, so the host outside the daemon's mount namespace sees them) and paplay
  * playing; `serve` runs with the daemon's client environment, so its pactl reaches it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PrivateShm } from '../test/support/private-shm';
-import { stopAll } from '../test/support/processes';
-import { makeTone, PulseDaemon } from '../test/support/pulse-daemon';
+import { PulseRig } from '../test/support/pulse-daemon';
 import { expect, openApp, saveScreenshot, serverOf, test } from './support/fixtures';
 
 test('the Processes tab names a PulseAudio client, lists its pools, and links both ways with Segments', async ({
@@ -17,13 +12,10 @@ test('the Processes tab names a PulseAudio client, lists its pools, and links bo
   scratch,
 }) => {
   test.setTimeout(90_000);
-  const shm = await PrivateShm.start();
-  const toneDir = mkdtempSync(path.join(os.tmpdir(), 'shm-e2e-tone-'));
-  let daemon: PulseDaemon | null = null;
+  const rig = await PulseRig.start({ memfd: true });
   try {
-    const tone = await makeTone(toneDir);
-    daemon = await PulseDaemon.start(shm, { memfd: true });
-    const paplay = await daemon.play(tone);
+    const { daemon } = rig;
+    const paplay = await daemon.play(rig.tone);
     const server = await serverOf(
       children.start(['serve', '--port', '0', '--dir', scratch], daemon.env),
       scratch,
@@ -73,9 +65,6 @@ test('the Processes tab names a PulseAudio client, lists its pools, and links bo
     await expect(page.getByTestId(`process-row-${paplay.pid}`)).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('process-detail')).toContainText(`PID ${paplay.pid} paplay`);
   } finally {
-    await daemon?.stop();
-    await stopAll();
-    await shm.stop();
-    rmSync(toneDir, { recursive: true, force: true });
+    await rig.stop();
   }
 });

@@ -4,24 +4,16 @@
  * namespace sees them) and paplay playing a tone at its default latency. The per-client
  * pool's chart must show traffic and a non-zero rate, as the issue's user expected.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ScanResult } from '../protocol/scan-result';
-import { PrivateShm } from '../test/support/private-shm';
-import { cliArgv, run, stopAll } from '../test/support/processes';
-import { makeTone, PulseDaemon } from '../test/support/pulse-daemon';
+import { cliArgv, run } from '../test/support/processes';
+import { PulseRig } from '../test/support/pulse-daemon';
 import { expect, openApp, saveScreenshot, segmentRow, test } from './support/fixtures';
 
 test('a playing stream’s srbchannel shows bytes per second and a current rate', async ({ page, server }) => {
   test.setTimeout(90_000);
-  const shm = await PrivateShm.start();
-  const toneDir = mkdtempSync(path.join(os.tmpdir(), 'shm-e2e-tone-'));
-  let daemon: PulseDaemon | null = null;
+  const rig = await PulseRig.start({ memfd: true });
   try {
-    const tone = await makeTone(toneDir);
-    daemon = await PulseDaemon.start(shm, { memfd: true });
-    const paplay = await daemon.play(tone);
+    const paplay = await rig.daemon.play(rig.tone);
 
     // Which of paplay's memfds carries the srbchannel, as the engine decodes it.
     const scan = await run(cliArgv(['scan', '--all', '--json']));
@@ -55,9 +47,6 @@ test('a playing stream’s srbchannel shows bytes per second and a current rate'
     await chart.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'detail-pane-slot-map-and-chart.png');
   } finally {
-    await daemon?.stop();
-    await stopAll();
-    await shm.stop();
-    rmSync(toneDir, { recursive: true, force: true });
+    await rig.stop();
   }
 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PrivateShm } from './private-shm';
-import { firstLine, processState, run, waitFor, type RunResult, type Running } from './processes';
+import { PrivateShm } from './private-shm';
+import { firstLine, processState, run, stopAll, waitFor, type RunResult, type Running } from './processes';
 
 const HOLD_PARENT = path.join(__dirname, 'hold-parent.py');
 
@@ -110,6 +110,45 @@ export async function makeTone(dir: string): Promise<string> {
   const result = await run(['sox', '-n', '-r', '44100', '-c', '2', wav, 'synth', '30', 'sine', '440']);
   if (result.code !== 0) throw new Error(`sox failed: ${result.stderr}`);
   return wav;
+}
+
+/**
+ * A private /dev/shm with a real daemon in it and a tone for it to play: what the
+ * PulseAudio tests of the hosts start. `stop` stops the daemon, every process the tests
+ * started, and removes the rest; a start that fails cleans up what it made.
+ */
+export class PulseRig {
+  private constructor(
+    readonly shm: PrivateShm,
+    readonly daemon: PulseDaemon,
+    readonly tone: string,
+    private readonly toneDir: string,
+  ) {}
+
+  static async start(options: { memfd: boolean }): Promise<PulseRig> {
+    const shm = await PrivateShm.start();
+    const toneDir = mkdtempSync(path.join(os.tmpdir(), 'shm-it-tone-'));
+    let daemon: PulseDaemon | undefined;
+    try {
+      const tone = await makeTone(toneDir);
+      daemon = await PulseDaemon.start(shm, options);
+      return new PulseRig(shm, daemon, tone, toneDir);
+    } catch (error) {
+      await PulseRig.cleanUp(shm, daemon, toneDir);
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    return PulseRig.cleanUp(this.shm, this.daemon, this.toneDir);
+  }
+
+  private static async cleanUp(shm: PrivateShm, daemon: PulseDaemon | undefined, toneDir: string): Promise<void> {
+    await daemon?.stop();
+    await stopAll();
+    await shm.stop();
+    rmSync(toneDir, { recursive: true, force: true });
+  }
 }
 
 /** PulseAudio's own cleanup (reference §3), run inside the private /dev/shm only. */
