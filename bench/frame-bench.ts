@@ -60,6 +60,32 @@ export const FRAME_TARGET_MS = 16.7;
 const DROPPED_MS = 25;
 
 /**
+ * Page-side source (a block statement, for a script injected before the page's own) that
+ * routes every onmessage handler the page gives a WebSocket through `around`, page JS of
+ * the form `(handler, socket, event, isPatch) => result`, which calls the handler itself.
+ */
+export function aroundOnmessage(around: string): string {
+  return `{
+    const around = ${around};
+    const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+    if (onmessage && onmessage.get && onmessage.set) {
+      Object.defineProperty(WebSocket.prototype, 'onmessage', {
+        configurable: true,
+        enumerable: onmessage.enumerable,
+        get() { return onmessage.get.call(this); },
+        set(handler) {
+          if (typeof handler !== 'function') { onmessage.set.call(this, handler); return; }
+          onmessage.set.call(this, function (event) {
+            const isPatch = typeof event.data === 'string' && event.data.startsWith('{"type":"patch"');
+            return around(handler, this, event, isPatch);
+          });
+        },
+      });
+    }
+  }`;
+}
+
+/**
  * The measuring script, injected before the page's own: wraps the WebSocket's onmessage
  * setter to time each patch message (the handler, then the microtasks it queued, where
  * React renders a store change), watches long tasks, and keeps a requestAnimationFrame
@@ -68,42 +94,30 @@ const DROPPED_MS = 25;
 const MEASURE_SCRIPT = `(() => {
   const bench = { patches: [], longTasks: [], stopFrames: () => [] };
   Object.defineProperty(window, '__shmBench', { value: bench });
-  const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  if (onmessage && onmessage.get && onmessage.set) {
-    Object.defineProperty(WebSocket.prototype, 'onmessage', {
-      configurable: true,
-      enumerable: onmessage.enumerable,
-      get() { return onmessage.get.call(this); },
-      set(handler) {
-        if (typeof handler !== 'function') { onmessage.set.call(this, handler); return; }
-        onmessage.set.call(this, function (event) {
-          const start = performance.now();
-          const isPatch = typeof event.data === 'string' && event.data.startsWith('{"type":"patch"');
-          try {
-            return handler.call(this, event);
-          } finally {
-            if (isPatch) {
-              queueMicrotask(() => {
-                const end = performance.now();
-                const patch = JSON.parse(event.data).patch;
-                // A large patch's items come packed (protocol/packed-items.ts): runs of one type each.
-                const packed = patch.packedUpserts;
-                const types = packed
-                  ? packed.runs.map((run) => [packed.groups[run.group].type, run.count])
-                  : patch.upserts.map((item) => [item.type, 1]);
-                const upserts = types.reduce((sum, [, count]) => sum + count, 0);
-                const segments = types.reduce((sum, [type, count]) => sum + (type === 'segment' ? count : 0), 0)
-                  + patch.removals.filter((id) => id.startsWith('seg:')).length;
-                const others = upserts + patch.removals.length - segments;
-                const header = patch.header ? JSON.stringify(patch.header).length : 0;
-                bench.patches.push([start, end - start, event.data.length, segments, others, header]);
-              });
-            }
-          }
+  ${aroundOnmessage(`(handler, socket, event, isPatch) => {
+    const start = performance.now();
+    try {
+      return handler.call(socket, event);
+    } finally {
+      if (isPatch) {
+        queueMicrotask(() => {
+          const end = performance.now();
+          const patch = JSON.parse(event.data).patch;
+          // A large patch's items come packed (protocol/packed-items.ts): runs of one type each.
+          const packed = patch.packedUpserts;
+          const types = packed
+            ? packed.runs.map((run) => [packed.groups[run.group].type, run.count])
+            : patch.upserts.map((item) => [item.type, 1]);
+          const upserts = types.reduce((sum, [, count]) => sum + count, 0);
+          const segments = types.reduce((sum, [type, count]) => sum + (type === 'segment' ? count : 0), 0)
+            + patch.removals.filter((id) => id.startsWith('seg:')).length;
+          const others = upserts + patch.removals.length - segments;
+          const header = patch.header ? JSON.stringify(patch.header).length : 0;
+          bench.patches.push([start, end - start, event.data.length, segments, others, header]);
         });
-      },
-    });
-  }
+      }
+    }
+  }`)}
   try {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { DEFAULT_SETTINGS } from '../protocol/channels';
 import { createFixture, type Fixture } from './fixture';
-import { isRunning, launchChromium, startServer, stopChild } from './frame-bench';
+import { aroundOnmessage, isRunning, launchChromium, startServer, stopChild } from './frame-bench';
 import { cpuTicks, LIVE_ENGINE_TARGETS, rssMb, SETTLE_MS, TICKS_PER_SECOND } from './live-bench';
 import { LABEL_WIDTH, targetRow } from './stats';
 
@@ -110,32 +110,21 @@ async function waitForCount(page: Page, segments: number): Promise<number> {
 const FIRST_PATCH_SCRIPT = `(() => {
   const first = { arrivedMs: null, chars: 0, handlerMs: null, patches: 0, withSamples: 0 };
   Object.defineProperty(window, '__shmFirstPatch', { value: first });
-  const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  if (!onmessage || !onmessage.get || !onmessage.set) return;
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true,
-    enumerable: onmessage.enumerable,
-    get() { return onmessage.get.call(this); },
-    set(handler) {
-      if (typeof handler !== 'function') { onmessage.set.call(this, handler); return; }
-      onmessage.set.call(this, function (event) {
-        const isPatch = typeof event.data === 'string' && event.data.startsWith('{"type":"patch"');
-        if (isPatch) {
-          first.patches += 1;
-          if (!event.data.includes('"samples":[]')) first.withSamples += 1;
-        }
-        const isFirst = isPatch && first.arrivedMs === null;
-        if (!isFirst) return handler.call(this, event);
-        first.arrivedMs = performance.now();
-        first.chars = event.data.length;
-        try {
-          return handler.call(this, event);
-        } finally {
-          first.handlerMs = performance.now() - first.arrivedMs;
-        }
-      });
-    },
-  });
+  ${aroundOnmessage(`(handler, socket, event, isPatch) => {
+    if (isPatch) {
+      first.patches += 1;
+      if (!event.data.includes('"samples":[]')) first.withSamples += 1;
+    }
+    const isFirst = isPatch && first.arrivedMs === null;
+    if (!isFirst) return handler.call(socket, event);
+    first.arrivedMs = performance.now();
+    first.chars = event.data.length;
+    try {
+      return handler.call(socket, event);
+    } finally {
+      first.handlerMs = performance.now() - first.arrivedMs;
+    }
+  }`)}
 })();`;
 
 interface Running {
