@@ -217,6 +217,57 @@ export function indexProcesses(
   return { byPid, raw, files: files.finish(), unreadable, uninspected: countUninspected(table, euid) };
 }
 
+/** Whether two reads of the same arrays hold equal elements, by `same`. */
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!same(a[k] as T, b[k] as T)) return false;
+  return true;
+}
+
+const sameMapping = (x: RawMapping, y: RawMapping): boolean =>
+  x.start === y.start &&
+  x.end === y.end &&
+  x.perms === y.perms &&
+  x.offset === y.offset &&
+  x.dev === y.dev &&
+  x.inode === y.inode &&
+  x.path === y.path &&
+  x.deleted === y.deleted;
+
+const sameFd = (x: RawFd, y: RawFd): boolean =>
+  x.fd === y.fd &&
+  x.path === y.path &&
+  x.deleted === y.deleted &&
+  x.dev === y.dev &&
+  x.inode === y.inode &&
+  x.accessMode === y.accessMode;
+
+const sameProcess = (x: RawProcess, y: RawProcess): boolean =>
+  x.pid === y.pid &&
+  x.startTicks === y.startTicks &&
+  x.comm === y.comm &&
+  x.ppid === y.ppid &&
+  x.uid === y.uid &&
+  isExited(x.state) === isExited(y.state) &&
+  x.mapsError === y.mapsError &&
+  x.fdsError === y.fdsError &&
+  sameList(x.mappings, y.mappings, sameMapping) &&
+  sameList(x.fds, y.fds, sameFd);
+
+/**
+ * Whether two reads of /proc index the same: the same processes, in the same order, with
+ * the same holds, errors and exited-or-not (a process flips between R and S all the time:
+ * no verdict reads more of its state), and the same unreadable ones.
+ */
+export function sameProcessTable(a: RawProcessTable, b: RawProcessTable): boolean {
+  return (
+    a.hidepid === b.hidepid &&
+    a.ticksPerSecond === b.ticksPerSecond &&
+    sameList(a.unreadable, b.unreadable, (x, y) => x.pid === y.pid && x.code === y.code && x.hidepid === y.hidepid) &&
+    sameList(a.processes, b.processes, sameProcess)
+  );
+}
+
 /**
  * Where `pid` maps the start of file (dev, inode): every such base (a process may map a
  * pool twice), or undefined when its maps could not be read.

@@ -203,6 +203,36 @@ describe('LiveScan: a sweep', () => {
     }
   });
 
+  it('keeps its process index through a sweep that reads what the last one read, and builds one when a holder changes', async () => {
+    const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
+    const live = new LiveScan(dir);
+    live.loadFull();
+    const sweep = async (): Promise<void> => {
+      const id = live.beginSweep();
+      expect(live.applyTable(await live.readSweepTable(), id)).toBe(true);
+    };
+    await sweep();
+    // Other processes on the machine come and go: some pair of back-to-back sweeps reads the same.
+    let kept = false;
+    for (let attempt = 0; attempt < 10 && !kept; attempt += 1) {
+      const before = live.processes();
+      await sweep();
+      kept = live.processes() === before;
+    }
+    expect(kept).toBe(true);
+    const fd = openSync(path.join(dir, name), 'r+');
+    const mapping = mapShared(fd, statSync(path.join(dir, name)).size, true);
+    closeSync(fd);
+    try {
+      const before = live.processes();
+      await sweep();
+      expect(live.processes()).not.toBe(before);
+      expect(live.segment(name)?.attached.map((holder) => holder.pid)).toEqual([process.pid]);
+    } finally {
+      unmap(mapping);
+    }
+  });
+
   it('keeps a private mapper that a complete read found through sweeps, which read shared mappings only', async () => {
     const { name } = createSegment({ dir, dataSize: 4096, mode: 0o600 });
     // python3 maps the segment MAP_PRIVATE (libc's mmap: Python's own keeps a dup of the fd),

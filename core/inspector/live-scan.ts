@@ -22,7 +22,15 @@ import { exposureFindings } from '../discovery/exposure-findings';
 import { discoverMemfds } from '../discovery/memfd-pools';
 import { markerOf } from '../marker';
 import { inInitialPidNamespace } from '../pid-namespace';
-import { heldFileOf, indexProcesses, isExited, NO_HOLDERS, sameHolders, type ProcessIndex } from '../process-index';
+import {
+  heldFileOf,
+  indexProcesses,
+  isExited,
+  NO_HOLDERS,
+  sameHolders,
+  sameProcessTable,
+  type ProcessIndex,
+} from '../process-index';
 import { decodeSegmentPool, mayBePool, readCapacity, toSegment } from '../scan-shm';
 import { forEachInSlices } from '../event-loop-slices';
 import { sameSegment } from './item-diff';
@@ -401,7 +409,9 @@ export class LiveScan {
     }
     // A new holder may have written what no event told (PulseAudio writes its marker through
     // the mapping, after ftruncate's event): those entries are read again, not judged from the last read.
-    const held = this.switchTo(table);
+    // At rest a sweep reads what the last one read: the index stays as it is (nothing to
+    // rebuild, and nothing new for the collector to age), and only held pools are read again.
+    const held = sameProcessTable(table, this.table) ? this.heldPools() : this.switchTo(table);
     if (!this.rescanNames(held)) this.judge(held);
     this.refreshMemory();
     return true;
@@ -576,13 +586,22 @@ export class LiveScan {
         for (const name of linked) held.add(name);
       }
     }
-    // A held pool's slots change through its holders' mappings, which no file event tells:
-    // those pools are decoded again at each sweep (O(held files)); the service sends only what differs.
-    for (const inode of after.files.get(this.dev)?.keys() ?? []) {
-      for (const name of this.byInode.get(inode) ?? []) if (this.rows.get(name)?.segment?.pool) held.add(name);
-    }
+    for (const name of this.heldPools()) held.add(name);
     this.judge([...owned].filter((name) => !held.has(name)));
     return [...held];
+  }
+
+  /**
+   * The segments that are held pools. A held pool's slots change through its holders'
+   * mappings, which no file event tells: those pools are decoded again at each sweep
+   * (O(held files)); the service sends only what differs.
+   */
+  private heldPools(): string[] {
+    const names: string[] = [];
+    for (const inode of this.index.files.get(this.dev)?.keys() ?? []) {
+      for (const name of this.byInode.get(inode) ?? []) if (this.rows.get(name)?.segment?.pool) names.push(name);
+    }
+    return names;
   }
 
   /** Files entry `i` of `columns` under its name, inode and owner (replacing what the name had). */
